@@ -1,0 +1,8 @@
+//! The pure domain: the manual's procedures as data, the rule that moves a
+//! case through them, and the checker that holds the data to sound flows.
+
+pub mod checker;
+pub mod engine;
+pub mod procedure;
+pub mod procedures;
+pub mod role;
