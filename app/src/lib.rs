@@ -1,1 +1,72 @@
+#![recursion_limit = "256"]
+//! The application shared by the server and the browser: the pure domain,
+//! the pages and their components.
+
+pub mod api;
+pub mod components;
+pub mod diagram;
 pub mod domain;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::{path, StaticSegment};
+
+use pages::catalogue::CataloguePage;
+use pages::not_found::NotFound;
+use pages::procedure::ProcedurePage;
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="es">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Marks the document once it is interactive, for tests and scripts.
+    Effect::new(|| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/manual.css" />
+        <Title formatter=|text: String| format!("{text} · Manual de procedimientos AGETIC") />
+        <Router>
+            <a class="skip-link" href="#contenido">"Saltar al contenido"</a>
+            <header class="site-header">
+                <a class="brand" href="/procedimientos">
+                    <span class="brand-mark" aria-hidden="true">"M06"</span>
+                    <span>"Manual de procedimientos · AGETIC"</span>
+                </a>
+                <nav aria-label="Principal">
+                    <a href="/procedimientos">"Procedimientos"</a>
+                </nav>
+            </header>
+            <main id="contenido">
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=|| view! { <Redirect path="/procedimientos" /> } />
+                    <Route path=StaticSegment("procedimientos") view=CataloguePage />
+                    <Route path=path!("/procedimientos/:code") view=ProcedurePage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

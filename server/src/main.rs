@@ -1,1 +1,26 @@
-fn main() {}
+use leptos::config::get_configuration;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    let leptos_options = get_configuration(None)?.leptos_options;
+    let address = leptos_options.site_addr;
+    let database_url = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| server::db::DEFAULT_DATABASE_URL.to_owned());
+    let pool = server::db::connect(&database_url).await?;
+    let app = server::router(leptos_options, pool);
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    println!(
+        "Manual de procedimientos en http://{}",
+        listener.local_addr()?
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,37 @@
+# The two commands of the README: `make run` and `make test`.
+# Each installs what is missing first (see scripts/tools.sh).
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Release builds serve the optimised site without the development reload.
+RUN_ENV := LEPTOS_ENV=PROD LEPTOS_SITE_ROOT=target/site
+
+.PHONY: run test tools tools-browser build lint unit e2e bench
+
+run: tools build
+	$(RUN_ENV) ./target/release/server
+
+test: tools-browser lint unit build e2e
+
+tools:
+	scripts/tools.sh
+
+tools-browser:
+	scripts/tools.sh --browser
+
+build:
+	cargo leptos build --release
+
+lint:
+	cargo fmt --all --check
+	cargo clippy -p server -p app --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test -p app -p server
+
+e2e:
+	scripts/e2e.sh
+
+bench: tools build
+	scripts/bench.sh

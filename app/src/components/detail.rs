@@ -1,0 +1,92 @@
+//! The detail of one activity: what the manual says of it, where its work
+//! comes from and goes, and how an ambiguous passage was read.
+
+use leptos::prelude::*;
+
+use super::practice::{destination, CompleteButtons, Practice};
+use crate::domain::procedure::ActivityNumber;
+use crate::domain::role::roles_label;
+
+#[component]
+pub fn ActivityDetail(
+    practice: Practice,
+    selected: RwSignal<Option<ActivityNumber>>,
+) -> impl IntoView {
+    let procedure = practice.procedure;
+    let link = move |number: ActivityNumber| {
+        view! {
+            <button type="button" class="link-button" on:click=move |_| selected.set(Some(number))>
+                {format!("Actividad {number}")}
+            </button>
+        }
+    };
+    view! {
+        <section class="panel detail" aria-labelledby="detail-title" aria-live="polite">
+            {move || match selected.get().and_then(|n| procedure.activity(n)) {
+                None => {
+                    view! {
+                        <h2 id="detail-title">"Detalle de la actividad"</h2>
+                        <p class="muted">"Seleccione una actividad del diagrama o de la lista de pasos."</p>
+                    }
+                        .into_any()
+                }
+                Some(activity) => {
+                    let number = activity.number;
+                    let from = procedure.predecessors(number);
+                    let from_view = if from.is_empty() {
+                        view! { <span>"Inicio del procedimiento"</span> }.into_any()
+                    } else {
+                        from.into_iter().map(link).collect_view().into_any()
+                    };
+                    let next = activity
+                        .next
+                        .iter()
+                        .map(|choice| {
+                            let condition = (!choice.label.is_empty()).then(|| view! { <strong>{format!("{}: ", choice.label)}</strong> });
+                            let targets = if choice.end.is_some() {
+                                view! { <span>{destination(choice)}</span> }.into_any()
+                            } else {
+                                let parallel = choice.is_parallel().then_some(" (en paralelo)");
+                                view! { {choice.leads_to.iter().copied().map(link).collect_view()} {parallel} }.into_any()
+                            };
+                            view! { <li>{condition} {targets}</li> }
+                        })
+                        .collect_view();
+                    view! {
+                        <div class="detail-head">
+                            <h2 id="detail-title" tabindex="-1">{format!("Actividad {number}")}</h2>
+                            <button type="button" class="button button-small" on:click=move |_| selected.set(None)>"Cerrar"</button>
+                        </div>
+                        <p class="detail-description">{activity.description}</p>
+                        <dl class="facts">
+                            <dt>"Responsable"</dt>
+                            <dd>{roles_label(activity.roles)}</dd>
+                            <dt>"Salida"</dt>
+                            <dd>{activity.output}</dd>
+                            <dt>"Viene de"</dt>
+                            <dd class="links">{from_view}</dd>
+                            <dt>"Pasa a"</dt>
+                            <dd><ul class="next-list">{next}</ul></dd>
+                        </dl>
+                        {activity.join.then(|| view! {
+                            <p class="notice">"Unión: espera a que terminen todas las líneas de trabajo que llegan a ella."</p>
+                        })}
+                        {activity.note.map(|note| view! {
+                            <div class="note">
+                                <h3>"Nota de interpretación"</h3>
+                                <p>{note}</p>
+                            </div>
+                        })}
+                        <Show when=move || practice.is_current(number)>
+                            <div class="detail-actions">
+                                <h3>"Completar en el recorrido"</h3>
+                                <CompleteButtons practice number />
+                            </div>
+                        </Show>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
+}

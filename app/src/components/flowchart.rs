@@ -1,0 +1,438 @@
+//! The interactive SVG flowchart of a procedure: swimlanes, activities and
+//! edges drawn from the data, the current activities highlighted, and zoom
+//! and pan by wheel, pinch, drag and buttons.
+
+use leptos::prelude::*;
+
+use crate::diagram::{Layout, HEADER_HEIGHT, LANE_WIDTH, NODE_HEIGHT, NODE_WIDTH};
+use crate::domain::engine::CaseState;
+use crate::domain::procedure::{ActivityNumber, Procedure};
+use crate::domain::role::roles_label;
+
+/// The part of the diagram on screen, in diagram units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct ViewBox {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+impl ViewBox {
+    fn attr(self) -> String {
+        format!("{:.1} {:.1} {:.1} {:.1}", self.x, self.y, self.w, self.h)
+    }
+
+    /// Zooms by `factor` (above 1 brings things closer) keeping the diagram
+    /// point `(px, py)` where it is on screen.
+    fn zoom(self, factor: f64, px: f64, py: f64, diagram_width: f64) -> ViewBox {
+        let w = (self.w / factor).clamp(MIN_VIEW_WIDTH, diagram_width * 3.0);
+        let applied = self.w / w;
+        ViewBox {
+            x: px - (px - self.x) / applied,
+            y: py - (py - self.y) / applied,
+            w,
+            h: self.h / applied,
+        }
+    }
+}
+
+const MIN_VIEW_WIDTH: f64 = 160.0;
+/// Movement, in CSS pixels, after which a press becomes a drag, not a tap.
+const DRAG_THRESHOLD: f64 = 6.0;
+
+/// The screen rectangle of the SVG element and how it maps onto the view box
+/// (`preserveAspectRatio="xMidYMid meet"`).
+#[derive(Clone, Copy)]
+struct Screen {
+    left: f64,
+    top: f64,
+    width: f64,
+    height: f64,
+}
+
+impl Screen {
+    fn scale(&self, view: ViewBox) -> f64 {
+        (self.width / view.w).min(self.height / view.h)
+    }
+
+    fn to_diagram(&self, view: ViewBox, client_x: f64, client_y: f64) -> (f64, f64) {
+        let s = self.scale(view);
+        let ox = self.left + (self.width - view.w * s) / 2.0;
+        let oy = self.top + (self.height - view.h * s) / 2.0;
+        (view.x + (client_x - ox) / s, view.y + (client_y - oy) / s)
+    }
+
+    /// The whole width of the diagram, from its top.
+    fn fit_width(&self, width: f64) -> ViewBox {
+        ViewBox {
+            x: 0.0,
+            y: 0.0,
+            w: width,
+            h: width * self.height / self.width.max(1.0),
+        }
+    }
+
+    /// All of the diagram, centred.
+    fn fit_all(&self, width: f64, height: f64) -> ViewBox {
+        let aspect = self.height / self.width.max(1.0);
+        if height / width > aspect {
+            let w = height / aspect;
+            ViewBox {
+                x: (width - w) / 2.0,
+                y: 0.0,
+                w,
+                h: height,
+            }
+        } else {
+            let h = width * aspect;
+            ViewBox {
+                x: 0.0,
+                y: (height - h) / 2.0,
+                w: width,
+                h,
+            }
+        }
+    }
+}
+
+#[derive(Clone, Default)]
+struct Gesture {
+    pointers: Vec<(i32, f64, f64)>,
+    travelled: f64,
+    dragged: bool,
+    pinch_distance: Option<f64>,
+}
+
+fn distance(a: (f64, f64), b: (f64, f64)) -> f64 {
+    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
+}
+
+/// The state of one activity as the diagram shows it.
+pub fn activity_state(state: Option<&CaseState>, number: ActivityNumber) -> &'static str {
+    match state {
+        Some(s) if s.is_current(number) => "current",
+        Some(s) if s.is_waiting(number) => "waiting",
+        Some(s) if s.is_done(number) => "done",
+        _ => "pending",
+    }
+}
+
+#[component]
+pub fn Flowchart(
+    procedure: &'static Procedure,
+    /// The case shown on the diagram, if any.
+    #[prop(into)]
+    state: Signal<Option<CaseState>>,
+    /// The activity whose detail is open.
+    selected: RwSignal<Option<ActivityNumber>>,
+) -> impl IntoView {
+    let layout = Layout::of(procedure);
+    let (width, height) = (layout.width, layout.height);
+    let view = RwSignal::new(ViewBox {
+        x: 0.0,
+        y: 0.0,
+        w: width,
+        h: height,
+    });
+    let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    let gesture = StoredValue::new(Gesture::default());
+
+    let screen = move || {
+        svg_ref.get_untracked().map(|svg| {
+            let rect = svg.get_bounding_client_rect();
+            Screen {
+                left: rect.left(),
+                top: rect.top(),
+                width: rect.width(),
+                height: rect.height(),
+            }
+        })
+    };
+    // Once in the browser, show the diagram's whole width from the top.
+    Effect::new(move || {
+        if svg_ref.get().is_some() {
+            if let Some(screen) = screen() {
+                view.set(screen.fit_width(width));
+            }
+        }
+    });
+    let fit = move |_| {
+        if let Some(screen) = screen() {
+            view.set(screen.fit_all(width, height));
+        }
+    };
+    let zoom_centre = move |factor: f64| {
+        view.update(|v| *v = v.zoom(factor, v.x + v.w / 2.0, v.y + v.h / 2.0, width));
+    };
+
+    let on_wheel = move |ev: leptos::ev::WheelEvent| {
+        let Some(screen) = screen() else { return };
+        ev.prevent_default();
+        let delta = match ev.delta_mode() {
+            1 => ev.delta_y() * 16.0,
+            2 => ev.delta_y() * 400.0,
+            _ => ev.delta_y(),
+        };
+        let factor = (-delta * 0.0015).exp();
+        view.update(|v| {
+            let (px, py) =
+                screen.to_diagram(*v, f64::from(ev.client_x()), f64::from(ev.client_y()));
+            *v = v.zoom(factor, px, py, width);
+        });
+    };
+    let on_pointer_down = move |ev: leptos::ev::PointerEvent| {
+        let point = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+        gesture.update_value(|g| {
+            if g.pointers.is_empty() {
+                g.travelled = 0.0;
+                g.dragged = false;
+            }
+            g.pointers.retain(|p| p.0 != ev.pointer_id());
+            g.pointers.push((ev.pointer_id(), point.0, point.1));
+            g.pinch_distance = match g.pointers.as_slice() {
+                [a, b] => Some(distance((a.1, a.2), (b.1, b.2))),
+                _ => None,
+            };
+        });
+    };
+    let on_pointer_move = move |ev: leptos::ev::PointerEvent| {
+        let Some(screen) = screen() else { return };
+        let id = ev.pointer_id();
+        let point = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+        let mut capture = false;
+        gesture.update_value(|g| {
+            let Some(index) = g.pointers.iter().position(|p| p.0 == id) else {
+                return;
+            };
+            let previous = (g.pointers[index].1, g.pointers[index].2);
+            g.pointers[index] = (id, point.0, point.1);
+            g.travelled += distance(previous, point);
+            if g.travelled < DRAG_THRESHOLD {
+                return;
+            }
+            capture = !g.dragged;
+            g.dragged = true;
+            match g.pointers.as_slice() {
+                [_] => view.update(|v| {
+                    let s = screen.scale(*v);
+                    v.x -= (point.0 - previous.0) / s;
+                    v.y -= (point.1 - previous.1) / s;
+                }),
+                [a, b] => {
+                    let now = distance((a.1, a.2), (b.1, b.2));
+                    let middle = ((a.1 + b.1) / 2.0, (a.2 + b.2) / 2.0);
+                    if let Some(before) = g.pinch_distance.filter(|d| *d > 0.0) {
+                        view.update(|v| {
+                            let (px, py) = screen.to_diagram(*v, middle.0, middle.1);
+                            *v = v.zoom(now / before, px, py, width);
+                        });
+                    }
+                    g.pinch_distance = Some(now);
+                }
+                _ => {}
+            }
+        });
+        if capture {
+            if let Some(svg) = svg_ref.get_untracked() {
+                let _ = svg.set_pointer_capture(id);
+            }
+        }
+    };
+    let on_pointer_up = move |ev: leptos::ev::PointerEvent| {
+        gesture.update_value(|g| {
+            g.pointers.retain(|p| p.0 != ev.pointer_id());
+            g.pinch_distance = None;
+        });
+    };
+    let open = move |number: ActivityNumber| {
+        // A drag that ends on a node is a pan, not a tap.
+        if !gesture.with_value(|g| g.dragged) {
+            selected.set(Some(number));
+        }
+    };
+
+    let lanes = layout
+        .lanes
+        .iter()
+        .enumerate()
+        .map(|(index, lane)| {
+            let class = if index % 2 == 0 { "lane" } else { "lane lane-alt" };
+            let label_x = lane.x + LANE_WIDTH / 2.0;
+            view! {
+                <g class=class>
+                    <rect x=lane.x y="0" width=LANE_WIDTH height=height></rect>
+                    <text class="lane-label" x=label_x y=HEADER_HEIGHT / 2.0 + 5.0 text-anchor="middle">
+                        {lane.label.clone()}
+                    </text>
+                </g>
+            }
+        })
+        .collect_view();
+
+    let edges = layout
+        .edges
+        .iter()
+        .map(|edge| {
+            let class = format!("edge {}", edge.kind.class());
+            let marker = format!("url(#arrow-{})", edge.kind.class());
+            let (from, to) = (edge.from, edge.to);
+            let taken = move || {
+                state.with(|s| {
+                    s.as_ref().is_some_and(|s| {
+                        s.is_done(from) && to.is_none_or(|t| s.rounds(t) > 0 || s.is_waiting(t))
+                    })
+                })
+            };
+            let label = (!edge.label.is_empty()).then(|| {
+                view! {
+                    <text class="edge-label" x=edge.label_at.0 y=edge.label_at.1>
+                        {edge.label}
+                    </text>
+                }
+            });
+            view! {
+                <g class=class class:taken=taken data-from=from data-to=to.map(|t| t.to_string())>
+                    <path d=edge.path.clone() marker-end=marker></path>
+                    {label}
+                </g>
+            }
+        })
+        .collect_view();
+
+    let ends = layout
+        .ends
+        .iter()
+        .map(|end| {
+            let from = end.from;
+            let reached = move || {
+                state.with(|s| {
+                    s.as_ref()
+                        .and_then(|s| s.ended.as_ref())
+                        .is_some_and(|e| e.activity == from)
+                })
+            };
+            view! {
+                <g class="end" class:reached=reached>
+                    <title>{end.label}</title>
+                    <circle cx=end.x cy=end.y r="13"></circle>
+                    <circle class="end-inner" cx=end.x cy=end.y r="8"></circle>
+                    <text class="end-label" x=end.x y=end.y + 28.0 text-anchor="middle">"Fin"</text>
+                </g>
+            }
+        })
+        .collect_view();
+
+    let nodes = layout
+        .nodes
+        .iter()
+        .map(|node| {
+            let number = node.number;
+            let activity = procedure.activity(number).expect("layout follows the procedure");
+            let aria_label = format!(
+                "Actividad {number}: {} Responsable: {}.",
+                activity.description,
+                roles_label(activity.roles)
+            );
+            let node_state = move || state.with(|s| activity_state(s.as_ref(), number));
+            let rounds = move || state.with(|s| s.as_ref().map_or(0, |s| s.rounds(number)));
+            let text_x = node.x + 34.0;
+            let lines = node
+                .lines
+                .iter()
+                .enumerate()
+                .map(|(i, line)| {
+                    view! { <tspan x=text_x y=node.y + 24.0 + i as f64 * 16.0>{line.clone()}</tspan> }
+                })
+                .collect_view();
+            let (bx, by) = (node.x + NODE_WIDTH - 4.0, node.y + 2.0);
+            view! {
+                <g
+                    class="node"
+                    class:join=activity.join
+                    class:selected=move || selected.get() == Some(number)
+                    data-activity=number
+                    data-state=node_state
+                    aria-current=move || (node_state() == "current").then_some("step")
+                    role="button"
+                    tabindex="0"
+                    aria-label=aria_label
+                    on:click=move |_| open(number)
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                        if ev.key() == "Enter" || ev.key() == " " {
+                            ev.prevent_default();
+                            selected.set(Some(number));
+                        }
+                    }
+                >
+                    <rect class="node-box" x=node.x y=node.y width=NODE_WIDTH height=NODE_HEIGHT rx="10"></rect>
+                    <circle class="node-number" cx=node.x + 17.0 cy=node.y + 19.0 r="12"></circle>
+                    <text class="node-number-text" x=node.x + 17.0 y=node.y + 23.5 text-anchor="middle">
+                        {number}
+                    </text>
+                    <text class="node-text">{lines}</text>
+                    <Show when=move || { rounds() > 1 }>
+                        <g class="rounds" aria-hidden="true">
+                            <rect x=bx - 30.0 y=by - 10.0 width="34" height="20" rx="10"></rect>
+                            <text x=bx - 13.0 y=by + 4.5 text-anchor="middle">{move || format!("×{}", rounds())}</text>
+                        </g>
+                    </Show>
+                </g>
+            }
+        })
+        .collect_view();
+
+    let markers = ["edge-sequence", "edge-branch", "edge-parallel", "edge-loop"]
+        .into_iter()
+        .map(|kind| {
+            view! {
+                <marker
+                    id=format!("arrow-{kind}")
+                    class=format!("arrow {kind}")
+                    viewBox="0 0 10 10"
+                    refX="9"
+                    refY="5"
+                    markerWidth="7"
+                    markerHeight="7"
+                    orient="auto-start-reverse"
+                >
+                    <path d="M0,0 L10,5 L0,10 z"></path>
+                </marker>
+            }
+        })
+        .collect_view();
+
+    let title = format!("Diagrama de flujo del procedimiento {}", procedure.code);
+    view! {
+        <div class="flowchart">
+            <div class="flowchart-tools" role="group" aria-label="Vista del diagrama">
+                <button type="button" class="tool" on:click=move |_| zoom_centre(1.25) aria-label="Acercar">"+"</button>
+                <button type="button" class="tool" on:click=move |_| zoom_centre(0.8) aria-label="Alejar">"−"</button>
+                <button type="button" class="tool tool-wide" on:click=fit>"Ajustar"</button>
+            </div>
+            <svg
+                node_ref=svg_ref
+                class="flowchart-svg"
+                role="group"
+                aria-label=title
+                viewBox=move || view.get().attr()
+                preserveAspectRatio="xMidYMid meet"
+                on:wheel=on_wheel
+                on:pointerdown=on_pointer_down
+                on:pointermove=on_pointer_move
+                on:pointerup=on_pointer_up
+                on:pointercancel=on_pointer_up
+            >
+                <defs>{markers}</defs>
+                <g class="lanes">{lanes}</g>
+                <line class="header-rule" x1="0" x2=width y1=HEADER_HEIGHT y2=HEADER_HEIGHT></line>
+                <g class="edges">{edges}</g>
+                <g class="ends">{ends}</g>
+                <g class="nodes">{nodes}</g>
+            </svg>
+            <p class="flowchart-hint">
+                "Rueda del ratón o pellizco para acercar; arrastre para mover. Toque una actividad, o pulse Intro sobre ella, para ver su detalle."
+            </p>
+        </div>
+    }
+}

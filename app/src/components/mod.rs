@@ -1,0 +1,3 @@
+pub mod detail;
+pub mod flowchart;
+pub mod practice;

@@ -1,0 +1,3 @@
+pub mod catalogue;
+pub mod not_found;
+pub mod procedure;

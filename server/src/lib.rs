@@ -1,0 +1,41 @@
+#![recursion_limit = "256"]
+//! The web server: configuration, database, the JSON API and the
+//! server-rendered Leptos pages, in one axum router.
+
+pub mod api;
+pub mod db;
+pub mod error;
+
+use axum::extract::FromRef;
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::SqlitePool;
+use tower_http::compression::CompressionLayer;
+
+use app::{shell, App};
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: SqlitePool,
+}
+
+pub fn router(leptos_options: LeptosOptions, pool: SqlitePool) -> Router {
+    let routes = generate_route_list(App);
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        pool,
+    };
+    Router::new()
+        .nest("/api/v1", api::routes())
+        .route("/healthz", get(api::health))
+        .leptos_routes(&state, routes, {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
