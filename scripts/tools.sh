@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need and is missing on this machine.
-# Usage: scripts/tools.sh [--browser]   (--browser adds Chromium for end-to-end tests)
+# Usage: scripts/tools.sh [--browser | --bench]
+#   --browser adds Chromium for the end-to-end tests; --bench adds brotli and wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,9 +34,19 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@p
   (cd end2end && npm ci --no-audit --no-fund)
 fi
 
-if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
-  say "installing Debian's Chromium"
-  apt_get() { if [ "$(id -u)" = 0 ]; then apt-get "$@"; else sudo apt-get "$@"; fi; }
-  apt_get update -qq
-  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq chromium
-fi
+apt_install() {
+  local missing=()
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  say "installing Debian packages: ${missing[*]}"
+  local sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+}
+
+case "${1:-}" in
+  --browser) apt_install chromium ;;
+  --bench) apt_install brotli wrk curl ;;
+esac

@@ -13,7 +13,7 @@ pub const NODE_HEIGHT: f64 = 58.0;
 /// Room on the right for end markers and loops that leave the last lane.
 pub const RIGHT_MARGIN: f64 = 150.0;
 const BOTTOM_MARGIN: f64 = 28.0;
-const CHARS_PER_LINE: usize = 24;
+const CHARS_PER_LINE: usize = 19;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EdgeKind {
@@ -123,6 +123,7 @@ impl Layout {
         let node = |number: ActivityNumber| &nodes[usize::from(number) - 1];
 
         let loops = procedure.loop_edges();
+        let mut router = Router::new(&nodes, &lane_of);
         let mut edges = Vec::new();
         let mut ends = Vec::new();
         for activity in procedure.activities {
@@ -157,7 +158,6 @@ impl Layout {
                     continue;
                 }
                 for &to in choice.leads_to {
-                    let target = node(to);
                     let kind = if loops.contains(&(activity.number, to)) {
                         EdgeKind::Loop
                     } else if choice.is_parallel() {
@@ -167,7 +167,7 @@ impl Layout {
                     } else {
                         EdgeKind::Sequence
                     };
-                    let (path, label_at) = route(source, target);
+                    let (path, label_at) = router.route(activity.number, to);
                     edges.push(Edge {
                         from: activity.number,
                         to: Some(to),
@@ -195,28 +195,96 @@ impl Layout {
     }
 }
 
-/// A curve from the bottom of `from` to the top of `to` when `to` is further
-/// down; otherwise out of the right side and back into the right side of
-/// `to`, so that upward edges stay clear of the downward ones.
-fn route(from: &Node, to: &Node) -> (String, (f64, f64)) {
-    if to.y > from.y {
-        let (x1, y1) = (from.x + NODE_WIDTH / 2.0, from.y + NODE_HEIGHT);
-        let (x2, y2) = (to.x + NODE_WIDTH / 2.0, to.y);
-        let bend = ((y2 - y1) / 2.0).min(ROW_HEIGHT);
-        let path = format!(
-            "M{x1},{y1} C{x1},{} {x2},{} {x2},{y2}",
-            y1 + bend,
-            y2 - bend
-        );
-        // Near the start, so a branch's condition sits next to its decision.
-        let label_at = (x1 + (x2 - x1) * 0.18 + 6.0, y1 + 14.0);
-        (path, label_at)
-    } else {
-        let (x1, y1) = (from.x + NODE_WIDTH, from.y + NODE_HEIGHT / 2.0);
-        let (x2, y2) = (to.x + NODE_WIDTH, to.y + NODE_HEIGHT / 2.0);
-        let reach = x1.max(x2) + (LANE_WIDTH - NODE_WIDTH) / 2.0 + 28.0;
-        let path = format!("M{x1},{y1} C{reach},{y1} {reach},{y2} {x2},{y2}");
-        (path, (reach - 10.0, (y1 + y2) / 2.0))
+/// Orthogonal edges that never cross a box: each row holds one activity, so
+/// the gaps between rows are free for horizontal runs, and the borders
+/// between lanes are free for vertical ones.
+struct Router<'a> {
+    nodes: &'a [Node],
+    lane_of: &'a [usize],
+    /// Downward edges leaving and entering each activity, to spread their
+    /// ports along the box.
+    outgoing: Vec<Vec<ActivityNumber>>,
+    incoming: Vec<Vec<ActivityNumber>>,
+    /// How many vertical runs each lane border already carries.
+    channel_use: Vec<u32>,
+}
+
+const GAP: f64 = ROW_HEIGHT - NODE_HEIGHT;
+
+impl<'a> Router<'a> {
+    fn new(nodes: &'a [Node], lane_of: &'a [usize]) -> Router<'a> {
+        Router {
+            nodes,
+            lane_of,
+            outgoing: vec![Vec::new(); nodes.len() + 1],
+            incoming: vec![Vec::new(); nodes.len() + 1],
+            channel_use: vec![0; lane_of.iter().max().map_or(1, |m| m + 2)],
+        }
+    }
+
+    fn node(&self, number: ActivityNumber) -> &'a Node {
+        &self.nodes[usize::from(number) - 1]
+    }
+
+    fn lane(&self, number: ActivityNumber) -> usize {
+        self.lane_of[usize::from(number) - 1]
+    }
+
+    /// The x of the vertical run along the border `border` (0 is the left
+    /// edge of the first lane), shifted a little for each run already there.
+    fn channel(&mut self, border: usize) -> f64 {
+        let used = self.channel_use[border];
+        self.channel_use[border] += 1;
+        let shift = [0.0, -5.0, 5.0, -10.0, 10.0][used as usize % 5];
+        border as f64 * LANE_WIDTH + shift
+    }
+
+    fn route(&mut self, from: ActivityNumber, to: ActivityNumber) -> (String, (f64, f64)) {
+        let (source, target) = (self.node(from), self.node(to));
+        let (source_lane, target_lane) = (self.lane(from), self.lane(to));
+        if target.y <= source.y {
+            // Upward: out of the right side, up a border, into the right side.
+            let border = source_lane.max(target_lane) + 1;
+            let cx = self.channel(border) + 8.0;
+            let (x1, y1) = (source.x + NODE_WIDTH, source.y + NODE_HEIGHT / 2.0);
+            let (x2, y2) = (target.x + NODE_WIDTH, target.y + NODE_HEIGHT / 2.0);
+            let path = format!("M{x1},{y1} H{cx} V{y2} H{x2}");
+            return (path, (cx + 5.0, (y1 + y2) / 2.0));
+        }
+        let out_index = self.outgoing[usize::from(from)].len();
+        self.outgoing[usize::from(from)].push(to);
+        let in_index = self.incoming[usize::from(to)].len();
+        self.incoming[usize::from(to)].push(from);
+        // Ports spread from the centre: 0, +1, -1, +2…
+        let port = |index: usize| {
+            let step = 22.0;
+            let k = index.div_ceil(2) as f64;
+            if index % 2 == 1 {
+                k * step
+            } else {
+                -k * step
+            }
+        };
+        let x1 = source.x + NODE_WIDTH / 2.0 + port(out_index);
+        let x2 = target.x + NODE_WIDTH / 2.0 + port(in_index);
+        let y1 = source.y + NODE_HEIGHT;
+        let y2 = target.y;
+        let y_out = y1 + GAP / 2.0 - 4.0 + 4.0 * out_index as f64;
+        let y_in = y2 - GAP / 2.0 + 4.0 - 4.0 * in_index as f64;
+        let adjacent = target.y - source.y <= ROW_HEIGHT + 0.5;
+        let path = if adjacent && (x1 - x2).abs() < 0.5 {
+            format!("M{x1},{y1} V{y2}")
+        } else if adjacent {
+            format!("M{x1},{y1} V{y_out} H{x2} V{y2}")
+        } else {
+            let border = match target_lane.cmp(&source_lane) {
+                std::cmp::Ordering::Greater => target_lane,
+                _ => target_lane + 1,
+            };
+            let cx = self.channel(border);
+            format!("M{x1},{y1} V{y_out} H{cx} V{y_in} H{x2} V{y2}")
+        };
+        (path, (x2 + 5.0, y2 - 6.0))
     }
 }
 
@@ -320,6 +388,54 @@ mod tests {
             .find(|e| e.from == 7 && e.to.is_none())
             .unwrap();
         assert_eq!(early.label, "La HGE no cumple sus requerimientos");
+    }
+
+    /// The corner points of an orthogonal path ("M x,y V y H x …").
+    fn corners(path: &str) -> Vec<(f64, f64)> {
+        let mut points: Vec<(f64, f64)> = Vec::new();
+        for token in path.split(' ') {
+            let (command, rest) = token.split_at(1);
+            let last = points.last().copied();
+            match command {
+                "M" => {
+                    let (x, y) = rest.split_once(',').unwrap();
+                    points.push((x.parse().unwrap(), y.parse().unwrap()));
+                }
+                "H" => points.push((rest.parse().unwrap(), last.unwrap().1)),
+                "V" => points.push((last.unwrap().0, rest.parse().unwrap())),
+                other => panic!("unexpected command {other} in {path}"),
+            }
+        }
+        points
+    }
+
+    #[test]
+    fn edges_never_cross_another_activity_box() {
+        for procedure in crate::domain::procedures::ALL {
+            let layout = Layout::of(procedure);
+            for edge in layout.edges.iter().filter(|e| e.to.is_some()) {
+                let points = corners(&edge.path);
+                for segment in points.windows(2) {
+                    let (a, b) = (segment[0], segment[1]);
+                    let (left, right) = (a.0.min(b.0), a.0.max(b.0));
+                    let (top, bottom) = (a.1.min(b.1), a.1.max(b.1));
+                    for node in &layout.nodes {
+                        if Some(node.number) == edge.to || node.number == edge.from {
+                            continue;
+                        }
+                        let crosses = left < node.x + NODE_WIDTH
+                            && right > node.x
+                            && top < node.y + NODE_HEIGHT
+                            && bottom > node.y;
+                        assert!(
+                            !crosses,
+                            "{} edge {}→{:?} crosses activity {}",
+                            procedure.code, edge.from, edge.to, node.number
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -77,13 +77,19 @@ test("PR09 walk-through reaches both of its ends, the highlight following", asyn
   await complete(1);
   await complete(2);
   await complete(3, "con-inconsistencias");
-  for (let n = 4; n <= 14; n++) {
+  for (let n = 4; n <= 13; n++) {
     expect(await currentNumbers(page)).toEqual([String(n)]);
     await complete(n);
   }
+  // The diagram has followed the highlight down to the last activity.
+  const svgBox = (await page.locator("svg.flowchart-svg").boundingBox())!;
+  const lastBox = (await node(page, 14).boundingBox())!;
+  expect(lastBox.y).toBeGreaterThanOrEqual(svgBox.y);
+  expect(lastBox.y + lastBox.height).toBeLessThanOrEqual(svgBox.y + svgBox.height);
+  await complete(14);
   await expect(current(page)).toHaveCount(0);
   await expect(page.locator(".practice")).toContainText("El caso terminó: Procedimiento concluido");
-  await expect(page.locator("svg [data-state=done]")).toHaveCount(14);
+  await expect(page.locator("svg [data-activity][data-state=done]")).toHaveCount(14);
 });
 
 test("PR05 walk-through shows parallel work, a waiting join and observation rounds", async ({ page }) => {

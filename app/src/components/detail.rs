@@ -20,8 +20,20 @@ pub fn ActivityDetail(
             </button>
         }
     };
+    let panel = NodeRef::<leptos::html::Section>::new();
+    // On narrow screens the panel sits below the diagram: bring it into
+    // sight when an activity is opened.
+    Effect::new(move || {
+        if selected.get().is_some() {
+            if let Some(panel) = panel.get_untracked() {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                panel.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        }
+    });
     view! {
-        <section class="panel detail" aria-labelledby="detail-title" aria-live="polite">
+        <section node_ref=panel class="panel detail" aria-labelledby="detail-title" aria-live="polite">
             {move || match selected.get().and_then(|n| procedure.activity(n)) {
                 None => {
                     view! {

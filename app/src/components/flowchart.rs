@@ -38,6 +38,8 @@ impl ViewBox {
 }
 
 const MIN_VIEW_WIDTH: f64 = 160.0;
+/// Below this scale the activities' text is too small to read.
+const MIN_OPENING_SCALE: f64 = 0.72;
 /// Movement, in CSS pixels, after which a press becomes a drag, not a tap.
 const DRAG_THRESHOLD: f64 = 6.0;
 
@@ -56,20 +58,32 @@ impl Screen {
         (self.width / view.w).min(self.height / view.h)
     }
 
-    fn to_diagram(&self, view: ViewBox, client_x: f64, client_y: f64) -> (f64, f64) {
+    fn diagram_point(&self, view: ViewBox, client_x: f64, client_y: f64) -> (f64, f64) {
         let s = self.scale(view);
         let ox = self.left + (self.width - view.w * s) / 2.0;
         let oy = self.top + (self.height - view.h * s) / 2.0;
         (view.x + (client_x - ox) / s, view.y + (client_y - oy) / s)
     }
 
-    /// The whole width of the diagram, from its top.
-    fn fit_width(&self, width: f64) -> ViewBox {
+    /// The whole width of the diagram from its top, unless that makes the
+    /// text too small to read: then a readable scale around `focus_x`.
+    fn opening(&self, width: f64, focus_x: f64) -> ViewBox {
+        let aspect = self.height / self.width.max(1.0);
+        let readable_width = self.width / MIN_OPENING_SCALE;
+        if width <= readable_width {
+            return ViewBox {
+                x: 0.0,
+                y: 0.0,
+                w: width,
+                h: width * aspect,
+            };
+        }
+        let x = (focus_x - readable_width / 2.0).clamp(0.0, width - readable_width);
         ViewBox {
-            x: 0.0,
+            x,
             y: 0.0,
-            w: width,
-            h: width * self.height / self.width.max(1.0),
+            w: readable_width,
+            h: readable_width * aspect,
         }
     }
 
@@ -149,13 +163,44 @@ pub fn Flowchart(
             }
         })
     };
-    // Once in the browser, show the diagram's whole width from the top.
+    // Once in the browser, open on the top of the diagram around activity 1.
+    let first_x = layout.nodes[0].x + NODE_WIDTH / 2.0;
     Effect::new(move || {
         if svg_ref.get().is_some() {
             if let Some(screen) = screen() {
-                view.set(screen.fit_width(width));
+                view.set(screen.opening(width, first_x));
             }
         }
+    });
+    // Keep the highlight in sight: when the current activities change and
+    // none of them is wholly on screen, bring the first one into view.
+    let positions: Vec<(ActivityNumber, f64, f64)> =
+        layout.nodes.iter().map(|n| (n.number, n.x, n.y)).collect();
+    Effect::new(move |previous: Option<Vec<ActivityNumber>>| {
+        let current: Vec<ActivityNumber> = state.with(|s| {
+            s.as_ref()
+                .map(|s| s.active.iter().copied().collect())
+                .unwrap_or_default()
+        });
+        if previous.as_ref() != Some(&current) {
+            let boxes: Vec<_> = positions
+                .iter()
+                .filter(|(n, _, _)| current.contains(n))
+                .collect();
+            let v = view.get_untracked();
+            let on_screen = |&&(_, x, y): &&(ActivityNumber, f64, f64)| {
+                x >= v.x && x + NODE_WIDTH <= v.x + v.w && y >= v.y && y + NODE_HEIGHT <= v.y + v.h
+            };
+            if let Some((_, x, y)) = boxes.first().filter(|_| !boxes.iter().any(on_screen)) {
+                view.update(|v| {
+                    v.y = y - v.h / 3.0;
+                    if *x < v.x || x + NODE_WIDTH > v.x + v.w {
+                        v.x = x + NODE_WIDTH / 2.0 - v.w / 2.0;
+                    }
+                });
+            }
+        }
+        current
     });
     let fit = move |_| {
         if let Some(screen) = screen() {
@@ -177,7 +222,7 @@ pub fn Flowchart(
         let factor = (-delta * 0.0015).exp();
         view.update(|v| {
             let (px, py) =
-                screen.to_diagram(*v, f64::from(ev.client_x()), f64::from(ev.client_y()));
+                screen.diagram_point(*v, f64::from(ev.client_x()), f64::from(ev.client_y()));
             *v = v.zoom(factor, px, py, width);
         });
     };
@@ -224,7 +269,7 @@ pub fn Flowchart(
                     let middle = ((a.1 + b.1) / 2.0, (a.2 + b.2) / 2.0);
                     if let Some(before) = g.pinch_distance.filter(|d| *d > 0.0) {
                         view.update(|v| {
-                            let (px, py) = screen.to_diagram(*v, middle.0, middle.1);
+                            let (px, py) = screen.diagram_point(*v, middle.0, middle.1);
                             *v = v.zoom(now / before, px, py, width);
                         });
                     }
@@ -392,8 +437,9 @@ pub fn Flowchart(
                     viewBox="0 0 10 10"
                     refX="9"
                     refY="5"
-                    markerWidth="7"
-                    markerHeight="7"
+                    markerUnits="userSpaceOnUse"
+                    markerWidth="11"
+                    markerHeight="11"
                     orient="auto-start-reverse"
                 >
                     <path d="M0,0 L10,5 L0,10 z"></path>

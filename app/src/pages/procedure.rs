@@ -40,8 +40,8 @@ fn ProcedureView(procedure: &'static Procedure) -> impl IntoView {
                 <Legend />
             </div>
             <aside class="procedure-side">
-                <PracticePanel practice selected />
                 <ActivityDetail practice selected />
+                <PracticePanel practice selected />
             </aside>
         </div>
         <StepList procedure selected />
@@ -53,9 +53,9 @@ fn Legend() -> impl IntoView {
     let line = |class: &'static str, text: &'static str| {
         view! {
             <li>
-                <svg class="legend-swatch" viewBox="0 0 40 12" aria-hidden="true">
+                <svg class="legend-swatch" viewBox="0 0 48 16" aria-hidden="true">
                     <g class=format!("edge {class}")>
-                        <path d="M2,6 H30" marker-end=format!("url(#arrow-{class})")></path>
+                        <path d="M2,8 H36" marker-end=format!("url(#arrow-{class})")></path>
                     </g>
                 </svg>
                 {text}
@@ -65,9 +65,9 @@ fn Legend() -> impl IntoView {
     let node = |state: &'static str, text: &'static str| {
         view! {
             <li>
-                <svg class="legend-swatch" viewBox="0 0 40 20" aria-hidden="true">
+                <svg class="legend-swatch" viewBox="0 0 48 16" aria-hidden="true">
                     <g class="node" data-state=state>
-                        <rect class="node-box" x="2" y="2" width="36" height="16" rx="4"></rect>
+                        <rect class="node-box" x="3" y="2" width="42" height="12" rx="4"></rect>
                     </g>
                 </svg>
                 {text}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Prints the release bundle's size (raw and brotli) and the server's time to
+# render a procedure page, over many requests. Run it through `make bench`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/tools.sh --bench >/dev/null
+
+port=${BENCH_PORT:-3457}
+duration=${BENCH_SECONDS:-10}
+pkg=target/site/pkg
+
+brotli_size() { brotli -c -q 11 "$1" | wc -c; }
+kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
+
+echo "== Bundle (release)"
+total_raw=0; total_br=0
+for file in "$pkg/manual.wasm" "$pkg/manual.js" "$pkg/manual.css"; do
+  raw=$(stat -c %s "$file"); br=$(brotli_size "$file")
+  printf '%-14s raw %10s   brotli %10s\n' "$(basename "$file")" "$(kb "$raw")" "$(kb "$br")"
+  case "$file" in *.wasm|*.js) total_raw=$((total_raw + raw)); total_br=$((total_br + br)) ;; esac
+done
+printf '%-14s raw %10s   brotli %10s   (budget: 300 KB brotli)\n' "wasm + js" "$(kb "$total_raw")" "$(kb "$total_br")"
+
+data=$(mktemp -d)
+server_pid=
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$data"; }
+trap cleanup EXIT
+LEPTOS_ENV=PROD LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn \
+  DATABASE_URL="sqlite://$data/bench.db" ./target/release/server >"$data/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 150); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+
+url="http://127.0.0.1:$port/procedimientos/PR05"
+curl -fsS "$url" -o "$data/page.html"
+echo
+echo "== /procedimientos/PR05 HTML: raw $(kb "$(stat -c %s "$data/page.html")"), brotli $(kb "$(brotli_size "$data/page.html")")"
+wrk -t1 -c1 -d2s "$url" >/dev/null # warm-up
+
+latency() {
+  # wrk --latency prints the 50/75/90/99 percentiles; keep 50 and 99.
+  wrk -t"$1" -c"$2" -d"${duration}s" --latency "$url" |
+    awk -v label="$3" '
+      $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
+      /Requests\/sec/ { rps = $2 }
+      END { printf "%-32s p50 %8s   p99 %8s   %8s req/s\n", label, p50, p99, rps }'
+}
+echo "== Server render of /procedimientos/PR05 over ${duration}s"
+latency 1 1 "1 connection (sequential)"
+latency 2 16 "16 concurrent connections"
