@@ -16,6 +16,8 @@ pub struct ProcedureDoc {
 #[derive(Debug, Serialize)]
 pub struct ActivityDoc {
     pub number: ActivityNumber,
+    /// A short label for diagrams; the manual's text is `description`.
+    pub title: &'static str,
     pub description: &'static str,
     pub roles: &'static [Role],
     pub output: &'static str,
@@ -48,6 +50,7 @@ impl From<&'static Procedure> for ProcedureDoc {
                 .iter()
                 .map(|activity| ActivityDoc {
                     number: activity.number,
+                    title: activity.title,
                     description: activity.description,
                     roles: activity.roles,
                     output: activity.output,

@@ -14,6 +14,7 @@ pub const NODE_HEIGHT: f64 = 58.0;
 pub const RIGHT_MARGIN: f64 = 150.0;
 const BOTTOM_MARGIN: f64 = 28.0;
 const CHARS_PER_LINE: usize = 19;
+const MAX_LINES: usize = 3;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EdgeKind {
@@ -55,7 +56,7 @@ pub struct Node {
     pub number: ActivityNumber,
     pub x: f64,
     pub y: f64,
-    /// The start of the description, wrapped to fit the box.
+    /// The activity's title, wrapped to fit the box.
     pub lines: Vec<String>,
 }
 
@@ -117,7 +118,7 @@ impl Layout {
                 number: activity.number,
                 x: lanes[lane].x + (LANE_WIDTH - NODE_WIDTH) / 2.0,
                 y: HEADER_HEIGHT + row as f64 * ROW_HEIGHT + (ROW_HEIGHT - NODE_HEIGHT) / 2.0,
-                lines: wrap(activity.description, CHARS_PER_LINE, 2),
+                lines: wrap(activity.title, CHARS_PER_LINE, MAX_LINES),
             })
             .collect();
         let node = |number: ActivityNumber| &nodes[usize::from(number) - 1];
@@ -284,7 +285,8 @@ impl<'a> Router<'a> {
             let cx = self.channel(border);
             format!("M{x1},{y1} V{y_out} H{cx} V{y_in} H{x2} V{y2}")
         };
-        (path, (x2 + 5.0, y2 - 6.0))
+        // Above the arrival, stacked when several edges reach one activity.
+        (path, (x2 + 5.0, y2 - 5.0 - 11.0 * in_index as f64))
     }
 }
 
@@ -434,6 +436,22 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn every_title_fits_its_box_uncut() {
+        for procedure in crate::domain::procedures::ALL {
+            for activity in procedure.activities {
+                let lines = wrap(activity.title, CHARS_PER_LINE, MAX_LINES);
+                assert!(
+                    !lines.last().is_some_and(|l| l.ends_with('…')),
+                    "{} actividad {}: «{}» no cabe en su caja",
+                    procedure.code,
+                    activity.number,
+                    activity.title
+                );
             }
         }
     }

@@ -69,6 +69,7 @@ pub fn ActivityDetail(
                             <h2 id="detail-title" tabindex="-1">{format!("Actividad {number}")}</h2>
                             <button type="button" class="button button-small" on:click=move |_| selected.set(None)>"Cerrar"</button>
                         </div>
+                        <p class="detail-title">{activity.title}</p>
                         <p class="detail-description">{activity.description}</p>
                         <dl class="facts">
                             <dt>"Responsable"</dt>

@@ -375,7 +375,8 @@ pub fn Flowchart(
             let number = node.number;
             let activity = procedure.activity(number).expect("layout follows the procedure");
             let aria_label = format!(
-                "Actividad {number}: {} Responsable: {}.",
+                "Actividad {number}, {}: {} Responsable: {}.",
+                activity.title,
                 activity.description,
                 roles_label(activity.roles)
             );
@@ -387,7 +388,7 @@ pub fn Flowchart(
                 .iter()
                 .enumerate()
                 .map(|(i, line)| {
-                    view! { <tspan x=text_x y=node.y + 24.0 + i as f64 * 16.0>{line.clone()}</tspan> }
+                    view! { <tspan x=text_x y=node.y + 17.0 + i as f64 * 14.5>{line.clone()}</tspan> }
                 })
                 .collect_view();
             let (bx, by) = (node.x + NODE_WIDTH - 4.0, node.y + 2.0);

@@ -180,9 +180,9 @@ pub fn PracticePanel(
                                     view! {
                                         <li class="current-item">
                                             <button type="button" class="link-button" on:click=move |_| selected.set(Some(number))>
-                                                {format!("Actividad {number} · {}", roles_label(activity.roles))}
+                                                {format!("Actividad {number} · {}", activity.title)}
                                             </button>
-                                            <p class="current-description">{activity.description}</p>
+                                            <p class="current-description">{format!("{}: {}", roles_label(activity.roles), activity.description)}</p>
                                             <CompleteButtons practice number />
                                         </li>
                                     }

@@ -42,6 +42,9 @@ pub fn check(procedure: &Procedure) -> Vec<String> {
 
     for activity in procedure.activities {
         let n = Some(activity.number);
+        if activity.title.trim().is_empty() {
+            problem!(n, "no tiene título");
+        }
         if activity.description.trim().is_empty() {
             problem!(n, "no tiene descripción");
         }
@@ -262,8 +265,8 @@ mod tests {
         name: "",
         objective: "",
         activities: &[
-            activity(1, &[Dge], "a", "b", &[Choice::to(&[3])]),
-            activity(3, &[Dge], "a", "b", &[Choice::finish()]),
+            activity(1, &[Dge], "t", "a", "b", &[Choice::to(&[3])]),
+            activity(3, &[Dge], "t", "a", "b", &[Choice::finish()]),
         ],
     };
 
@@ -272,8 +275,8 @@ mod tests {
         name: "",
         objective: "",
         activities: &[
-            activity(1, &[], "a", "b", &[Choice::to(&[7])]),
-            activity(2, &[Dge], "a", "", &[Choice::finish()]),
+            activity(1, &[], "t", "a", "b", &[Choice::to(&[7])]),
+            activity(2, &[Dge], "t", "a", "", &[Choice::finish()]),
         ],
     };
 
@@ -282,9 +285,9 @@ mod tests {
         name: "",
         objective: "",
         activities: &[
-            activity(1, &[Dge], "a", "b", &[Choice::to(&[2])]),
-            activity(2, &[Dge], "a", "b", &[Choice::to(&[1])]),
-            activity(3, &[Dge], "a", "b", &[Choice::finish()]),
+            activity(1, &[Dge], "t", "a", "b", &[Choice::to(&[2])]),
+            activity(2, &[Dge], "t", "a", "b", &[Choice::to(&[1])]),
+            activity(3, &[Dge], "t", "a", "b", &[Choice::finish()]),
         ],
     };
 
@@ -294,10 +297,10 @@ mod tests {
         name: "",
         objective: "",
         activities: &[
-            activity(1, &[Dge], "a", "b", &[Choice::to(&[2, 3])]),
-            activity(2, &[Dge], "a", "b", &[Choice::to(&[4])]),
-            activity(3, &[Dge], "a", "b", &[Choice::to(&[4])]),
-            activity(4, &[Dge], "a", "b", &[Choice::finish()]),
+            activity(1, &[Dge], "t", "a", "b", &[Choice::to(&[2, 3])]),
+            activity(2, &[Dge], "t", "a", "b", &[Choice::to(&[4])]),
+            activity(3, &[Dge], "t", "a", "b", &[Choice::to(&[4])]),
+            activity(4, &[Dge], "t", "a", "b", &[Choice::finish()]),
         ],
     };
 
@@ -307,8 +310,8 @@ mod tests {
         name: "",
         objective: "",
         activities: &[
-            activity(1, &[Dge], "a", "b", &[Choice::to(&[2])]),
-            activity(2, &[Dge], "a", "b", &[Choice::finish()]).join(),
+            activity(1, &[Dge], "t", "a", "b", &[Choice::to(&[2])]),
+            activity(2, &[Dge], "t", "a", "b", &[Choice::finish()]).join(),
         ],
     };
 
@@ -318,10 +321,11 @@ mod tests {
         name: "",
         objective: "",
         activities: &[
-            activity(1, &[Dge], "a", "b", &[Choice::to(&[2, 3])]),
+            activity(1, &[Dge], "t", "a", "b", &[Choice::to(&[2, 3])]),
             activity(
                 2,
                 &[Dge],
+                "t",
                 "a",
                 "b",
                 &[
@@ -329,8 +333,8 @@ mod tests {
                     Choice::branch("sigue", "Sigue", &[4]),
                 ],
             ),
-            activity(3, &[Dge], "a", "b", &[Choice::to(&[4])]),
-            activity(4, &[Dge], "a", "b", &[Choice::finish()]).join(),
+            activity(3, &[Dge], "t", "a", "b", &[Choice::to(&[4])]),
+            activity(4, &[Dge], "t", "a", "b", &[Choice::finish()]).join(),
         ],
     };
 

@@ -18,6 +18,8 @@ pub struct Procedure {
 #[derive(Debug, PartialEq, Eq)]
 pub struct Activity {
     pub number: ActivityNumber,
+    /// A few words for the flowchart's box; the manual has none.
+    pub title: &'static str,
     /// The manual's own words.
     pub description: &'static str,
     pub roles: &'static [Role],
@@ -100,12 +102,14 @@ impl Choice {
 pub const fn activity(
     number: ActivityNumber,
     roles: &'static [Role],
+    title: &'static str,
     description: &'static str,
     output: &'static str,
     next: &'static [Choice],
 ) -> Activity {
     Activity {
         number,
+        title,
         description,
         roles,
         output,

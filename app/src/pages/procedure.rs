@@ -114,6 +114,7 @@ fn StepList(
                 .join("; ");
             view! {
                 <li id=format!("paso-{number}") value=number>
+                    <p class="step-title">{activity.title}</p>
                     <p class="step-description">{activity.description}</p>
                     <p class="step-facts">
                         <span>{format!("Responsable: {}", roles_label(activity.roles))}</span>

@@ -9,6 +9,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             1,
             &[Adit],
+            "Remite informe técnico de conclusión",
             "Remite el informe técnico de conclusión de desarrollo o actualización de solución tecnológica para su implementación.",
             "Informe técnico",
             &[Choice::to(&[2])],
@@ -16,6 +17,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             2,
             &[JefeUgat],
+            "Deriva informe y pide puesta en producción",
             "Deriva informe técnico para la implementación de la solución tecnológica y paralelamente solicita la puesta en producción como se muestra en la actividad 5.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[3, 5])],
@@ -23,6 +25,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             3,
             &[ResponsableAit],
+            "Solicita reunión con la entidad",
             "Solicita coordinar reunión de trabajo con la entidad solicitante.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[4])],
@@ -30,6 +33,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             4,
             &[ProfesionalAit],
+            "Elabora plan de implementación",
             "Elabora plan de implementación en coordinación con la entidad solicitante. Paralelamente se realizan las actividades 6, 7 y 14.",
             "Plan de implementación",
             &[Choice::to(&[6, 7, 8, 14])],
@@ -38,6 +42,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             5,
             &[JefeUgat],
+            "Solicita puesta en producción a la UIT",
             "Solicita la puesta en producción mediante nota interna a la UIT, pasa a la actividad 16.",
             "Nota interna",
             &[Choice::to(&[16])],
@@ -45,6 +50,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             6,
             &[ProfesionalAit],
+            "Documenta el alta de la HGE",
             "Realiza el procesamiento de documentación para el alta de la HGE, pasa a la actividad 18. Nota: El profesional del AIT utilizara el manual de procedimiento de documentación para el alta de la Herramienta de Gobierno Electrónico vigente.",
             "Informe técnico",
             &[Choice::to(&[18])],
@@ -52,6 +58,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             7,
             &[ProfesionalAit],
+            "Habilita usuarios de prueba",
             "Prepara y habilita a usuarios para pruebas al sistema.",
             "Correo electrónico institucional de habilitación de usuarios y/o archivos de hojas de cálculo",
             &[Choice::to(&[9])],
@@ -59,6 +66,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             8,
             &[Upat],
+            "Configura ambientes de prueba piloto",
             "Paralelamente, realiza la configuración y habilitación de ambientes del sistema para prueba piloto.",
             "Informe técnico y/o nota interna",
             &[Choice::to(&[9])],
@@ -66,6 +74,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             9,
             &[ProfesionalAit],
+            "Prueba piloto y/o capacitación",
             "Realiza la prueba piloto y/o capacitación al sistema, para comprobar la existencia de observaciones y/o sugerencias.",
             "Acta de capacitación",
             &[
@@ -78,6 +87,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             10,
             &[ProfesionalAit],
+            "Consolida observaciones",
             "Si existen observaciones y/o sugerencias, consolida las mismas y remite a diseño para su evaluación y corrección al Responsable del ADIT.",
             "Nota interna",
             &[Choice::to(&[11])],
@@ -85,6 +95,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             11,
             &[Adit],
+            "Corrige el diseño funcional",
             "Evalúa y realiza las correcciones del diseño funcional y según conducto regular se envía mediante nota interna a la UPAT.",
             "Nota interna",
             &[Choice::to(&[12])],
@@ -92,6 +103,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             12,
             &[Upat],
+            "Actualiza el sistema",
             "Realiza la actualización del sistema correspondientes e informa nuevamente sobre lo realizado hasta que no exista más observaciones.",
             "Nota interna",
             &[Choice::to(&[9])],
@@ -100,6 +112,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             13,
             &[ProfesionalAit],
+            "Elabora material de inducción",
             "Si no existen observaciones y/o sugerencias, elabora el material de inducción del sistema, pasa a la actividad 15.",
             "Manuales de usuario",
             &[Choice::to(&[15])],
@@ -107,6 +120,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             14,
             &[ProfesionalAit],
+            "Verifica insumos de los usuarios",
             "Verifica que todos los usuarios tengan los insumos necesarios para el uso del sistema.",
             "Listados y/o correos electrónicos",
             &[Choice::to(&[15])],
@@ -114,6 +128,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             15,
             &[ProfesionalAit],
+            "Capacita a la entidad",
             "Realiza la capacitación de la solución tecnológica a la entidad solicitante.",
             "Acta de capacitación",
             &[Choice::to(&[18])],
@@ -123,6 +138,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             16,
             &[Uit],
+            "Pone en producción",
             "Realiza la puesta en producción de la Solución Tecnológica. Nota: La UIT utilizara el Manual de Procedimientos de Puesta en Producción y Actualización de Sistemas y/o Servicios de Soluciones Tecnológicas, vigente.",
             "Informe técnico",
             &[Choice::to(&[17])],
@@ -130,6 +146,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             17,
             &[Acgii],
+            "Evalúa la seguridad",
             "Realiza la evaluación de seguridad de la solución tecnológica.",
             "Informe técnico",
             &[Choice::to(&[18])],
@@ -137,6 +154,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             18,
             &[JefeUgat],
+            "Aprueba el uso de la solución",
             "Revisa, aprueba y deriva el uso de la solución tecnológica.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[19])],
@@ -146,6 +164,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             19,
             &[ResponsableAit],
+            "Solicita informe de cierre",
             "Solicita la elaboración de informe técnico de cierre de implementación.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[20])],
@@ -153,6 +172,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             20,
             &[ProfesionalAit],
+            "Elabora informe de cierre",
             "Realiza el informe técnico de cierre de implementación.",
             "Informe técnico",
             &[Choice::to(&[21])],
@@ -160,6 +180,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             21,
             &[ResponsableAit],
+            "Aprueba informe de cierre",
             "Revisa y aprueba el informe técnico de cierre de implementación.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[22])],
@@ -167,6 +188,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             22,
             &[JefeUgat],
+            "Aprueba cierre y pide informar",
             "Revisa y aprueba el informe técnico de cierre de implementación y solicita informar a la entidad solicitante.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[23])],
@@ -174,6 +196,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             23,
             &[ResponsableAit],
+            "Solicita nota de respuesta",
             "Solicita elaborar la nota de respuesta.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[24])],
@@ -181,6 +204,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             24,
             &[ProfesionalAit],
+            "Elabora nota de respuesta",
             "Elabora la nota de respuesta.",
             "Nota externa",
             &[Choice::to(&[25])],
@@ -188,6 +212,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             25,
             &[ResponsableAit],
+            "Revisa nota de respuesta",
             "Revisa y aprueba la nota de respuesta.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[26])],
@@ -195,6 +220,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             26,
             &[JefeUgat],
+            "Revisa nota de respuesta",
             "Revisa y aprueba la nota de respuesta.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[27])],
@@ -202,6 +228,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             27,
             &[Dge],
+            "Aprueba y remite la nota",
             "Aprueba la nota de respuesta y la remite a la entidad.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[28])],
@@ -209,6 +236,7 @@ pub static PR05: Procedure = Procedure {
         activity(
             28,
             &[Entidad],
+            "Recibe la documentación",
             "Recibe la documentación.",
             "Nota externa recibida",
             &[Choice::finish()],

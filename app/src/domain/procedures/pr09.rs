@@ -9,6 +9,7 @@ pub static PR09: Procedure = Procedure {
         activity(
             1,
             &[ProfesionalAit],
+            "Analiza estadísticas de HGE",
             "Gestiona información estadística de herramientas de gobierno electrónico y elabora informe del análisis de esta información.",
             "Informe técnico",
             &[Choice::to(&[2])],
@@ -16,6 +17,7 @@ pub static PR09: Procedure = Procedure {
         activity(
             2,
             &[ResponsableAit],
+            "Aprueba informe técnico",
             "Revisa y aprueba informe técnico.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[3])],
@@ -23,6 +25,7 @@ pub static PR09: Procedure = Procedure {
         activity(
             3,
             &[JefeUgat],
+            "¿Existen inconsistencias?",
             "Revisa y aprueba informe técnico. Si no existen inconsistencias de los datos se cierra el flujo.",
             "Progreso del documento (flujo)",
             &[
@@ -33,6 +36,7 @@ pub static PR09: Procedure = Procedure {
         activity(
             4,
             &[JefeUgat],
+            "Solicita informe de análisis",
             "Si existen inconsistencia en los datos analizados, se solicita elaborar informe técnico de análisis para la(s) entidad(es) correspondiente(s).",
             "Progreso del documento (flujo)",
             &[Choice::to(&[5])],
@@ -40,6 +44,7 @@ pub static PR09: Procedure = Procedure {
         activity(
             5,
             &[ResponsableAit],
+            "Instruye atender la solicitud",
             "Deriva e instruye atender la solicitud.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[6])],
@@ -47,6 +52,7 @@ pub static PR09: Procedure = Procedure {
         activity(
             6,
             &[ProfesionalAit],
+            "Elabora informe de análisis",
             "Elabora informe técnico de análisis de datos.",
             "Informe técnico",
             &[Choice::to(&[7])],
@@ -54,6 +60,7 @@ pub static PR09: Procedure = Procedure {
         activity(
             7,
             &[ResponsableAit],
+            "Aprueba informe técnico",
             "Revisa y aprueba informe técnico.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[8])],
@@ -61,6 +68,7 @@ pub static PR09: Procedure = Procedure {
         activity(
             8,
             &[JefeUgat],
+            "Aprueba y pide remitirlo",
             "Revisa, aprueba informe técnico y solicita remitirlo a la entidad solicitante.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[9])],
@@ -68,6 +76,7 @@ pub static PR09: Procedure = Procedure {
         activity(
             9,
             &[ResponsableAit],
+            "Instruye atender la solicitud",
             "Deriva e instruye atender la solicitud.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[10])],
@@ -75,6 +84,7 @@ pub static PR09: Procedure = Procedure {
         activity(
             10,
             &[ProfesionalAit],
+            "Elabora nota externa",
             "Elabora nota externa de respuesta.",
             "Nota externa",
             &[Choice::to(&[11])],
@@ -82,6 +92,7 @@ pub static PR09: Procedure = Procedure {
         activity(
             11,
             &[ResponsableAit],
+            "Aprueba nota externa",
             "Deriva y aprueba nota externa.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[12])],
@@ -89,6 +100,7 @@ pub static PR09: Procedure = Procedure {
         activity(
             12,
             &[JefeUgat],
+            "Aprueba nota externa",
             "Deriva y aprueba nota externa.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[13])],
@@ -96,6 +108,7 @@ pub static PR09: Procedure = Procedure {
         activity(
             13,
             &[Dge],
+            "Aprueba y remite la nota",
             "Aprueba la nota externa y la remite a la entidad solicitante.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[14])],
@@ -103,6 +116,7 @@ pub static PR09: Procedure = Procedure {
         activity(
             14,
             &[Entidad],
+            "Recibe nota externa",
             "Recibe nota externa.",
             "Nota externa recibida",
             &[Choice::finish()],

@@ -9,6 +9,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             1,
             &[Entidad],
+            "Solicita información de HGE",
             "La entidad solicitante solicita información de las Herramientas de Gobierno Electrónico – HGE. Si la entidad no remite mediante nota externa si no mediante correo electrónico ese pasa a la actividad 5.",
             "Documento externo / correo electrónico",
             &[
@@ -19,6 +20,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             2,
             &[Dge],
+            "Deriva la nota a la UGAT",
             "Si la entidad solicitante remite nota externa, se deriva la solicitud a la UGAT.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[3])],
@@ -26,6 +28,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             3,
             &[JefeUgat],
+            "Instruye atender la solicitud",
             "Deriva e instruye atender la solicitud al Responsable del AIT.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[4])],
@@ -33,6 +36,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             4,
             &[ResponsableAit],
+            "Deriva al profesional del AIT",
             "Revisa y deriva la solicitud al profesional del AIT.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[5])],
@@ -40,6 +44,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             5,
             &[ProfesionalAit],
+            "¿Requiere presentación de HGE?",
             "Revisa si en el requerimiento solicitan una presentación de la HGE. Si no requiere presentación de HGE pasa a la actividad 8.",
             "Progreso del documento (flujo) / correo electrónico",
             &[
@@ -50,6 +55,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             6,
             &[ProfesionalAit],
+            "Realiza la presentación",
             "Si la entidad solicitante requiere presentación de las HGE, se realiza la misma.",
             "Acta de presentación",
             &[Choice::to(&[7])],
@@ -57,6 +63,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             7,
             &[Entidad],
+            "¿La HGE cumple sus requerimientos?",
             "La entidad solicitante analiza si la HGE cumple sus requerimientos. En caso de no cumplir se concluye la atención del servicio.",
             "Atención del servicio finalizada",
             &[
@@ -68,6 +75,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             8,
             &[ProfesionalAit],
+            "Remite formularios de solicitud",
             "Si la entidad solicitante no requiere presentación de las HGE, remite formularios de solicitud de ambientes de prueba.",
             "Correo electrónico",
             &[Choice::to(&[9])],
@@ -75,6 +83,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             9,
             &[ProfesionalAit],
+            "Recibe formularios (Anexos 1 a 3)",
             "Si la(s) HGE cumplen los requerimientos de la entidad solicitante, esta remite los formularios de requerimiento llenados (Ver Anexos 1, 2 y 3). Además analiza si se integrará Ciudadanía Digital (CD) o la Plataforma de Interoperabilidad (IOP).",
             "Formularios de solicitud",
             &[
@@ -87,6 +96,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             10,
             &[Uit, Upat],
+            "Habilita ambientes de CD o IOP",
             "Si la entidad solicitante integrará ciudadanía digital o la plataforma de interoperabilidad, realiza la habilitación de ambientes de prueba en coordinación con la entidad solicitante y pasa a la actividad 12.",
             "Correo electrónico",
             &[Choice::to(&[12])],
@@ -94,6 +104,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             11,
             &[ProfesionalAit],
+            "Habilita ambientes de pagos",
             "Si la entidad solicitante no integrará la pasarela de pagos del estado o el servicio de emisión de facturación electrónica, realiza la habilitación de ambientes de prueba en coordinación con la entidad solicitante.",
             "Correo electrónico",
             &[Choice::to(&[12])],
@@ -101,6 +112,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             12,
             &[Entidad],
+            "Integra las HGE en prueba",
             "Integra las HGE en ambiente de prueba.",
             "Integración de las HGE en ambiente de prueba",
             &[
@@ -113,6 +125,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             13,
             &[Entidad],
+            "Se certifica con entidades financieras",
             "Si la entidad solicitante requiere certificación con entidades financieras, realiza las gestiones necesarias para certificarse.",
             "Acta de certificación",
             &[Choice::to(&[14])],
@@ -121,6 +134,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             14,
             &[ProfesionalAit],
+            "Documenta el alta de la HGE",
             "Si la entidad solicitante no requiere certificación con entidades financieras, se realiza el procesamiento de documentación para el alta de la HGE. Nota: El profesional del AIT utilizará el manual de procedimiento de documentación para el alta de la Herramienta de Gobierno Electrónico.",
             "Informe técnico",
             &[Choice::to(&[15])],
@@ -128,6 +142,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             15,
             &[ProfesionalAit],
+            "Elabora nota externa",
             "Elabora nota externa de respuesta a la entidad solicitante.",
             "Nota externa",
             &[Choice::to(&[16])],
@@ -135,6 +150,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             16,
             &[ResponsableAit],
+            "Revisa nota externa",
             "Revisa y aprueba la nota externa de respuesta a la entidad.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[17])],
@@ -142,6 +158,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             17,
             &[JefeUgat],
+            "Revisa nota externa",
             "Revisa y aprueba la nota externa de respuesta a la entidad.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[18])],
@@ -149,6 +166,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             18,
             &[Dge],
+            "Aprueba y remite la nota",
             "Aprueba la nota externa de respuesta a la entidad y la remite a la entidad solicitante.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[19])],
@@ -156,6 +174,7 @@ pub static PR6: Procedure = Procedure {
         activity(
             19,
             &[Entidad],
+            "Recibe la nota de respuesta",
             "Recibe la nota de respuesta.",
             "Nota externa recibida",
             &[Choice::finish()],

@@ -9,6 +9,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             1,
             &[AreaSustantiva, Entidad],
+            "Remite requerimiento de transferencia",
             "Se remite documentación de requerimiento de transferencia (esta documentación puede remitirla a la UGAT alguna Unidad o Área sustantiva de la AGETIC o una entidad externa), Informe de cierre de implementación (en caso que la solución tecnológica haya sido desarrollada en la AGETIC) y/o nota interna con propuesta de ajuste normativo por parte de la UGTD.",
             "Nota de requerimiento de transferencia y/o informe de cierre de implementación y/o nota interna de la UGTD",
             &[Choice::to(&[2])],
@@ -17,6 +18,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             2,
             &[JefeUgat],
+            "Deriva al Responsable del AIT",
             "Deriva documentación al Responsable de AIT.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[3])],
@@ -24,6 +26,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             3,
             &[ResponsableAit],
+            "Solicita reunión con la entidad",
             "Deriva documentación y solicita coordinar reunión de trabajo con la entidad solicitante.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[4])],
@@ -31,6 +34,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             4,
             &[ProfesionalAit],
+            "Elabora plan de transferencia",
             "Realiza el desarrollo y aprobación del plan de transferencia en coordinación con la entidad solicitante. Asimismo se realiza de forma paralela las actividades 5, 16, 17 y 19.",
             "Plan de transferencia",
             &[Choice::to(&[5, 16, 17, 19])],
@@ -38,6 +42,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             5,
             &[ProfesionalAit],
+            "Remite especificaciones de recursos",
             "Remite especificaciones sobre recursos necesarios para la instalación de la solución tecnológica (capacidades de servidores, base de datos, interoperabilidad, redes, etc) en coordinación con la UIT. Adicionalmente, si la solución tecnológica integra HGE pasa a la actividad 7. Si la solución tecnológica no integra HGE pasa a la actividad 15.",
             "Correos electrónicos",
             &[
@@ -49,6 +54,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             6,
             &[Entidad],
+            "Prepara infraestructura",
             "Preparan infraestructura para la instalación de la solución tecnológica. Pasa a la actividad 10.",
             "Correos electrónicos",
             &[Choice::to(&[10])],
@@ -56,6 +62,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             7,
             &[ProfesionalAit],
+            "Documenta el alta de la HGE",
             "Se realiza el procesamiento de documentación para el alta de la HGE. Nota: El profesional del AIT utilizara el manual de procedimiento de documentación para el alta de la Herramienta de Gobierno Electrónico.",
             "Informe técnico",
             &[Choice::to(&[8])],
@@ -63,6 +70,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             8,
             &[ResponsableAit],
+            "Aprueba informe técnico",
             "Revisa y aprueba informe técnico.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[9])],
@@ -70,6 +78,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             9,
             &[JefeUgat],
+            "Aprueba y remite informe técnico",
             "Revisa, aprueba y remite informe técnico.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[10])],
@@ -78,6 +87,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             10,
             &[Uit],
+            "Despliega la solución",
             "Realiza el despliegue de la solución tecnológica en ambientes tecnológicos de la entidad solicitante.",
             "Correo electrónico",
             &[Choice::to(&[11])],
@@ -87,6 +97,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             11,
             &[ProfesionalAit],
+            "Realiza pruebas funcionales",
             "Realiza pruebas funcionales a la solución tecnológica instalada en ambientes tecnológicos de la entidad solicitante y si estas son exitosas, pasa a la actividad 12. Si las pruebas no son exitosas vuelve a la actividad 10.",
             "Pruebas funcionales a la solución tecnológica",
             &[
@@ -97,6 +108,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             12,
             &[ProfesionalAit],
+            "Pide migrar la base de datos",
             "Elabora nota interna solicitando la migración de la base de datos de producción de la solución tecnológica a la infraestructura de la entidad solicitante.",
             "Nota interna",
             &[Choice::to(&[13])],
@@ -104,6 +116,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             13,
             &[ResponsableAit],
+            "Aprueba nota interna",
             "Revisa y aprueba nota interna.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[14])],
@@ -111,6 +124,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             14,
             &[JefeUgat],
+            "Remite nota interna",
             "Revisa y remite nota interna.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[15])],
@@ -118,6 +132,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             15,
             &[Uit],
+            "Informe de migración de base de datos",
             "Elabora informe técnico de migración de base de datos y lo remite a la UGAT. Pasa a la actividad 20.",
             "Informe técnico",
             &[Choice::to(&[20])],
@@ -127,6 +142,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             16,
             &[ProfesionalAit],
+            "Capacitación funcional",
             "Realiza capacitaciones funcionales sobre el uso de la solución tecnológica a la entidad solicitante y coordina puesta en producción, vuelve a la actividad 10.",
             "Acta de capacitación",
             &[Choice::to(&[10])],
@@ -134,6 +150,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             17,
             &[Upat],
+            "Capacita en arquitectura y código",
             "Realiza capacitación sobre la arquitectura y el código fuente de la solución tecnológica en coordinación con la entidad solicitante.",
             "Acta de capacitación",
             &[Choice::to(&[18])],
@@ -141,6 +158,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             18,
             &[Upat],
+            "Remite informe de capacitación",
             "Remite Informe técnico a la UGAT mediante nota interna, pasa a la actividad 20.",
             "Informe técnico",
             &[Choice::to(&[20])],
@@ -149,6 +167,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             19,
             &[Upat],
+            "Remite informe de diseño",
             "Remite informe técnico del diseño de la solución tecnológica a la AIT mediante nota interna, pasa a la actividad 20.",
             "Informe técnico",
             &[Choice::to(&[20])],
@@ -157,6 +176,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             20,
             &[JefeUgat],
+            "Deriva para el cierre",
             "Deriva documentación para el cierre de transferencia.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[21])],
@@ -166,6 +186,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             21,
             &[ResponsableAit],
+            "Instruye informe y nota de cierre",
             "Revisa, aprueba y remite los informes al profesional del AIT, instruyendo la elaboración de informe técnico de transferencia funcional de la solución tecnológica y la elaboración de la nota externa a la entidad adjuntando el documento que se generara en la tarea 22, mas los que fueron generados en las tareas A, B y C.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[22])],
@@ -173,6 +194,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             22,
             &[ProfesionalAit],
+            "Informe de transferencia funcional",
             "Elabora informe técnico de transferencia funcional de la solución tecnológica, según conducto regular.",
             "Informe técnico",
             &[Choice::to(&[23])],
@@ -180,6 +202,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             23,
             &[ProfesionalAit],
+            "Elabora nota externa",
             "Elabora nota externa para la remisión de la documentación de la transferencia de la solución tecnológica y material de soporte técnico.",
             "Nota externa",
             &[Choice::to(&[24])],
@@ -187,6 +210,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             24,
             &[ResponsableAit],
+            "Revisa informe y nota externa",
             "Revisa y aprueba el informe técnico y/o la nota externa.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[25])],
@@ -194,6 +218,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             25,
             &[JefeUgat],
+            "Revisa informe y nota externa",
             "Revisa y aprueba el informe técnico y la nota externa.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[26])],
@@ -201,6 +226,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             26,
             &[Dge],
+            "Aprueba y firma la nota externa",
             "Revisa, aprueba y firma la nota externa.",
             "Progreso del documento (flujo)",
             &[Choice::to(&[27])],
@@ -208,6 +234,7 @@ pub static PR7: Procedure = Procedure {
         activity(
             27,
             &[Entidad],
+            "Recibe la nota externa",
             "Recibe la nota externa.",
             "Nota externa recibida",
             &[Choice::finish()],
