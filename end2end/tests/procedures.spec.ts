@@ -147,6 +147,47 @@ test("the diagram zooms with the wheel and buttons, pans by dragging and fits", 
   expect((await viewBox())[2]).toBeLessThan(fitted[2]);
 });
 
+test("two fingers pinch to zoom and one finger drags the diagram", async ({ page }) => {
+  await open(page, "/procedimientos/PR6");
+  const svg = page.locator("svg.flowchart-svg");
+  const viewBox = async () => (await svg.getAttribute("viewBox"))!.split(" ").map(Number);
+  const box = (await svg.boundingBox())!;
+  const touch = (type: string, id: number, x: number, y: number) =>
+    svg.evaluate(
+      (el, [type, id, x, y]) =>
+        el.dispatchEvent(
+          new PointerEvent(type as string, {
+            pointerId: id as number,
+            pointerType: "touch",
+            clientX: x as number,
+            clientY: y as number,
+            bubbles: true,
+            cancelable: true,
+          }),
+        ),
+      [type, id, x, y],
+    );
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+
+  const before = await viewBox();
+  await touch("pointerdown", 1, cx - 50, cy);
+  await touch("pointerdown", 2, cx + 50, cy);
+  await touch("pointermove", 2, cx + 150, cy);
+  await touch("pointerup", 2, cx + 150, cy);
+  await touch("pointerup", 1, cx - 50, cy);
+  const pinched = await viewBox();
+  // The fingers moved twice as far apart: twice as close.
+  expect(pinched[2]).toBeCloseTo(before[2] / 2, 0);
+
+  await touch("pointerdown", 3, cx, cy);
+  await touch("pointermove", 3, cx, cy - 60);
+  await touch("pointerup", 3, cx, cy - 60);
+  const dragged = await viewBox();
+  expect(dragged[1]).toBeGreaterThan(pinched[1]);
+  expect(dragged[2]).toBeCloseTo(pinched[2], 5);
+});
+
 test.describe("on a 768×1024 tablet", () => {
   test.use({ viewport: { width: 768, height: 1024 }, hasTouch: true, isMobile: true });
 

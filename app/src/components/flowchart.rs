@@ -483,3 +483,66 @@ pub fn Flowchart(
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCREEN: Screen = Screen {
+        left: 10.0,
+        top: 20.0,
+        width: 800.0,
+        height: 600.0,
+    };
+
+    #[test]
+    fn zooming_keeps_the_point_under_the_pointer_in_place() {
+        let view = ViewBox {
+            x: 0.0,
+            y: 0.0,
+            w: 1600.0,
+            h: 1200.0,
+        };
+        let (px, py) = SCREEN.diagram_point(view, 410.0, 170.0);
+        let zoomed = view.zoom(2.0, px, py, 1600.0);
+        assert_eq!(zoomed.w, 800.0);
+        assert_eq!(zoomed.h, 600.0);
+        assert_eq!(SCREEN.diagram_point(zoomed, 410.0, 170.0), (px, py));
+    }
+
+    #[test]
+    fn zoom_stays_within_readable_bounds() {
+        let view = ViewBox {
+            x: 0.0,
+            y: 0.0,
+            w: 400.0,
+            h: 300.0,
+        };
+        assert_eq!(view.zoom(100.0, 0.0, 0.0, 1000.0).w, MIN_VIEW_WIDTH);
+        assert_eq!(view.zoom(0.001, 0.0, 0.0, 1000.0).w, 3000.0);
+    }
+
+    #[test]
+    fn fitting_shows_the_whole_diagram() {
+        for (width, height) in [(1800.0, 2400.0), (3000.0, 500.0)] {
+            let view = SCREEN.fit_all(width, height);
+            assert!(view.x <= 0.0 && view.y <= 0.0);
+            assert!(view.x + view.w >= width - 1e-9 && view.y + view.h >= height - 1e-9);
+            assert!(
+                (view.h / view.w - 600.0 / 800.0).abs() < 1e-9,
+                "same shape as the screen"
+            );
+        }
+    }
+
+    #[test]
+    fn the_opening_view_is_readable() {
+        // Narrow enough: the whole width.
+        let view = SCREEN.opening(1000.0, 100.0);
+        assert_eq!((view.x, view.w), (0.0, 1000.0));
+        // Too wide: a readable scale around the first activity.
+        let view = SCREEN.opening(2400.0, 1500.0);
+        assert!(SCREEN.scale(view) >= MIN_OPENING_SCALE - 1e-9);
+        assert!(view.x <= 1500.0 && 1500.0 <= view.x + view.w);
+    }
+}
