@@ -3,6 +3,7 @@
 //! the pages and their components.
 
 pub mod api;
+pub mod cases;
 pub mod components;
 pub mod diagram;
 pub mod domain;

@@ -1,20 +1,42 @@
 //! `/api/v1`: the same operations as the pages, as JSON for other systems.
 
-use axum::extract::{Path, State};
-use axum::routing::get;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use sqlx::SqlitePool;
 
 use app::api::ProcedureDoc;
+use app::cases::CaseView;
+use app::domain::procedure::ActivityNumber;
 use app::domain::procedures;
+use app::domain::role::Role;
 
-use crate::error::ApiError;
+use crate::auth::{self, CurrentUser};
+use crate::error::{ApiError, ApiJson, FieldError};
+use crate::store::{self, CaseFilter, CaseSummary, Completion, Entity, NewUser, User};
 use crate::AppState;
+
+/// Requests larger than this are refused before they are read.
+const BODY_LIMIT: usize = 64 * 1024;
+const MAX_TEXT: usize = 2_000;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/procedures", get(list_procedures))
         .route("/procedures/{code}", get(get_procedure))
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/me", get(me))
+        .route("/entities", get(list_entities).post(create_entity))
+        .route("/users", post(create_user))
+        .route("/cases", get(list_cases).post(open_case))
+        .route("/cases/{id}", get(get_case))
+        .route("/cases/{id}/activities/{number}/complete", post(complete))
         .fallback(|| async { ApiError::NotFound("Recurso no encontrado.".into()) })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 
 async fn list_procedures() -> Json<Vec<ProcedureDoc>> {
@@ -33,9 +55,328 @@ async fn get_procedure(Path(code): Path<String>) -> Result<Json<ProcedureDoc>, A
 }
 
 pub async fn health(State(state): State<AppState>) -> Result<&'static str, ApiError> {
-    sqlx::query("SELECT 1")
-        .execute(&state.pool)
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    sqlx::query("SELECT 1").execute(&state.pool).await?;
     Ok("ok")
+}
+
+#[derive(Deserialize)]
+struct Credentials {
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+struct Me {
+    email: String,
+    roles: Vec<Role>,
+    entity_id: Option<String>,
+    is_admin: bool,
+}
+
+impl Me {
+    fn of(user: &User) -> Me {
+        Me {
+            email: user.email.clone(),
+            roles: user.roles.iter().copied().collect(),
+            entity_id: user.entity_id.clone(),
+            is_admin: user.is_admin,
+        }
+    }
+}
+
+async fn login(
+    State(pool): State<SqlitePool>,
+    ApiJson(body): ApiJson<Credentials>,
+) -> Result<Response, ApiError> {
+    let user = store::find_user_by_email(&pool, &body.email).await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let user = match (auth::verify_password(body.password, stored).await, user) {
+        (true, Some(user)) => user,
+        _ => {
+            return Err(ApiError::Unreadable(
+                StatusCode::UNAUTHORIZED,
+                "Correo o contraseña incorrectos.".into(),
+            ))
+        }
+    };
+    let (token, hash) = auth::new_session_token();
+    store::create_session(&pool, &hash, &user.id).await?;
+    Ok(auth::with_cookie(
+        Json(Me::of(&user)),
+        auth::session_cookie(&token),
+    ))
+}
+
+async fn logout(
+    State(pool): State<SqlitePool>,
+    user: Option<CurrentUser>,
+) -> Result<Response, ApiError> {
+    if let Some(user) = user {
+        store::delete_session(&pool, &user.token_hash).await?;
+    }
+    Ok(auth::with_cookie(
+        StatusCode::NO_CONTENT,
+        auth::cleared_cookie(),
+    ))
+}
+
+async fn me(user: CurrentUser) -> Json<Me> {
+    Json(Me {
+        email: user.email,
+        roles: user.roles.into_iter().collect(),
+        entity_id: user.entity_id,
+        is_admin: user.is_admin,
+    })
+}
+
+fn admin_only(user: &CurrentUser) -> Result<(), ApiError> {
+    if user.is_admin {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "Solo un administrador puede hacer esto.".into(),
+        ))
+    }
+}
+
+/// A required text field, trimmed, within bounds.
+fn required(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.push(FieldError::new(field, "Es obligatorio."));
+    } else if value.chars().count() > max {
+        errors.push(FieldError::new(
+            field,
+            format!("Use como máximo {max} caracteres."),
+        ));
+    }
+}
+
+fn reject_if_any(errors: Vec<FieldError>) -> Result<(), ApiError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Invalid(errors))
+    }
+}
+
+async fn list_entities(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+) -> Result<Json<Vec<Entity>>, ApiError> {
+    admin_only(&user)?;
+    Ok(Json(store::list_entities(&pool).await?))
+}
+
+#[derive(Deserialize)]
+struct NewEntity {
+    name: String,
+    code: String,
+}
+
+async fn create_entity(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<NewEntity>,
+) -> Result<(StatusCode, Json<Entity>), ApiError> {
+    admin_only(&user)?;
+    let mut errors = Vec::new();
+    required("name", &body.name, 200, &mut errors);
+    required("code", &body.code, 40, &mut errors);
+    reject_if_any(errors)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(store::create_entity(&pool, &body.name, &body.code).await?),
+    ))
+}
+
+#[derive(Deserialize)]
+struct NewUserBody {
+    email: String,
+    password: String,
+    #[serde(default)]
+    roles: Vec<String>,
+    entity_id: Option<String>,
+    #[serde(default)]
+    is_admin: bool,
+}
+
+async fn create_user(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<NewUserBody>,
+) -> Result<(StatusCode, Json<Me>), ApiError> {
+    admin_only(&user)?;
+    let mut errors = Vec::new();
+    let email = body.email.trim();
+    if !email.contains('@') || email.starts_with('@') || email.ends_with('@') || email.len() > 254 {
+        errors.push(FieldError::new(
+            "email",
+            "Escriba un correo válido, como nombre@entidad.gob.bo.",
+        ));
+    }
+    if body.password.chars().count() < 12 {
+        errors.push(FieldError::new(
+            "password",
+            "La contraseña debe tener al menos 12 caracteres.",
+        ));
+    }
+    let roles: Vec<Role> = body
+        .roles
+        .iter()
+        .filter_map(|slug| Role::from_slug(slug))
+        .collect();
+    if roles.len() != body.roles.len() {
+        errors.push(FieldError::new("roles", "Hay roles que no existen."));
+    }
+    match &body.entity_id {
+        Some(entity) if store::find_entity(&pool, entity).await?.is_none() => errors.push(
+            FieldError::new("entity_id", "No existe una entidad con ese identificador."),
+        ),
+        Some(_) if !roles.is_empty() || body.is_admin => errors.push(FieldError::new(
+            "roles",
+            "Una cuenta de entidad actúa solo como la entidad: no lleva roles del personal.",
+        )),
+        None if roles.contains(&Role::Entidad) => errors.push(FieldError::new(
+            "entity_id",
+            "El rol de entidad requiere indicar a qué entidad pertenece la cuenta.",
+        )),
+        _ => {}
+    }
+    reject_if_any(errors)?;
+    let created = store::create_user(
+        &pool,
+        NewUser {
+            email,
+            password_hash: auth::hash_password(body.password).await?,
+            roles: &roles,
+            entity_id: body.entity_id.as_deref(),
+            is_admin: body.is_admin,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Me::of(&created))))
+}
+
+async fn user_record(pool: &SqlitePool, user: &CurrentUser) -> Result<User, ApiError> {
+    store::find_user_by_id(pool, &user.id)
+        .await?
+        .ok_or(ApiError::Unauthorized)
+}
+
+#[derive(Deserialize)]
+struct OpenCase {
+    procedure: String,
+    entity_id: String,
+    title: String,
+}
+
+async fn open_case(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<OpenCase>,
+) -> Result<(StatusCode, Json<CaseView>), ApiError> {
+    let procedure = procedures::find(&body.procedure).ok_or_else(|| {
+        ApiError::invalid(
+            "procedure",
+            "No existe ese procedimiento; use PR05, PR6, PR7 o PR09.",
+        )
+    })?;
+    let mut errors = Vec::new();
+    required("title", &body.title, 300, &mut errors);
+    reject_if_any(errors)?;
+    let record = user_record(&pool, &user).await?;
+    let id = store::open_case(&pool, &record, procedure, &body.entity_id, &body.title).await?;
+    let view = store::case_view(&pool, &user.actor(), &id)
+        .await?
+        .ok_or_else(|| ApiError::Internal("a new case is not visible".into()))?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    procedure: Option<String>,
+    status: Option<String>,
+    entity_id: Option<String>,
+    reference: Option<String>,
+}
+
+async fn list_cases(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Vec<CaseSummary>>, ApiError> {
+    let filter = CaseFilter {
+        procedure: query
+            .procedure
+            .and_then(|code| procedures::find(&code))
+            .map(|p| p.code.to_owned()),
+        status: query.status,
+        entity_id: query.entity_id,
+        reference: query.reference,
+    };
+    Ok(Json(
+        store::list_cases(&pool, &user.actor(), &filter).await?,
+    ))
+}
+
+async fn get_case(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<CaseView>, ApiError> {
+    store::case_view(&pool, &user.actor(), &id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound("No existe el expediente o no le corresponde.".into()))
+}
+
+#[derive(Deserialize)]
+struct CompleteBody {
+    choice: Option<String>,
+    output_reference: String,
+    comment: Option<String>,
+    version: i64,
+}
+
+async fn complete(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+    Path((id, number)): Path<(String, ActivityNumber)>,
+    ApiJson(body): ApiJson<CompleteBody>,
+) -> Result<Json<CaseView>, ApiError> {
+    let mut errors = Vec::new();
+    required("output_reference", &body.output_reference, 200, &mut errors);
+    if body
+        .comment
+        .as_ref()
+        .is_some_and(|c| c.chars().count() > MAX_TEXT)
+    {
+        errors.push(FieldError::new(
+            "comment",
+            format!("Use como máximo {MAX_TEXT} caracteres."),
+        ));
+    }
+    reject_if_any(errors)?;
+    let record = user_record(&pool, &user).await?;
+    store::complete_activity(
+        &pool,
+        &record,
+        &id,
+        Completion {
+            activity: number,
+            choice: body.choice.as_deref(),
+            output_reference: &body.output_reference,
+            comment: body.comment.as_deref(),
+            version: body.version,
+        },
+    )
+    .await?;
+    get_case(State(pool), user, Path(id)).await
+}
+
+impl IntoResponse for Me {
+    fn into_response(self) -> Response {
+        Json(self).into_response()
+    }
 }

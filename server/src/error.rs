@@ -2,6 +2,7 @@
 //! `{ "error": "...", "fields": [...] }`, details of internal failures logged
 //! and never shown.
 
+use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -9,14 +10,29 @@ use serde::Serialize;
 
 #[derive(Debug)]
 pub enum ApiError {
+    /// A request the server cannot read, with the status the reader chose.
+    Unreadable(StatusCode, String),
+    Unauthorized,
+    Forbidden(String),
     NotFound(String),
+    Conflict(String),
+    Invalid(Vec<FieldError>),
     Internal(String),
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -25,22 +41,74 @@ struct Body {
     fields: Vec<FieldError>,
 }
 
+impl ApiError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, message) = match self {
-            ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message),
+        let (status, error, fields) = match self {
+            ApiError::Unreadable(status, message) => (status, message, Vec::new()),
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "Inicie sesión para continuar.".to_owned(),
+                Vec::new(),
+            ),
+            ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, message, Vec::new()),
+            ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message, Vec::new()),
+            ApiError::Conflict(message) => (StatusCode::CONFLICT, message, Vec::new()),
+            ApiError::Invalid(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Revise los datos enviados.".to_owned(),
+                fields,
+            ),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Error interno del servidor. Intente de nuevo más tarde.".to_owned(),
+                    Vec::new(),
                 )
             }
         };
-        let body = Body {
-            error: message,
-            fields: Vec::new(),
-        };
-        (status, Json(body)).into_response()
+        (status, Json(Body { error, fields })).into_response()
     }
 }
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        ApiError::Internal(error.to_string())
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let message = match &rejection {
+            JsonRejection::JsonDataError(e) => {
+                return ApiError::Unreadable(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!(
+                        "El cuerpo JSON no tiene la forma esperada: {}",
+                        e.body_text()
+                    ),
+                )
+            }
+            JsonRejection::JsonSyntaxError(_) => "El cuerpo no es JSON válido.".to_owned(),
+            JsonRejection::MissingJsonContentType(_) => {
+                "El cuerpo debe enviarse con Content-Type: application/json.".to_owned()
+            }
+            _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                "El cuerpo de la solicitud es demasiado grande.".to_owned()
+            }
+            _ => "No se pudo leer el cuerpo de la solicitud.".to_owned(),
+        };
+        ApiError::Unreadable(rejection.status(), message)
+    }
+}
+
+/// `Json` whose refusals answer in the API's error shape.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);

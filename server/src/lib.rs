@@ -3,8 +3,11 @@
 //! server-rendered Leptos pages, in one axum router.
 
 pub mod api;
+pub mod auth;
 pub mod db;
+pub mod demo;
 pub mod error;
+pub mod store;
 
 use axum::extract::FromRef;
 use axum::routing::get;
@@ -36,6 +39,7 @@ pub fn router(leptos_options: LeptosOptions, pool: SqlitePool) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(auth::same_origin_only))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

@@ -1,6 +1,7 @@
 //! The pure domain: the manual's procedures as data, the rule that moves a
 //! case through them, and the checker that holds the data to sound flows.
 
+pub mod access;
 pub mod checker;
 pub mod engine;
 pub mod procedure;

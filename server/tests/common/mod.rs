@@ -1,10 +1,13 @@
 //! Starts the real app on a free port with a fresh database for each test.
+// Each test binary uses its own part of these helpers.
+#![allow(dead_code)]
 
 use leptos::config::LeptosOptions;
 
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
+    pub pool: sqlx::SqlitePool,
     _data: tempfile::TempDir,
 }
 
@@ -21,16 +24,52 @@ impl TestApp {
             .await
             .expect("free port");
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let app_pool = pool.clone();
         tokio::spawn(async move {
-            axum::serve(listener, server::router(options, pool))
+            axum::serve(listener, server::router(options, app_pool))
                 .await
                 .unwrap()
         });
         TestApp {
             base,
             client: reqwest::Client::new(),
+            pool,
             _data: data,
         }
+    }
+
+    /// The same app with the demo accounts (password "demo").
+    pub async fn with_demo() -> TestApp {
+        let app = TestApp::spawn().await;
+        server::demo::seed(&app.pool).await.expect("demo accounts");
+        app
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client with its own cookie jar, signed in as `email`.
+    pub async fn login(&self, email: &str) -> reqwest::Client {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let response = client
+            .post(self.url("/api/v1/login"))
+            .json(&serde_json::json!({ "email": email, "password": "demo" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "login of {email}");
+        client
+    }
+
+    pub async fn demo_entity_id(&self) -> String {
+        sqlx::query_scalar("SELECT id FROM entities WHERE code = 'DEMO'")
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

@@ -1,0 +1,171 @@
+//! Who may do what with a case: the rules the server enforces, kept pure so
+//! they are stated once and tested on their own.
+
+use std::collections::BTreeSet;
+
+use super::procedure::{Activity, Procedure};
+use super::role::Role;
+
+/// The person acting, as far as the rules care.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    /// Staff roles; an entity account acts as [`Role::Entidad`] only.
+    pub roles: BTreeSet<Role>,
+    /// Set for the accounts of a public entity.
+    pub entity_id: Option<String>,
+    pub is_admin: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The case is not one this actor may know about: answered as not found.
+    NotVisible,
+    /// The actor sees the case but lacks the role the activity needs.
+    WrongRole,
+}
+
+/// The staff roles that open cases of any procedure.
+pub const CASE_OPENERS: [Role; 3] = [Role::JefeUgat, Role::ResponsableAit, Role::ProfesionalAit];
+
+/// The procedure an entity may open by itself: requesting a tool (PR6).
+pub const ENTITY_OPENS: &str = "PR6";
+
+impl Actor {
+    pub fn staff(roles: impl IntoIterator<Item = Role>) -> Actor {
+        Actor {
+            roles: roles.into_iter().collect(),
+            entity_id: None,
+            is_admin: false,
+        }
+    }
+
+    pub fn entity(entity_id: impl Into<String>) -> Actor {
+        Actor {
+            roles: BTreeSet::from([Role::Entidad]),
+            entity_id: Some(entity_id.into()),
+            is_admin: false,
+        }
+    }
+
+    pub fn admin() -> Actor {
+        Actor {
+            roles: BTreeSet::new(),
+            entity_id: None,
+            is_admin: true,
+        }
+    }
+
+    /// Staff see every case; an entity only its own.
+    pub fn may_see(&self, case_entity: &str) -> bool {
+        match &self.entity_id {
+            Some(own) => own == case_entity,
+            None => true,
+        }
+    }
+
+    pub fn may_open(&self, procedure: &Procedure, case_entity: &str) -> Result<(), Refusal> {
+        match &self.entity_id {
+            Some(own) if own == case_entity && procedure.code == ENTITY_OPENS => Ok(()),
+            Some(own) if own != case_entity => Err(Refusal::NotVisible),
+            Some(_) => Err(Refusal::WrongRole),
+            None if self.is_admin || CASE_OPENERS.iter().any(|r| self.roles.contains(r)) => Ok(()),
+            None => Err(Refusal::WrongRole),
+        }
+    }
+
+    /// The role under which this actor completes `activity` of a case of
+    /// `case_entity`, recorded in the history.
+    pub fn role_for(&self, activity: &Activity, case_entity: &str) -> Result<Role, Refusal> {
+        if !self.may_see(case_entity) {
+            return Err(Refusal::NotVisible);
+        }
+        activity
+            .roles
+            .iter()
+            .copied()
+            .find(|role| self.roles.contains(role))
+            .ok_or(Refusal::WrongRole)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::procedures::{PR05, PR6, PR7};
+
+    #[test]
+    fn staff_complete_only_the_activities_of_their_roles() {
+        let jefe = Actor::staff([Role::JefeUgat]);
+        let pr6_3 = PR6.activity(3).unwrap();
+        assert_eq!(jefe.role_for(pr6_3, "e1"), Ok(Role::JefeUgat));
+        let pr6_4 = PR6.activity(4).unwrap();
+        assert_eq!(jefe.role_for(pr6_4, "e1"), Err(Refusal::WrongRole));
+    }
+
+    #[test]
+    fn either_unit_of_a_shared_activity_may_complete_it() {
+        let pr6_10 = PR6.activity(10).unwrap();
+        assert_eq!(
+            Actor::staff([Role::Uit]).role_for(pr6_10, "e1"),
+            Ok(Role::Uit)
+        );
+        assert_eq!(
+            Actor::staff([Role::Upat]).role_for(pr6_10, "e1"),
+            Ok(Role::Upat)
+        );
+    }
+
+    #[test]
+    fn entity_activities_belong_to_the_case_entity_only() {
+        let pr6_1 = PR6.activity(1).unwrap();
+        assert_eq!(Actor::entity("e1").role_for(pr6_1, "e1"), Ok(Role::Entidad));
+        assert_eq!(
+            Actor::entity("e2").role_for(pr6_1, "e1"),
+            Err(Refusal::NotVisible)
+        );
+        assert_eq!(
+            Actor::staff([Role::ProfesionalAit]).role_for(pr6_1, "e1"),
+            Err(Refusal::WrongRole)
+        );
+        let pr6_2 = PR6.activity(2).unwrap();
+        assert_eq!(
+            Actor::entity("e1").role_for(pr6_2, "e1"),
+            Err(Refusal::WrongRole)
+        );
+        // PR7 activity 1 may come from a unit of AGETIC or from the entity.
+        let pr7_1 = PR7.activity(1).unwrap();
+        assert_eq!(Actor::entity("e1").role_for(pr7_1, "e1"), Ok(Role::Entidad));
+        assert_eq!(
+            Actor::staff([Role::AreaSustantiva]).role_for(pr7_1, "e1"),
+            Ok(Role::AreaSustantiva)
+        );
+    }
+
+    #[test]
+    fn who_opens_cases() {
+        for role in CASE_OPENERS {
+            assert_eq!(Actor::staff([role]).may_open(&PR05, "e1"), Ok(()));
+        }
+        assert_eq!(Actor::admin().may_open(&PR7, "e1"), Ok(()));
+        assert_eq!(
+            Actor::staff([Role::Dge]).may_open(&PR05, "e1"),
+            Err(Refusal::WrongRole)
+        );
+        assert_eq!(Actor::entity("e1").may_open(&PR6, "e1"), Ok(()));
+        assert_eq!(
+            Actor::entity("e1").may_open(&PR05, "e1"),
+            Err(Refusal::WrongRole)
+        );
+        assert_eq!(
+            Actor::entity("e1").may_open(&PR6, "e2"),
+            Err(Refusal::NotVisible)
+        );
+    }
+
+    #[test]
+    fn entities_see_only_their_own_cases() {
+        assert!(Actor::entity("e1").may_see("e1"));
+        assert!(!Actor::entity("e1").may_see("e2"));
+        assert!(Actor::staff([Role::Dge]).may_see("e2"));
+    }
+}

@@ -1,0 +1,302 @@
+//! Passwords (Argon2id), server-side sessions in a cookie, and the check
+//! that state-changing requests come from the app's own pages.
+
+use std::collections::BTreeSet;
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts, Request};
+use axum::http::header::{COOKIE, HOST, ORIGIN, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use sqlx::SqlitePool;
+
+use app::domain::access::Actor;
+use app::domain::role::Role;
+
+use crate::error::ApiError;
+use crate::store::{self, now_ms};
+
+pub const SESSION_COOKIE: &str = "sesion";
+/// A session unused this long ends.
+pub const IDLE_TIMEOUT_MS: i64 = 2 * 60 * 60 * 1000;
+/// A session ends this long after login, used or not.
+pub const ABSOLUTE_TIMEOUT_MS: i64 = 12 * 60 * 60 * 1000;
+/// Last-seen times are written at most this often, to spare the database.
+const TOUCH_EVERY_MS: i64 = 60 * 1000;
+
+/// OWASP's minimum for Argon2id: 19 MiB of memory, 2 passes, 1 lane.
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("valid Argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| ApiError::Internal(format!("hashing a password: {e}")))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+}
+
+/// Checks a password against a stored hash. With no account, it checks
+/// against a fixed hash anyway, so that the answer takes as long.
+pub async fn verify_password(password: String, stored: Option<String>) -> bool {
+    const DECOY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$2cDx6E4ST6kVdCjKe9W4bEa5ZpGzD3mQx4N5wGLbT3s";
+    let known = stored.is_some();
+    let stored = stored.unwrap_or_else(|| DECOY.to_owned());
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&stored)
+            .map(|hash| hasher().verify_password(password.as_bytes(), &hash).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+        && known
+}
+
+/// A new session token (256 random bits, hex) and the hash stored for it.
+pub fn new_session_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let token = hex(&bytes);
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether cookies get `Secure`: when the app's public origin is https.
+pub fn secure_cookies() -> bool {
+    std::env::var("APP_ORIGIN").is_ok_and(|origin| origin.starts_with("https://"))
+}
+
+pub fn session_cookie(token: &str) -> HeaderValue {
+    let secure = if secure_cookies() { "; Secure" } else { "" };
+    let max_age = ABSOLUTE_TIMEOUT_MS / 1000;
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .expect("a hex token is a valid header")
+}
+
+pub fn cleared_cookie() -> HeaderValue {
+    HeaderValue::from_static("sesion=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+pub fn with_cookie(response: impl IntoResponse, cookie: HeaderValue) -> Response {
+    let mut response = response.into_response();
+    response.headers_mut().append(SET_COOKIE, cookie);
+    response
+}
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// The signed-in account behind a request; a request without a live
+/// session is refused with 401.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub id: String,
+    pub email: String,
+    pub roles: BTreeSet<Role>,
+    pub entity_id: Option<String>,
+    pub is_admin: bool,
+    pub token_hash: String,
+}
+
+impl CurrentUser {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            roles: self.roles.clone(),
+            entity_id: self.entity_id.clone(),
+            is_admin: self.is_admin,
+        }
+    }
+}
+
+impl<S> FromRequestParts<S> for CurrentUser
+where
+    SqlitePool: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let pool = SqlitePool::from_ref(state);
+        let token = session_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
+        let hash = token_hash(&token);
+        let session = store::find_session(&pool, &hash)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        let now = now_ms();
+        if now - session.last_seen_at > IDLE_TIMEOUT_MS
+            || now - session.created_at > ABSOLUTE_TIMEOUT_MS
+        {
+            store::delete_session(&pool, &hash).await?;
+            return Err(ApiError::Unauthorized);
+        }
+        if now - session.last_seen_at > TOUCH_EVERY_MS {
+            store::touch_session(&pool, &hash, now).await?;
+        }
+        let user = store::find_user_by_id(&pool, &session.user_id)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        Ok(CurrentUser {
+            id: user.id,
+            email: user.email,
+            roles: user.roles,
+            entity_id: user.entity_id,
+            is_admin: user.is_admin,
+            token_hash: hash,
+        })
+    }
+}
+
+/// For requests that may or may not come with a live session.
+impl<S> OptionalFromRequestParts<S> for CurrentUser
+where
+    SqlitePool: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        match <CurrentUser as FromRequestParts<S>>::from_request_parts(parts, state).await {
+            Ok(user) => Ok(Some(user)),
+            Err(ApiError::Unauthorized) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+}
+
+/// Leptos server functions and the JSON API have no CSRF token: a browser
+/// request that changes state must come from the app's own origin.
+/// Requests without browser headers (other systems' clients) pass.
+pub async fn same_origin_only(request: Request, next: Next) -> Response {
+    if is_cross_site(request.method(), request.headers()) {
+        return ApiError::Forbidden(
+            "Solicitud rechazada: no proviene de las páginas de esta aplicación.".into(),
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(method: &Method, headers: &HeaderMap) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return false;
+    }
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let origin_host = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .unwrap_or(origin);
+    let public = std::env::var("APP_ORIGIN").ok();
+    origin_host != host && public.as_deref() != Some(origin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn reads_are_never_refused() {
+        let h = headers(&[("origin", "https://evil.example"), ("host", "app.local")]);
+        assert!(!is_cross_site(&Method::GET, &h));
+    }
+
+    #[test]
+    fn writes_from_another_site_are_refused() {
+        let h = headers(&[("origin", "https://evil.example"), ("host", "app.local")]);
+        assert!(is_cross_site(&Method::POST, &h));
+        let h = headers(&[("sec-fetch-site", "cross-site"), ("host", "app.local")]);
+        assert!(is_cross_site(&Method::POST, &h));
+        let h = headers(&[("sec-fetch-site", "same-site"), ("host", "app.local")]);
+        assert!(is_cross_site(&Method::POST, &h));
+    }
+
+    #[test]
+    fn writes_from_the_app_itself_or_from_non_browsers_pass() {
+        let h = headers(&[
+            ("origin", "http://app.local:3000"),
+            ("host", "app.local:3000"),
+        ]);
+        assert!(!is_cross_site(&Method::POST, &h));
+        let h = headers(&[("sec-fetch-site", "same-origin")]);
+        assert!(!is_cross_site(&Method::POST, &h));
+        assert!(!is_cross_site(
+            &Method::POST,
+            &headers(&[("host", "app.local")])
+        ));
+    }
+
+    #[test]
+    fn session_tokens_are_random_and_only_their_hash_is_kept() {
+        let (a, hash_a) = new_session_token();
+        let (b, _) = new_session_token();
+        assert_eq!(a.len(), 64, "256 bits");
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a), hash_a);
+        assert_ne!(a, hash_a);
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_and_same_site() {
+        let cookie = session_cookie("abc");
+        let text = cookie.to_str().unwrap();
+        assert!(text.starts_with("sesion=abc;"));
+        assert!(text.contains("HttpOnly") && text.contains("SameSite=Lax"));
+    }
+
+    #[tokio::test]
+    async fn passwords_verify_only_against_their_own_hash() {
+        let hash = hash_password("correcta".into()).await.unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify_password("correcta".into(), Some(hash.clone())).await);
+        assert!(!verify_password("otra".into(), Some(hash)).await);
+        assert!(!verify_password("correcta".into(), None).await);
+    }
+}

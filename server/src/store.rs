@@ -1,0 +1,647 @@
+//! Persistence of accounts, sessions and cases. Every change to a case is
+//! one transaction that appends to its history and bumps its version.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use sqlx::{Row, SqlitePool};
+
+use app::cases::{active_activities, CaseView, HistoryEntry, Repeat};
+use app::domain::access::{Actor, Refusal};
+use app::domain::engine::{CaseState, EngineError};
+use app::domain::procedure::{ActivityNumber, Procedure};
+use app::domain::procedures;
+use app::domain::role::Role;
+
+use crate::error::ApiError;
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A random 128-bit identifier, hex.
+pub fn new_id() -> String {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub struct Session {
+    pub user_id: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+pub async fn create_session(
+    pool: &SqlitePool,
+    token_hash: &str,
+    user_id: &str,
+) -> Result<(), ApiError> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(now)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn find_session(
+    pool: &SqlitePool,
+    token_hash: &str,
+) -> Result<Option<Session>, ApiError> {
+    let row =
+        sqlx::query("SELECT user_id, created_at, last_seen_at FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|row| Session {
+        user_id: row.get("user_id"),
+        created_at: row.get("created_at"),
+        last_seen_at: row.get("last_seen_at"),
+    }))
+}
+
+pub async fn touch_session(pool: &SqlitePool, token_hash: &str, now: i64) -> Result<(), ApiError> {
+    sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+        .bind(now)
+        .bind(token_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_session(pool: &SqlitePool, token_hash: &str) -> Result<(), ApiError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(token_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub entity_id: Option<String>,
+    pub is_admin: bool,
+    pub roles: BTreeSet<Role>,
+}
+
+impl User {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            roles: self.roles.clone(),
+            entity_id: self.entity_id.clone(),
+            is_admin: self.is_admin,
+        }
+    }
+}
+
+async fn user_where(
+    pool: &SqlitePool,
+    column: &str,
+    value: &str,
+) -> Result<Option<User>, ApiError> {
+    let sql = format!(
+        "SELECT id, email, password_hash, entity_id, is_admin FROM users WHERE {column} = ?"
+    );
+    let Some(row) = sqlx::query(&sql).bind(value).fetch_optional(pool).await? else {
+        return Ok(None);
+    };
+    let id: String = row.get("id");
+    let entity_id: Option<String> = row.get("entity_id");
+    let mut roles: BTreeSet<Role> =
+        sqlx::query_scalar::<_, String>("SELECT role FROM user_roles WHERE user_id = ?")
+            .bind(&id)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .filter_map(|slug| Role::from_slug(slug))
+            .collect();
+    if entity_id.is_some() {
+        // An entity's account acts as the entity, and as nothing else.
+        roles = BTreeSet::from([Role::Entidad]);
+    }
+    Ok(Some(User {
+        id,
+        email: row.get("email"),
+        password_hash: row.get("password_hash"),
+        entity_id,
+        is_admin: row.get("is_admin"),
+        roles,
+    }))
+}
+
+pub async fn find_user_by_id(pool: &SqlitePool, id: &str) -> Result<Option<User>, ApiError> {
+    user_where(pool, "id", id).await
+}
+
+pub async fn find_user_by_email(pool: &SqlitePool, email: &str) -> Result<Option<User>, ApiError> {
+    user_where(pool, "email", &email.trim().to_lowercase()).await
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub password_hash: String,
+    pub roles: &'a [Role],
+    pub entity_id: Option<&'a str>,
+    pub is_admin: bool,
+}
+
+pub async fn create_user(pool: &SqlitePool, user: NewUser<'_>) -> Result<User, ApiError> {
+    let id = new_id();
+    let email = user.email.trim().to_lowercase();
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, email, password_hash, entity_id, is_admin, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(&email)
+    .bind(&user.password_hash)
+    .bind(user.entity_id)
+    .bind(user.is_admin)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(ApiError::Conflict(format!(
+            "Ya existe una cuenta con el correo {email}."
+        )));
+    }
+    for role in user.roles {
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            .bind(&id)
+            .bind(role.slug())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    find_user_by_id(pool, &id)
+        .await?
+        .ok_or_else(|| ApiError::Internal("user vanished after insert".into()))
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Entity {
+    pub id: String,
+    pub name: String,
+    pub code: String,
+}
+
+pub async fn create_entity(pool: &SqlitePool, name: &str, code: &str) -> Result<Entity, ApiError> {
+    let entity = Entity {
+        id: new_id(),
+        name: name.trim().to_owned(),
+        code: code.trim().to_uppercase(),
+    };
+    let inserted = sqlx::query("INSERT INTO entities (id, name, code, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (code) DO NOTHING")
+        .bind(&entity.id)
+        .bind(&entity.name)
+        .bind(&entity.code)
+        .bind(now_ms())
+        .execute(pool)
+        .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(ApiError::Conflict(format!(
+            "Ya existe una entidad con el código {}.",
+            entity.code
+        )));
+    }
+    Ok(entity)
+}
+
+pub async fn find_entity(pool: &SqlitePool, id: &str) -> Result<Option<Entity>, ApiError> {
+    let row = sqlx::query("SELECT id, name, code FROM entities WHERE id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|row| Entity {
+        id: row.get("id"),
+        name: row.get("name"),
+        code: row.get("code"),
+    }))
+}
+
+pub async fn list_entities(pool: &SqlitePool) -> Result<Vec<Entity>, ApiError> {
+    let rows = sqlx::query("SELECT id, name, code FROM entities ORDER BY name")
+        .fetch_all(pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Entity {
+            id: row.get("id"),
+            name: row.get("name"),
+            code: row.get("code"),
+        })
+        .collect())
+}
+
+fn refusal(refusal: Refusal) -> ApiError {
+    match refusal {
+        Refusal::NotVisible => case_not_found(),
+        Refusal::WrongRole => {
+            ApiError::Forbidden("Su rol no permite esta acción en este expediente.".into())
+        }
+    }
+}
+
+fn case_not_found() -> ApiError {
+    ApiError::NotFound("No existe el expediente o no le corresponde.".into())
+}
+
+fn year_of(ms: i64) -> i64 {
+    // Days since the epoch to a civil year (Howard Hinnant's algorithm).
+    let days = ms.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    yoe + era * 400 + i64::from(month <= 2)
+}
+
+/// Opens a case at activity 1 and returns its id.
+pub async fn open_case(
+    pool: &SqlitePool,
+    user: &User,
+    procedure: &'static Procedure,
+    entity_id: &str,
+    title: &str,
+) -> Result<String, ApiError> {
+    user.actor()
+        .may_open(procedure, entity_id)
+        .map_err(|r| match r {
+            Refusal::NotVisible => {
+                ApiError::Forbidden("Solo puede abrir expedientes de su propia entidad.".into())
+            }
+            other => refusal(other),
+        })?;
+    if find_entity(pool, entity_id).await?.is_none() {
+        return Err(ApiError::invalid(
+            "entity_id",
+            "No existe una entidad con ese identificador.",
+        ));
+    }
+    let now = now_ms();
+    let year = year_of(now);
+    let state = CaseState::start(procedure);
+    let id = new_id();
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let number: i64 = sqlx::query_scalar(
+        "INSERT INTO case_counters (procedure, year, last_number) VALUES (?, ?, 1)
+         ON CONFLICT (procedure, year) DO UPDATE SET last_number = case_counters.last_number + 1
+         RETURNING last_number",
+    )
+    .bind(procedure.code)
+    .bind(year)
+    .fetch_one(&mut *tx)
+    .await?;
+    let reference = format!("{}-{year}-{number:04}", procedure.code);
+    sqlx::query(
+        "INSERT INTO cases (id, reference, procedure, entity_id, title, status, state, version, opened_by, opened_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'open', ?, 1, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(&reference)
+    .bind(procedure.code)
+    .bind(entity_id)
+    .bind(title.trim())
+    .bind(serde_json::to_string(&state).map_err(|e| ApiError::Internal(e.to_string()))?)
+    .bind(&user.id)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    for number in &state.active {
+        sqlx::query("INSERT INTO case_current (case_id, activity, since) VALUES (?, ?, ?)")
+            .bind(&id)
+            .bind(i64::from(*number))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("INSERT INTO case_history (case_id, version, at, user_id) VALUES (?, 1, ?, ?)")
+        .bind(&id)
+        .bind(now)
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+struct CaseRow {
+    procedure: &'static Procedure,
+    entity_id: String,
+    state: CaseState,
+    version: i64,
+}
+
+async fn load_case_row<'e, E>(executor: E, id: &str) -> Result<Option<CaseRow>, ApiError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    let Some(row) =
+        sqlx::query("SELECT procedure, entity_id, state, version FROM cases WHERE id = ?")
+            .bind(id)
+            .fetch_optional(executor)
+            .await?
+    else {
+        return Ok(None);
+    };
+    let code: String = row.get("procedure");
+    let procedure = procedures::find(&code)
+        .ok_or_else(|| ApiError::Internal(format!("case {id} of unknown procedure {code}")))?;
+    let state: String = row.get("state");
+    Ok(Some(CaseRow {
+        procedure,
+        entity_id: row.get("entity_id"),
+        state: serde_json::from_str(&state)
+            .map_err(|e| ApiError::Internal(format!("case {id} state: {e}")))?,
+        version: row.get("version"),
+    }))
+}
+
+pub struct Completion<'a> {
+    pub activity: ActivityNumber,
+    pub choice: Option<&'a str>,
+    pub output_reference: &'a str,
+    pub comment: Option<&'a str>,
+    /// The version the user saw; an older one is a conflict.
+    pub version: i64,
+}
+
+/// Completes a current activity of a case in one transaction.
+pub async fn complete_activity(
+    pool: &SqlitePool,
+    user: &User,
+    case_id: &str,
+    completion: Completion<'_>,
+) -> Result<(), ApiError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let case = load_case_row(&mut *tx, case_id)
+        .await?
+        .ok_or_else(case_not_found)?;
+    let actor = user.actor();
+    if !actor.may_see(&case.entity_id) {
+        return Err(case_not_found());
+    }
+    let activity = case
+        .procedure
+        .activity(completion.activity)
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "La actividad {} no existe en {}.",
+                completion.activity, case.procedure.code
+            ))
+        })?;
+    let role = actor.role_for(activity, &case.entity_id).map_err(refusal)?;
+    if completion.version != case.version {
+        return Err(ApiError::Conflict(
+            "Otra persona modificó este expediente mientras usted lo veía. Recargue la página para ver su estado actual.".into(),
+        ));
+    }
+    let step = case
+        .state
+        .complete(case.procedure, completion.activity, completion.choice)
+        .map_err(|error| match error {
+            EngineError::ChoiceRequired { .. } | EngineError::ChoiceNotOffered { .. } => {
+                ApiError::invalid("choice", error.to_string())
+            }
+            EngineError::NotCurrent(_) | EngineError::CaseClosed => {
+                ApiError::Conflict(error.to_string())
+            }
+            EngineError::UnknownActivity(_) => ApiError::NotFound(error.to_string()),
+            EngineError::ReachedTwice(_) => ApiError::Internal(error.to_string()),
+        })?;
+    let now = now_ms();
+    let next_version = case.version + 1;
+    let closed = step.state.is_closed();
+    let ending = step.state.ended.as_ref().map(|e| e.label.clone());
+    let updated = sqlx::query(
+        "UPDATE cases SET state = ?, version = ?, status = ?, ending = ?, updated_at = ?, closed_at = ?
+         WHERE id = ? AND version = ?",
+    )
+    .bind(serde_json::to_string(&step.state).map_err(|e| ApiError::Internal(e.to_string()))?)
+    .bind(next_version)
+    .bind(if closed { "closed" } else { "open" })
+    .bind(&ending)
+    .bind(now)
+    .bind(closed.then_some(now))
+    .bind(case_id)
+    .bind(case.version)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(ApiError::Conflict(
+            "El expediente cambió; recargue la página.".into(),
+        ));
+    }
+    // The completed activity leaves the inbox; newly current ones enter it.
+    sqlx::query("DELETE FROM case_current WHERE case_id = ? AND activity = ?")
+        .bind(case_id)
+        .bind(i64::from(completion.activity))
+        .execute(&mut *tx)
+        .await?;
+    if closed {
+        sqlx::query("DELETE FROM case_current WHERE case_id = ?")
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut still_current = case.state.active.clone();
+    still_current.remove(&completion.activity);
+    for number in step.state.active.difference(&still_current) {
+        sqlx::query("INSERT INTO case_current (case_id, activity, since) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+            .bind(case_id)
+            .bind(i64::from(*number))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "INSERT INTO case_history (case_id, version, at, user_id, role, activity, choice, output, output_reference, comment)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(case_id)
+    .bind(next_version)
+    .bind(now)
+    .bind(&user.id)
+    .bind(role.slug())
+    .bind(i64::from(completion.activity))
+    .bind(step.choice.id)
+    .bind(activity.output)
+    .bind(completion.output_reference.trim())
+    .bind(completion.comment.map(str::trim).filter(|c| !c.is_empty()))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A case as its reader may see it: `None` when it does not exist or is
+/// another entity's.
+pub async fn case_view(
+    pool: &SqlitePool,
+    actor: &Actor,
+    id: &str,
+) -> Result<Option<CaseView>, ApiError> {
+    let Some(row) = sqlx::query(
+        "SELECT c.id, c.reference, c.procedure, c.entity_id, e.name AS entity_name, c.title, c.status,
+                c.state, c.version, c.ending, c.opened_at, c.updated_at
+         FROM cases c JOIN entities e ON e.id = c.entity_id WHERE c.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let entity_id: String = row.get("entity_id");
+    if !actor.may_see(&entity_id) {
+        return Ok(None);
+    }
+    let code: String = row.get("procedure");
+    let procedure = procedures::find(&code)
+        .ok_or_else(|| ApiError::Internal(format!("unknown procedure {code}")))?;
+    let state: CaseState = serde_json::from_str(&row.get::<String, _>("state"))
+        .map_err(|e| ApiError::Internal(format!("case {id} state: {e}")))?;
+    let since: BTreeMap<i64, i64> =
+        sqlx::query("SELECT activity, since FROM case_current WHERE case_id = ?")
+            .bind(id)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|r| (r.get("activity"), r.get("since")))
+            .collect();
+    let history = sqlx::query(
+        "SELECT h.version, h.at, u.email, h.role, h.activity, h.choice, h.output, h.output_reference, h.comment
+         FROM case_history h JOIN users u ON u.id = h.user_id WHERE h.case_id = ? ORDER BY h.version",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| HistoryEntry {
+        version: r.get("version"),
+        at: r.get("at"),
+        user: r.get("email"),
+        role: r.get::<Option<String>, _>("role").and_then(|s| Role::from_slug(&s)),
+        activity: r.get::<Option<i64>, _>("activity").and_then(|n| ActivityNumber::try_from(n).ok()),
+        choice: r.get("choice"),
+        output: r.get("output"),
+        output_reference: r.get("output_reference"),
+        comment: r.get("comment"),
+    })
+    .collect();
+    Ok(Some(CaseView {
+        id: row.get("id"),
+        reference: row.get("reference"),
+        procedure: code,
+        entity_id,
+        entity_name: row.get("entity_name"),
+        title: row.get("title"),
+        status: row.get("status"),
+        version: row.get("version"),
+        ending: row.get("ending"),
+        opened_at: row.get("opened_at"),
+        updated_at: row.get("updated_at"),
+        active: active_activities(procedure, &state, |n| {
+            since.get(&i64::from(n)).copied().unwrap_or(0)
+        }),
+        waiting: state.waiting.keys().copied().collect(),
+        done: state.done.iter().copied().collect(),
+        repeated: state
+            .rounds
+            .iter()
+            .filter(|(_, &rounds)| rounds > 1)
+            .map(|(&activity, &rounds)| Repeat { activity, rounds })
+            .collect(),
+        history,
+    }))
+}
+
+#[derive(Default)]
+pub struct CaseFilter {
+    pub procedure: Option<String>,
+    pub status: Option<String>,
+    pub entity_id: Option<String>,
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct CaseSummary {
+    pub id: String,
+    pub reference: String,
+    pub procedure: String,
+    pub entity_id: String,
+    pub title: String,
+    pub status: String,
+    pub version: i64,
+    pub updated_at: i64,
+}
+
+pub async fn list_cases(
+    pool: &SqlitePool,
+    actor: &Actor,
+    filter: &CaseFilter,
+) -> Result<Vec<CaseSummary>, ApiError> {
+    // An entity sees its own cases whatever it asks for.
+    let entity = actor.entity_id.as_deref().or(filter.entity_id.as_deref());
+    let reference = filter
+        .reference
+        .as_deref()
+        .map(|r| format!("%{}%", r.trim().to_uppercase()));
+    let rows = sqlx::query(
+        "SELECT id, reference, procedure, entity_id, title, status, version, updated_at FROM cases
+         WHERE (? IS NULL OR procedure = ?) AND (? IS NULL OR status = ?) AND (? IS NULL OR entity_id = ?)
+           AND (? IS NULL OR UPPER(reference) LIKE ?)
+         ORDER BY opened_at DESC LIMIT 500",
+    )
+    .bind(&filter.procedure)
+    .bind(&filter.procedure)
+    .bind(&filter.status)
+    .bind(&filter.status)
+    .bind(entity)
+    .bind(entity)
+    .bind(&reference)
+    .bind(&reference)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| CaseSummary {
+            id: row.get("id"),
+            reference: row.get("reference"),
+            procedure: row.get("procedure"),
+            entity_id: row.get("entity_id"),
+            title: row.get("title"),
+            status: row.get("status"),
+            version: row.get("version"),
+            updated_at: row.get("updated_at"),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::year_of;
+
+    #[test]
+    fn years_of_epoch_milliseconds() {
+        assert_eq!(year_of(0), 1970);
+        assert_eq!(year_of(1_767_225_599_000), 2025); // 2025-12-31T23:59:59Z
+        assert_eq!(year_of(1_767_225_600_000), 2026); // 2026-01-01T00:00:00Z
+        assert_eq!(year_of(1_709_208_000_000), 2024); // 2024-02-29T12:00:00Z
+    }
+}

@@ -1,0 +1,653 @@
+//! The cases API over real HTTP, each test on a fresh database.
+
+mod common;
+
+use std::collections::HashMap;
+
+use app::domain::procedures;
+use common::TestApp;
+use serde_json::{json, Value};
+
+/// Signed-in clients by role slug, created on first use.
+struct Desk<'a> {
+    app: &'a TestApp,
+    clients: HashMap<String, reqwest::Client>,
+}
+
+impl<'a> Desk<'a> {
+    fn new(app: &'a TestApp) -> Desk<'a> {
+        Desk {
+            app,
+            clients: HashMap::new(),
+        }
+    }
+
+    async fn as_role(&mut self, slug: &str) -> reqwest::Client {
+        if !self.clients.contains_key(slug) {
+            let client = self.app.login(&format!("{slug}@demo.local")).await;
+            self.clients.insert(slug.to_owned(), client);
+        }
+        self.clients[slug].clone()
+    }
+
+    async fn open(&mut self, procedure: &str) -> Value {
+        let entity = self.app.demo_entity_id().await;
+        let client = self.as_role("jefe-ugat").await;
+        let response = client
+            .post(self.app.url("/api/v1/cases"))
+            .json(
+                &json!({ "procedure": procedure, "entity_id": entity, "title": "Caso de prueba" }),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        response.json().await.unwrap()
+    }
+
+    /// Completes `number` as the first role the manual gives it.
+    async fn complete(
+        &mut self,
+        case: &Value,
+        number: u16,
+        choice: Option<&str>,
+    ) -> reqwest::Response {
+        let procedure = procedures::find(case["procedure"].as_str().unwrap()).unwrap();
+        let slug = procedure.activity(number).unwrap().roles[0].slug();
+        let client = self.as_role(slug).await;
+        let id = case["id"].as_str().unwrap();
+        let current: Value = client
+            .get(self.app.url(&format!("/api/v1/cases/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        client
+            .post(
+                self.app
+                    .url(&format!("/api/v1/cases/{id}/activities/{number}/complete")),
+            )
+            .json(&json!({
+                "choice": choice,
+                "output_reference": format!("NI-{number}"),
+                "version": current["version"],
+            }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn walk(&mut self, case: &Value, steps: &[(u16, Option<&str>)]) -> Value {
+        let mut last = Value::Null;
+        for &(number, choice) in steps {
+            let response = self.complete(case, number, choice).await;
+            let status = response.status();
+            last = response.json().await.unwrap();
+            assert_eq!(status, 200, "activity {number}: {last}");
+        }
+        last
+    }
+}
+
+fn seq(from: u16, to: u16) -> Vec<(u16, Option<&'static str>)> {
+    (from..=to).map(|n| (n, None)).collect()
+}
+
+fn active(case: &Value) -> Vec<u64> {
+    case["active"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["number"].as_u64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn login_me_and_logout() {
+    let app = TestApp::with_demo().await;
+    assert_eq!(app.get("/api/v1/me").await.status(), 401);
+    let wrong = app
+        .client
+        .post(app.url("/api/v1/login"))
+        .json(&json!({ "email": "dge@demo.local", "password": "nope" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let body: Value = wrong.json().await.unwrap();
+    assert_eq!(body["error"], "Correo o contraseña incorrectos.");
+
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let response = client
+        .post(app.url("/api/v1/login"))
+        .json(&json!({ "email": "DGE@demo.local", "password": "demo" }))
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    let me: Value = client
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        me,
+        json!({ "email": "dge@demo.local", "roles": ["dge"], "entity_id": null, "is_admin": false })
+    );
+
+    let entity = app.login("entidad@demo.local").await;
+    let me: Value = entity
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["roles"], json!(["entidad"]));
+    assert_eq!(me["entity_id"], json!(app.demo_entity_id().await));
+
+    let out = client.post(app.url("/api/v1/logout")).send().await.unwrap();
+    assert_eq!(out.status(), 204);
+    assert_eq!(
+        client
+            .get(app.url("/api/v1/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn admins_create_entities_and_users() {
+    let app = TestApp::with_demo().await;
+    let admin = app.login("admin@demo.local").await;
+    let created = admin
+        .post(app.url("/api/v1/entities"))
+        .json(&json!({ "name": "Ministerio de Pruebas", "code": "mp" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let entity: Value = created.json().await.unwrap();
+    assert_eq!(entity["code"], "MP");
+    let again = admin
+        .post(app.url("/api/v1/entities"))
+        .json(&json!({ "name": "Otro", "code": "MP" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 409);
+
+    let user = admin
+        .post(app.url("/api/v1/users"))
+        .json(&json!({ "email": "ana@mp.gob.bo", "password": "una clave larga", "entity_id": entity["id"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(user.status(), 201);
+    let invalid = admin
+        .post(app.url("/api/v1/users"))
+        .json(&json!({ "email": "sin-arroba", "password": "corta", "roles": ["director"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invalid.status(), 422);
+    let body: Value = invalid.json().await.unwrap();
+    let fields: Vec<&str> = body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["email", "password", "roles"]);
+
+    let staff = app.login("jefe-ugat@demo.local").await;
+    let refused = staff
+        .post(app.url("/api/v1/entities"))
+        .json(&json!({ "name": "X", "code": "X" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+}
+
+#[tokio::test]
+async fn references_count_per_procedure_and_year() {
+    let app = TestApp::with_demo().await;
+    let mut desk = Desk::new(&app);
+    let year = (1970 + server::store::now_ms() / 31_556_952_000).to_string();
+    let first = desk.open("PR6").await;
+    let second = desk.open("pr6").await;
+    let other = desk.open("PR05").await;
+    assert_eq!(first["reference"], format!("PR6-{year}-0001"));
+    assert_eq!(second["reference"], format!("PR6-{year}-0002"));
+    assert_eq!(other["reference"], format!("PR05-{year}-0001"));
+    assert_eq!(first["status"], "open");
+    assert_eq!(first["version"], 1);
+    assert_eq!(active(&first), [1]);
+    assert_eq!(first["history"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn who_may_open_cases() {
+    let app = TestApp::with_demo().await;
+    let entity_id = app.demo_entity_id().await;
+    let open = |client: reqwest::Client, procedure: &'static str| {
+        let url = app.url("/api/v1/cases");
+        let entity_id = entity_id.clone();
+        async move {
+            client
+                .post(url)
+                .json(&json!({ "procedure": procedure, "entity_id": entity_id, "title": "Integración" }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(
+        open(app.login("entidad@demo.local").await, "PR6").await,
+        201
+    );
+    assert_eq!(
+        open(app.login("entidad@demo.local").await, "PR05").await,
+        403
+    );
+    assert_eq!(open(app.login("dge@demo.local").await, "PR6").await, 403);
+    assert_eq!(
+        open(app.login("profesional-ait@demo.local").await, "PR7").await,
+        201
+    );
+    assert_eq!(open(app.login("admin@demo.local").await, "PR09").await, 201);
+    assert_eq!(open(app.client.clone(), "PR6").await, 401);
+}
+
+#[tokio::test]
+async fn pr09_both_branches() {
+    let app = TestApp::with_demo().await;
+    let mut desk = Desk::new(&app);
+    let case = desk.open("PR09").await;
+    let done = desk
+        .walk(
+            &case,
+            &[(1, None), (2, None), (3, Some("sin-inconsistencias"))],
+        )
+        .await;
+    assert_eq!(done["status"], "closed");
+    assert!(done["ending"]
+        .as_str()
+        .unwrap()
+        .contains("no existen inconsistencias"));
+    assert_eq!(active(&done), Vec::<u64>::new());
+
+    let case = desk.open("PR09").await;
+    let mut steps = vec![(1, None), (2, None), (3, Some("con-inconsistencias"))];
+    steps.extend(seq(4, 14));
+    let done = desk.walk(&case, &steps).await;
+    assert_eq!(done["status"], "closed");
+    assert_eq!(done["ending"], "Procedimiento concluido");
+    let history = done["history"].as_array().unwrap();
+    assert_eq!(history.len(), 15);
+    assert_eq!(history[14]["role"], "entidad");
+    assert_eq!(history[14]["output"], "Nota externa recibida");
+    assert_eq!(history[3]["choice"], "con-inconsistencias");
+    assert_eq!(history[3]["output_reference"], "NI-3");
+}
+
+#[tokio::test]
+async fn pr6_parallel_groups_join_and_the_early_end() {
+    let app = TestApp::with_demo().await;
+    let mut desk = Desk::new(&app);
+    let case = desk.open("PR6").await;
+    let state = desk
+        .walk(
+            &case,
+            &[
+                (1, Some("correo-electronico")),
+                (5, Some("requiere-presentacion")),
+                (6, None),
+                (7, Some("cumple")),
+                (8, None),
+                (9, Some("ambas")),
+            ],
+        )
+        .await;
+    assert_eq!(active(&state), [10, 11]);
+    // A choice the activity offers is described with where it leads.
+    let state = desk.walk(&case, &[(11, None)]).await;
+    assert_eq!(state["waiting"], json!([12]));
+    let mut steps = vec![(10, None), (12, Some("requiere-certificacion"))];
+    steps.extend(seq(13, 19));
+    let done = desk.walk(&case, &steps).await;
+    assert_eq!(done["status"], "closed");
+
+    let early = desk.open("PR6").await;
+    let mut steps = vec![(1, Some("nota-externa"))];
+    steps.extend(seq(2, 4));
+    steps.extend([
+        (5, Some("requiere-presentacion")),
+        (6, None),
+        (7, Some("no-cumple")),
+    ]);
+    let done = desk.walk(&early, &steps).await;
+    assert_eq!(done["status"], "closed");
+    assert!(done["ending"]
+        .as_str()
+        .unwrap()
+        .starts_with("Atención del servicio concluida"));
+}
+
+#[tokio::test]
+async fn pr05_observation_rounds_are_counted() {
+    let app = TestApp::with_demo().await;
+    let mut desk = Desk::new(&app);
+    let case = desk.open("PR05").await;
+    let mut steps = seq(1, 4);
+    steps.extend([(7, None), (8, None)]);
+    for _ in 0..2 {
+        steps.push((9, Some("con-observaciones")));
+        steps.extend(seq(10, 12));
+    }
+    let state = desk.walk(&case, &steps).await;
+    assert!(active(&state).contains(&9));
+    assert_eq!(
+        state["repeated"],
+        json!([
+            { "activity": 9, "rounds": 3 },
+            { "activity": 10, "rounds": 2 },
+            { "activity": 11, "rounds": 2 },
+            { "activity": 12, "rounds": 2 }
+        ])
+    );
+    let mut rest = vec![
+        (9, Some("sin-observaciones")),
+        (13, None),
+        (14, None),
+        (15, None),
+        (6, None),
+    ];
+    rest.extend([(5, None), (16, None), (17, None)]);
+    rest.extend(seq(18, 28));
+    let done = desk.walk(&case, &rest).await;
+    assert_eq!(done["status"], "closed");
+    assert_eq!(done["done"].as_array().unwrap().len(), 28);
+}
+
+#[tokio::test]
+async fn pr7_failed_tests_loop_back_to_deployment() {
+    let app = TestApp::with_demo().await;
+    let mut desk = Desk::new(&app);
+    let case = desk.open("PR7").await;
+    let mut steps = seq(1, 4);
+    steps.extend([(5, Some("sin-hge")), (6, None), (16, None), (10, None)]);
+    steps.extend([
+        (11, Some("pruebas-fallidas")),
+        (10, None),
+        (11, Some("pruebas-exitosas")),
+    ]);
+    steps.extend(seq(12, 15));
+    steps.extend([(17, None), (18, None), (19, None)]);
+    steps.extend(seq(20, 27));
+    let done = desk.walk(&case, &steps).await;
+    assert_eq!(done["status"], "closed");
+    assert_eq!(
+        done["repeated"],
+        json!([{ "activity": 10, "rounds": 2 }, { "activity": 11, "rounds": 2 }])
+    );
+}
+
+async fn version_of(app: &TestApp, client: &reqwest::Client, id: &str) -> i64 {
+    let case: Value = client
+        .get(app.url(&format!("/api/v1/cases/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    case["version"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn refusals_change_nothing() {
+    let app = TestApp::with_demo().await;
+    let mut desk = Desk::new(&app);
+    let case = desk.open("PR09").await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let url = app.url(&format!("/api/v1/cases/{id}/activities/1/complete"));
+    let jefe = desk.as_role("jefe-ugat").await;
+    let body = json!({ "output_reference": "IT-1", "version": 1 });
+
+    // Wrong role.
+    let response = jefe.post(&url).json(&body).send().await.unwrap();
+    assert_eq!(response.status(), 403);
+    // Activity not current.
+    let profesional = desk.as_role("profesional-ait").await;
+    let not_current = app.url(&format!("/api/v1/cases/{id}/activities/2/complete"));
+    let response = desk
+        .as_role("responsable-ait")
+        .await
+        .post(&not_current)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 409);
+    // Stale version.
+    let response = profesional
+        .post(&url)
+        .json(&json!({ "output_reference": "IT-1", "version": 0 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 409);
+    let error: Value = response.json().await.unwrap();
+    assert!(error["error"]
+        .as_str()
+        .unwrap()
+        .contains("Recargue la página"));
+    // A choice the activity does not offer.
+    let response = profesional
+        .post(&url)
+        .json(&json!({ "output_reference": "IT-1", "version": 1, "choice": "quizas" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    // Missing output reference.
+    let response = profesional
+        .post(&url)
+        .json(&json!({ "output_reference": "  ", "version": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    assert_eq!(version_of(&app, &jefe, &id).await, 1);
+
+    // The right person with the current version goes through, once.
+    let response = profesional
+        .post(&url)
+        .json(&json!({ "output_reference": "IT-1", "version": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let again = profesional
+        .post(&url)
+        .json(&json!({ "output_reference": "IT-1", "version": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 409);
+    assert_eq!(version_of(&app, &jefe, &id).await, 2);
+}
+
+#[tokio::test]
+async fn an_entity_never_reaches_another_entitys_case() {
+    let app = TestApp::with_demo().await;
+    let admin = app.login("admin@demo.local").await;
+    let other: Value = admin
+        .post(app.url("/api/v1/entities"))
+        .json(&json!({ "name": "Otra entidad", "code": "OTRA" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let jefe = app.login("jefe-ugat@demo.local").await;
+    let case: Value = jefe
+        .post(app.url("/api/v1/cases"))
+        .json(&json!({ "procedure": "PR6", "entity_id": other["id"], "title": "Ajeno" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = case["id"].as_str().unwrap();
+    let entity = app.login("entidad@demo.local").await;
+    let seen = entity
+        .get(app.url(&format!("/api/v1/cases/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(seen.status(), 404);
+    let completed = entity
+        .post(app.url(&format!("/api/v1/cases/{id}/activities/1/complete")))
+        .json(&json!({ "output_reference": "x", "version": 1, "choice": "nota-externa" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(completed.status(), 404);
+    let listed: Value = entity
+        .get(app.url(&format!(
+            "/api/v1/cases?entity_id={}",
+            other["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed, json!([]));
+    assert_eq!(version_of(&app, &jefe, id).await, 1);
+}
+
+#[tokio::test]
+async fn malformed_oversized_and_foreign_requests_are_refused() {
+    let app = TestApp::with_demo().await;
+    let mut desk = Desk::new(&app);
+    let case = desk.open("PR09").await;
+    let id = case["id"].as_str().unwrap();
+    let url = app.url(&format!("/api/v1/cases/{id}/activities/1/complete"));
+    let client = desk.as_role("profesional-ait").await;
+
+    let syntax = client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{nope")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(syntax.status(), 400);
+    let body: Value = syntax.json().await.unwrap();
+    assert!(body["error"].is_string() && body["fields"].is_array());
+    let shape = client
+        .post(&url)
+        .json(&json!({ "version": "uno" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(shape.status(), 422);
+    let plain = client.post(&url).body("{}").send().await.unwrap();
+    assert_eq!(plain.status(), 415);
+    let huge = json!({ "output_reference": "x".repeat(100_000), "version": 1 });
+    let oversized = client.post(&url).json(&huge).send().await.unwrap();
+    assert_eq!(oversized.status(), 413);
+
+    let foreign = client
+        .post(&url)
+        .header("origin", "https://sitio-ajeno.example")
+        .json(&json!({ "output_reference": "IT-1", "version": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), 403);
+    let cross = client
+        .post(&url)
+        .header("sec-fetch-site", "cross-site")
+        .json(&json!({ "output_reference": "IT-1", "version": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), 403);
+    assert_eq!(version_of(&app, &client, id).await, 1);
+
+    let own = client
+        .post(&url)
+        .header("origin", app.base.clone())
+        .json(&json!({ "output_reference": "IT-1", "version": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 200);
+}
+
+#[tokio::test]
+async fn cases_list_with_filters() {
+    let app = TestApp::with_demo().await;
+    let mut desk = Desk::new(&app);
+    let a = desk.open("PR6").await;
+    desk.open("PR09").await;
+    let closed = desk.open("PR09").await;
+    desk.walk(
+        &closed,
+        &[(1, None), (2, None), (3, Some("sin-inconsistencias"))],
+    )
+    .await;
+    let client = desk.as_role("dge").await;
+    let list = |query: &'static str| {
+        let client = client.clone();
+        let url = app.url(&format!("/api/v1/cases{query}"));
+        async move {
+            let body: Value = client.get(url).send().await.unwrap().json().await.unwrap();
+            body.as_array().unwrap().len()
+        }
+    };
+    assert_eq!(list("").await, 3);
+    assert_eq!(list("?procedure=pr09").await, 2);
+    assert_eq!(list("?procedure=PR09&status=open").await, 1);
+    assert_eq!(list("?status=closed").await, 1);
+    let reference = a["reference"].as_str().unwrap().to_owned();
+    let tail = &reference[reference.len() - 9..];
+    let found: Value = client
+        .get(app.url(&format!("/api/v1/cases?reference={}", tail.to_lowercase())))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(found
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["reference"] == reference));
+}
