@@ -8,6 +8,8 @@ pub mod components;
 pub mod diagram;
 pub mod domain;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -14,10 +14,10 @@ use app::domain::procedure::ActivityNumber;
 use app::domain::procedures;
 use app::domain::role::Role;
 
-use crate::auth::{self, CurrentUser};
-use crate::error::{ApiError, ApiJson, FieldError};
-use crate::store::{self, CaseFilter, CaseSummary, Completion, Entity, NewUser, User};
 use crate::AppState;
+use app::server::auth::{self, CurrentUser};
+use app::server::error::{ApiError, ApiJson, FieldError};
+use app::server::store::{self, CaseFilter, CaseSummary, Completion, Entity, NewUser, User};
 
 /// Requests larger than this are refused before they are read.
 const BODY_LIMIT: usize = 64 * 1024;

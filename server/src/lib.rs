@@ -3,11 +3,7 @@
 //! server-rendered Leptos pages, in one axum router.
 
 pub mod api;
-pub mod auth;
 pub mod db;
-pub mod demo;
-pub mod error;
-pub mod store;
 
 use axum::extract::FromRef;
 use axum::routing::get;
@@ -39,7 +35,9 @@ pub fn router(leptos_options: LeptosOptions, pool: SqlitePool) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(auth::same_origin_only))
+        .layer(axum::middleware::from_fn(
+            app::server::auth::same_origin_only,
+        ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

@@ -11,8 +11,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let database_url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| server::db::DEFAULT_DATABASE_URL.to_owned());
     let pool = server::db::connect(&database_url).await?;
-    if server::demo::enabled() {
-        server::demo::seed(&pool)
+    if app::server::demo::enabled() {
+        app::server::demo::seed(&pool)
             .await
             .map_err(|e| format!("seeding the demo accounts: {e:?}"))?;
         println!("Modo demostración: cuentas <rol>@demo.local con la contraseña «demo».");

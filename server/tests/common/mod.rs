@@ -41,7 +41,9 @@ impl TestApp {
     /// The same app with the demo accounts (password "demo").
     pub async fn with_demo() -> TestApp {
         let app = TestApp::spawn().await;
-        server::demo::seed(&app.pool).await.expect("demo accounts");
+        app::server::demo::seed(&app.pool)
+            .await
+            .expect("demo accounts");
         app
     }
 

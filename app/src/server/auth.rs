@@ -15,11 +15,11 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
-use app::domain::access::Actor;
-use app::domain::role::Role;
+use crate::domain::access::Actor;
+use crate::domain::role::Role;
 
-use crate::error::ApiError;
-use crate::store::{self, now_ms};
+use super::error::ApiError;
+use super::store::{self, now_ms};
 
 pub const SESSION_COOKIE: &str = "sesion";
 /// A session unused this long ends.

@@ -4,11 +4,11 @@
 
 use sqlx::SqlitePool;
 
-use app::domain::role::Role;
+use crate::domain::role::Role;
 
-use crate::auth::hash_password;
-use crate::error::ApiError;
-use crate::store::{self, NewUser};
+use super::auth::hash_password;
+use super::error::ApiError;
+use super::store::{self, NewUser};
 
 pub const PASSWORD: &str = "demo";
 pub const ENTITY_CODE: &str = "DEMO";

@@ -6,14 +6,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use sqlx::{Row, SqlitePool};
 
-use app::cases::{active_activities, CaseView, HistoryEntry, Repeat};
-use app::domain::access::{Actor, Refusal};
-use app::domain::engine::{CaseState, EngineError};
-use app::domain::procedure::{ActivityNumber, Procedure};
-use app::domain::procedures;
-use app::domain::role::Role;
+use crate::cases::{active_activities, CaseView, HistoryEntry, Repeat};
+use crate::domain::access::{Actor, Refusal};
+use crate::domain::engine::{CaseState, EngineError};
+use crate::domain::procedure::{ActivityNumber, Procedure};
+use crate::domain::procedures;
+use crate::domain::role::Role;
 
-use crate::error::ApiError;
+use super::error::ApiError;
 
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
