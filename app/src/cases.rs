@@ -94,3 +94,35 @@ pub fn active_activities(
         })
         .collect()
 }
+
+/// A line of the case list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub id: String,
+    pub reference: String,
+    pub procedure: String,
+    pub entity_id: String,
+    pub title: String,
+    pub status: String,
+    pub version: i64,
+    pub updated_at: i64,
+}
+
+impl CaseView {
+    /// The engine state as far as a diagram shows it.
+    pub fn diagram_state(&self) -> CaseState {
+        let mut state = CaseState::default();
+        state.active.extend(self.active.iter().map(|a| a.number));
+        state
+            .waiting
+            .extend(self.waiting.iter().map(|&n| (n, Default::default())));
+        state.done.extend(self.done.iter().copied());
+        for &n in state.active.iter().chain(state.done.iter()) {
+            state.rounds.insert(n, 1);
+        }
+        for repeat in &self.repeated {
+            state.rounds.insert(repeat.activity, repeat.rounds);
+        }
+        state
+    }
+}

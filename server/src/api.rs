@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 
 use app::api::ProcedureDoc;
-use app::cases::CaseView;
+use app::cases::{CaseSummary, CaseView};
 use app::domain::procedure::ActivityNumber;
 use app::domain::procedures;
 use app::domain::role::Role;
@@ -17,11 +17,10 @@ use app::domain::role::Role;
 use crate::AppState;
 use app::server::auth::{self, CurrentUser};
 use app::server::error::{ApiError, ApiJson, FieldError};
-use app::server::store::{self, CaseFilter, CaseSummary, Completion, Entity, NewUser, User};
+use app::server::store::{self, CaseFilter, Completion, Entity, NewUser, User};
 
 /// Requests larger than this are refused before they are read.
 const BODY_LIMIT: usize = 64 * 1024;
-const MAX_TEXT: usize = 2_000;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -282,9 +281,6 @@ async fn open_case(
             "No existe ese procedimiento; use PR05, PR6, PR7 o PR09.",
         )
     })?;
-    let mut errors = Vec::new();
-    required("title", &body.title, 300, &mut errors);
-    reject_if_any(errors)?;
     let record = user_record(&pool, &user).await?;
     let id = store::open_case(&pool, &record, procedure, &body.entity_id, &body.title).await?;
     let view = store::case_view(&pool, &user.actor(), &id)
@@ -345,19 +341,6 @@ async fn complete(
     Path((id, number)): Path<(String, ActivityNumber)>,
     ApiJson(body): ApiJson<CompleteBody>,
 ) -> Result<Json<CaseView>, ApiError> {
-    let mut errors = Vec::new();
-    required("output_reference", &body.output_reference, 200, &mut errors);
-    if body
-        .comment
-        .as_ref()
-        .is_some_and(|c| c.chars().count() > MAX_TEXT)
-    {
-        errors.push(FieldError::new(
-            "comment",
-            format!("Use como máximo {MAX_TEXT} caracteres."),
-        ));
-    }
-    reject_if_any(errors)?;
     let record = user_record(&pool, &user).await?;
     store::complete_activity(
         &pool,

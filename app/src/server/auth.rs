@@ -146,33 +146,38 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let pool = SqlitePool::from_ref(state);
-        let token = session_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
-        let hash = token_hash(&token);
-        let session = store::find_session(&pool, &hash)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-        let now = now_ms();
-        if now - session.last_seen_at > IDLE_TIMEOUT_MS
-            || now - session.created_at > ABSOLUTE_TIMEOUT_MS
-        {
-            store::delete_session(&pool, &hash).await?;
-            return Err(ApiError::Unauthorized);
-        }
-        if now - session.last_seen_at > TOUCH_EVERY_MS {
-            store::touch_session(&pool, &hash, now).await?;
-        }
-        let user = store::find_user_by_id(&pool, &session.user_id)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-        Ok(CurrentUser {
-            id: user.id,
-            email: user.email,
-            roles: user.roles,
-            entity_id: user.entity_id,
-            is_admin: user.is_admin,
-            token_hash: hash,
-        })
+        session_user(&pool, &parts.headers).await
     }
+}
+
+/// The account of the live session a request's cookie names.
+pub async fn session_user(pool: &SqlitePool, headers: &HeaderMap) -> Result<CurrentUser, ApiError> {
+    let token = session_token(headers).ok_or(ApiError::Unauthorized)?;
+    let hash = token_hash(&token);
+    let session = store::find_session(pool, &hash)
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    let now = now_ms();
+    if now - session.last_seen_at > IDLE_TIMEOUT_MS
+        || now - session.created_at > ABSOLUTE_TIMEOUT_MS
+    {
+        store::delete_session(pool, &hash).await?;
+        return Err(ApiError::Unauthorized);
+    }
+    if now - session.last_seen_at > TOUCH_EVERY_MS {
+        store::touch_session(pool, &hash, now).await?;
+    }
+    let user = store::find_user_by_id(pool, &session.user_id)
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    Ok(CurrentUser {
+        id: user.id,
+        email: user.email,
+        roles: user.roles,
+        entity_id: user.entity_id,
+        is_admin: user.is_admin,
+        token_hash: hash,
+    })
 }
 
 /// For requests that may or may not come with a live session.

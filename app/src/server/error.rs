@@ -47,6 +47,37 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// What the person is told.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Invalid(fields) => fields
+                .iter()
+                .map(|f| f.message.clone())
+                .collect::<Vec<_>>()
+                .join(" "),
+            ApiError::Internal(_) => {
+                "Error interno del servidor. Intente de nuevo más tarde.".into()
+            }
+            ApiError::Unauthorized => "Inicie sesión para continuar.".into(),
+            ApiError::Unreadable(_, m)
+            | ApiError::Forbidden(m)
+            | ApiError::NotFound(m)
+            | ApiError::Conflict(m) => m.clone(),
+        }
+    }
+}
+
+/// Server functions report the same message the API would.
+impl From<ApiError> for leptos::prelude::ServerFnError {
+    fn from(error: ApiError) -> Self {
+        if let ApiError::Internal(detail) = &error {
+            tracing::error!(%detail, "internal error");
+        }
+        leptos::prelude::ServerFnError::ServerError(error.message())
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, error, fields) = match self {

@@ -6,14 +6,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use sqlx::{Row, SqlitePool};
 
-use crate::cases::{active_activities, CaseView, HistoryEntry, Repeat};
+use crate::cases::{active_activities, CaseSummary, CaseView, HistoryEntry, Repeat};
 use crate::domain::access::{Actor, Refusal};
 use crate::domain::engine::{CaseState, EngineError};
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
 use crate::domain::role::Role;
 
-use super::error::ApiError;
+use super::error::{ApiError, FieldError};
 
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -286,6 +286,18 @@ pub async fn open_case(
             }
             other => refusal(other),
         })?;
+    if title.trim().is_empty() {
+        return Err(ApiError::invalid(
+            "title",
+            "Escriba un título que identifique el expediente.",
+        ));
+    }
+    if title.trim().chars().count() > MAX_TITLE {
+        return Err(ApiError::invalid(
+            "title",
+            format!("Use como máximo {MAX_TITLE} caracteres."),
+        ));
+    }
     if find_entity(pool, entity_id).await?.is_none() {
         return Err(ApiError::invalid(
             "entity_id",
@@ -381,6 +393,42 @@ pub struct Completion<'a> {
     pub version: i64,
 }
 
+const MAX_TITLE: usize = 300;
+const MAX_REFERENCE: usize = 200;
+const MAX_COMMENT: usize = 2_000;
+
+impl Completion<'_> {
+    fn validate(&self) -> Result<(), ApiError> {
+        let mut errors = Vec::new();
+        let reference = self.output_reference.trim();
+        if reference.is_empty() {
+            errors.push(FieldError::new(
+                "output_reference",
+                "Indique la referencia de la salida (por ejemplo, el número de la nota o del informe).",
+            ));
+        } else if reference.chars().count() > MAX_REFERENCE {
+            errors.push(FieldError::new(
+                "output_reference",
+                format!("Use como máximo {MAX_REFERENCE} caracteres."),
+            ));
+        }
+        if self
+            .comment
+            .is_some_and(|c| c.chars().count() > MAX_COMMENT)
+        {
+            errors.push(FieldError::new(
+                "comment",
+                format!("Use como máximo {MAX_COMMENT} caracteres."),
+            ));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Invalid(errors))
+        }
+    }
+}
+
 /// Completes a current activity of a case in one transaction.
 pub async fn complete_activity(
     pool: &SqlitePool,
@@ -388,6 +436,7 @@ pub async fn complete_activity(
     case_id: &str,
     completion: Completion<'_>,
 ) -> Result<(), ApiError> {
+    completion.validate()?;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let case = load_case_row(&mut *tx, case_id)
         .await?
@@ -577,18 +626,6 @@ pub struct CaseFilter {
     pub status: Option<String>,
     pub entity_id: Option<String>,
     pub reference: Option<String>,
-}
-
-#[derive(Debug, serde::Serialize)]
-pub struct CaseSummary {
-    pub id: String,
-    pub reference: String,
-    pub procedure: String,
-    pub entity_id: String,
-    pub title: String,
-    pub status: String,
-    pub version: i64,
-    pub updated_at: i64,
 }
 
 pub async fn list_cases(
