@@ -12,7 +12,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-LEPTOS_ENV=PROD LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+APP_DEMO=1 LEPTOS_ENV=PROD LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$port" \
   DATABASE_URL="sqlite://$data/e2e.db" ./target/release/server >"$data/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 150); do

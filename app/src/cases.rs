@@ -126,3 +126,57 @@ impl CaseView {
         state
     }
 }
+
+/// A time as read in Bolivia (UTC−4 all year), "2026-11-26 19:40".
+pub fn bolivia_time(ms: i64) -> String {
+    let minutes = (ms / 60_000) - 4 * 60;
+    let days = minutes.div_euclid(1440);
+    let minute_of_day = minutes.rem_euclid(1440);
+    // Civil date from days since the epoch (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
+        minute_of_day / 60,
+        minute_of_day % 60
+    )
+}
+
+/// How long ago, in words: "hace 5 min", "hace 3 h", "hace 2 días".
+pub fn waited(since_ms: i64, now_ms: i64) -> String {
+    let minutes = (now_ms - since_ms).max(0) / 60_000;
+    match minutes {
+        0 => "hace menos de un minuto".into(),
+        1..=59 => format!("hace {minutes} min"),
+        60..=2879 => format!("hace {} h", minutes / 60),
+        _ => format!("hace {} días", minutes / 1440),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_in_bolivia() {
+        assert_eq!(bolivia_time(0), "1969-12-31 20:00");
+        // 2026-01-01T03:30:00Z is still New Year's Eve in La Paz.
+        assert_eq!(bolivia_time(1_767_238_200_000), "2025-12-31 23:30");
+        assert_eq!(bolivia_time(1_709_208_000_000), "2024-02-29 08:00");
+    }
+
+    #[test]
+    fn waiting_times_in_words() {
+        assert_eq!(waited(0, 30_000), "hace menos de un minuto");
+        assert_eq!(waited(0, 5 * 60_000), "hace 5 min");
+        assert_eq!(waited(0, 3 * 3_600_000), "hace 3 h");
+        assert_eq!(waited(0, 3 * 86_400_000), "hace 3 días");
+    }
+}

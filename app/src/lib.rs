@@ -2,6 +2,7 @@
 //! The application shared by the server and the browser: the pure domain,
 //! the pages and their components.
 
+pub mod actions;
 pub mod api;
 pub mod cases;
 pub mod components;
@@ -16,9 +17,26 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, StaticSegment};
 
+use pages::case::CasePage;
+use pages::cases::CasesPage;
 use pages::catalogue::CataloguePage;
 use pages::not_found::NotFound;
 use pages::procedure::ProcedurePage;
+use pages::session::{AccountMenu, Session, SignInPage};
+
+/// Milliseconds since the Unix epoch, on the server or in the browser.
+pub fn now_ms() -> i64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64)
+    }
+}
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -44,6 +62,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    Session::provide();
     // Marks the document once it is interactive, for tests and scripts.
     Effect::new(|| {
         if let Some(root) = document().document_element() {
@@ -62,6 +81,8 @@ pub fn App() -> impl IntoView {
                 </a>
                 <nav aria-label="Principal">
                     <a href="/procedimientos">"Procedimientos"</a>
+                    <a href="/expedientes">"Expedientes"</a>
+                    <AccountMenu />
                 </nav>
             </header>
             <main id="contenido">
@@ -69,6 +90,9 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=|| view! { <Redirect path="/procedimientos" /> } />
                     <Route path=StaticSegment("procedimientos") view=CataloguePage />
                     <Route path=path!("/procedimientos/:code") view=ProcedurePage />
+                    <Route path=StaticSegment("ingresar") view=SignInPage />
+                    <Route path=StaticSegment("expedientes") view=CasesPage />
+                    <Route path=path!("/expedientes/:id") view=CasePage />
                 </Routes>
             </main>
         </Router>

@@ -87,23 +87,9 @@ async fn login(
     State(pool): State<SqlitePool>,
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
-    let user = store::find_user_by_email(&pool, &body.email).await?;
-    let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let user = match (auth::verify_password(body.password, stored).await, user) {
-        (true, Some(user)) => user,
-        _ => {
-            return Err(ApiError::Unreadable(
-                StatusCode::UNAUTHORIZED,
-                "Correo o contraseña incorrectos.".into(),
-            ))
-        }
-    };
-    let (token, hash) = auth::new_session_token();
-    store::create_session(&pool, &hash, &user.id).await?;
-    Ok(auth::with_cookie(
-        Json(Me::of(&user)),
-        auth::session_cookie(&token),
-    ))
+    let user = auth::authenticate(&pool, &body.email, body.password).await?;
+    let cookie = auth::start_session(&pool, &user).await?;
+    Ok(auth::with_cookie(Json(Me::of(&user)), cookie))
 }
 
 async fn logout(

@@ -30,10 +30,19 @@ pub fn router(leptos_options: LeptosOptions, pool: SqlitePool) -> Router {
     Router::new()
         .nest("/api/v1", api::routes())
         .route("/healthz", get(api::health))
-        .leptos_routes(&state, routes, {
-            let options = leptos_options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                // Server functions reach the database through the context.
+                let pool = state.pool.clone();
+                move || provide_context(pool.clone())
+            },
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(
             app::server::auth::same_origin_only,

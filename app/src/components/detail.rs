@@ -4,15 +4,17 @@
 use leptos::prelude::*;
 
 use super::practice::{destination, CompleteButtons, Practice};
-use crate::domain::procedure::ActivityNumber;
+use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::role::roles_label;
 
 #[component]
 pub fn ActivityDetail(
-    practice: Practice,
+    procedure: &'static Procedure,
     selected: RwSignal<Option<ActivityNumber>>,
+    /// The walk-through, whose current activities can be completed here.
+    #[prop(optional)]
+    practice: Option<Practice>,
 ) -> impl IntoView {
-    let procedure = practice.procedure;
     let link = move |number: ActivityNumber| {
         view! {
             <button type="button" class="link-button" on:click=move |_| selected.set(Some(number))>
@@ -90,12 +92,14 @@ pub fn ActivityDetail(
                                 <p>{note}</p>
                             </div>
                         })}
-                        <Show when=move || practice.is_current(number)>
-                            <div class="detail-actions">
-                                <h3>"Completar en el recorrido"</h3>
-                                <CompleteButtons practice number />
-                            </div>
-                        </Show>
+                        {practice.map(|practice| view! {
+                            <Show when=move || practice.is_current(number)>
+                                <div class="detail-actions">
+                                    <h3>"Completar en el recorrido"</h3>
+                                    <CompleteButtons practice number />
+                                </div>
+                            </Show>
+                        })}
                     }
                         .into_any()
                 }

@@ -40,7 +40,7 @@ fn ProcedureView(procedure: &'static Procedure) -> impl IntoView {
                 <Legend />
             </div>
             <aside class="procedure-side">
-                <ActivityDetail practice selected />
+                <ActivityDetail procedure selected practice />
                 <PracticePanel practice selected />
             </aside>
         </div>

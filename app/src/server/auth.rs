@@ -63,6 +63,31 @@ pub async fn verify_password(password: String, stored: Option<String>) -> bool {
         && known
 }
 
+/// The account whose password this is; the same refusal whether the e-mail
+/// or the password is wrong.
+pub async fn authenticate(
+    pool: &SqlitePool,
+    email: &str,
+    password: String,
+) -> Result<store::User, ApiError> {
+    let user = store::find_user_by_email(pool, email).await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let verified = verify_password(password, stored).await;
+    user.filter(|_| verified).ok_or_else(|| {
+        ApiError::Unreadable(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "Correo o contraseña incorrectos.".into(),
+        )
+    })
+}
+
+/// Opens a session for `user` and returns the cookie that carries it.
+pub async fn start_session(pool: &SqlitePool, user: &store::User) -> Result<HeaderValue, ApiError> {
+    let (token, hash) = new_session_token();
+    store::create_session(pool, &hash, &user.id).await?;
+    Ok(session_cookie(&token))
+}
+
 /// A new session token (256 random bits, hex) and the hash stored for it.
 pub fn new_session_token() -> (String, String) {
     let mut bytes = [0u8; 32];

@@ -15,11 +15,7 @@ use crate::domain::role::Role;
 
 use super::error::{ApiError, FieldError};
 
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
+pub use crate::now_ms;
 
 /// A random 128-bit identifier, hex.
 pub fn new_id() -> String {

@@ -1,0 +1,350 @@
+//! `/expedientes/{id}`: a case on its flowchart, the activities that wait
+//! for the reader, and its history; it follows changes made by others.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::session::{error_text, Session};
+use crate::actions::{load_case, Account, CompleteActivity};
+use crate::cases::{bolivia_time, waited, ActiveActivity, CaseView};
+use crate::components::detail::ActivityDetail;
+use crate::components::flowchart::Flowchart;
+use crate::domain::access::Actor;
+use crate::domain::procedure::{ActivityNumber, Procedure};
+use crate::domain::procedures;
+use crate::domain::role::{roles_label, Role};
+
+/// How often an open case page asks whether someone else changed it.
+const FOLLOW_EVERY_MS: u64 = 3_000;
+
+fn actor_of(account: &Account) -> Actor {
+    Actor {
+        roles: account.roles.iter().copied().collect(),
+        entity_id: account.entity_id.clone(),
+        is_admin: account.is_admin,
+    }
+}
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id")).unwrap_or_default();
+    let initial = Resource::new(id, load_case);
+    view! {
+        <Suspense fallback=|| view! { <p>"Cargando el expediente…"</p> }>
+            {move || Suspend::new(async move {
+                match initial.await {
+                    Ok(case) => view! { <CaseBody initial=case /> }.into_any(),
+                    Err(error) => {
+                        let next = format!("/ingresar?next=/expedientes/{}", id());
+                        view! {
+                            <Title text="Expediente" />
+                            <h1>"Expediente"</h1>
+                            <p class="notice notice-error" role="alert">{error_text(&error)}</p>
+                            <p><a href=next>"Ingresar"</a> " · " <a href="/expedientes">"Ver los expedientes"</a></p>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CaseBody(initial: CaseView) -> impl IntoView {
+    let procedure = procedures::find(&initial.procedure).expect("cases hold known procedures");
+    let id = initial.id.clone();
+    let case = RwSignal::new(initial);
+    // Accept only newer versions: a slow answer must not undo a newer one.
+    let offer = move |latest: CaseView| {
+        if latest.version > case.with_untracked(|c| c.version) {
+            case.set(latest);
+        }
+    };
+    Effect::new(move || {
+        let id = id.clone();
+        let handle = set_interval_with_handle(
+            move || {
+                let id = id.clone();
+                leptos::task::spawn_local(async move {
+                    if let Ok(latest) = load_case(id).await {
+                        offer(latest);
+                    }
+                });
+            },
+            std::time::Duration::from_millis(FOLLOW_EVERY_MS),
+        )
+        .ok();
+        on_cleanup(move || {
+            if let Some(handle) = handle {
+                handle.clear();
+            }
+        });
+    });
+
+    let session = Session::get();
+    let actor = Signal::derive(move || {
+        session
+            .account
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .map(|account| (actor_of(&account), account.is_entity()))
+    });
+    let selected = RwSignal::new(None::<ActivityNumber>);
+    let diagram = Signal::derive(move || Some(case.with(CaseView::diagram_state)));
+    let status = move || {
+        case.with(|c| {
+            if c.status == "open" {
+                "Abierto"
+            } else {
+                "Cerrado"
+            }
+        })
+    };
+
+    view! {
+        <Title text=move || case.with(|c| c.reference.clone()) />
+        <nav class="breadcrumbs" aria-label="Ruta">
+            <a href="/expedientes">"Expedientes"</a>
+            " / "
+            <span aria-current="page">{move || case.with(|c| c.reference.clone())}</span>
+        </nav>
+        <h1>
+            <span class="code">{move || case.with(|c| c.reference.clone())}</span>
+            " "
+            {move || case.with(|c| c.title.clone())}
+        </h1>
+        <p class="lead">
+            <a href=format!("/procedimientos/{}", procedure.code)>{format!("{} · {}", procedure.code, procedure.name)}</a>
+            {move || case.with(|c| format!(" · {} · ", c.entity_name))}
+            <span class="status" data-status=move || case.with(|c| c.status.clone())>{status}</span>
+        </p>
+        <Show when=move || actor.get().is_some_and(|(_, entity)| entity)>
+            <PlainSummary procedure case />
+        </Show>
+        <div class="procedure-layout">
+            <div class="procedure-diagram">
+                <Flowchart procedure state=diagram selected />
+            </div>
+            <aside class="procedure-side">
+                <section class="panel" aria-labelledby="active-title">
+                    <h2 id="active-title">"Actividades en curso"</h2>
+                    {move || case.with(|c| c.ending.clone()).map(|ending| view! {
+                        <p class="notice notice-done" role="status">{format!("Expediente cerrado: {ending}")}</p>
+                    })}
+                    <ul class="current-list">
+                        <For each=move || case.with(|c| c.active.clone()) key=|a| (a.number, a.since) let:active>
+                            <ActiveCard procedure case active actor />
+                        </For>
+                    </ul>
+                </section>
+                <ActivityDetail procedure selected />
+            </aside>
+        </div>
+        <Timeline procedure case />
+    }
+}
+
+/// The case in plain Spanish, for the entity that asked for it.
+#[component]
+fn PlainSummary(procedure: &'static Procedure, case: RwSignal<CaseView>) -> impl IntoView {
+    let total = procedure.activities.len();
+    let summary = move || {
+        case.with(|c| {
+            if let Some(ending) = &c.ending {
+                return (format!("Su trámite concluyó: {ending}."), String::new(), String::new());
+            }
+            let step = c.active.iter().map(|a| a.number).min().unwrap_or(1);
+            let titles = |filter: &dyn Fn(&ActiveActivity) -> bool| {
+                c.active
+                    .iter()
+                    .filter(|a| filter(a))
+                    .filter_map(|a| procedure.activity(a.number))
+                    .map(|a| a.title.to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            let now = titles(&|_| true);
+            let yours = titles(&|a| a.roles.contains(&Role::Entidad));
+            (
+                format!("Paso {step} de {total}."),
+                format!("Ahora: {now}."),
+                if yours.is_empty() {
+                    "Por ahora AGETIC no espera nada de usted: el trámite está en manos de sus unidades.".into()
+                } else {
+                    format!("AGETIC espera de usted: {yours}.")
+                },
+            )
+        })
+    };
+    view! {
+        <section class="panel plain-summary" aria-label="Resumen del trámite">
+            <p class="plain-step">{move || summary().0}</p>
+            <p>{move || summary().1}</p>
+            <p><strong>{move || summary().2}</strong></p>
+        </section>
+    }
+}
+
+#[component]
+fn ActiveCard(
+    procedure: &'static Procedure,
+    case: RwSignal<CaseView>,
+    active: ActiveActivity,
+    actor: Signal<Option<(Actor, bool)>>,
+) -> impl IntoView {
+    let number = active.number;
+    let activity = procedure.activity(number).expect("active activities exist");
+    let may_complete = move || {
+        actor
+            .get()
+            .is_some_and(|(actor, _)| case.with(|c| actor.role_for(activity, &c.entity_id).is_ok()))
+    };
+    let choice = RwSignal::new(String::new());
+    let reference = RwSignal::new(String::new());
+    let comment = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let complete = ServerAction::<CompleteActivity>::new();
+    Effect::new(move || match complete.value().get() {
+        Some(Ok(latest)) => {
+            problem.set(None);
+            if latest.version > case.with_untracked(|c| c.version) {
+                case.set(latest);
+            }
+        }
+        Some(Err(error)) => problem.set(Some(error_text(&error))),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if activity.is_decision() && choice.with_untracked(String::is_empty) {
+            problem.set(Some(
+                "Elija qué corresponde antes de completar la actividad.".into(),
+            ));
+            return;
+        }
+        if reference.with_untracked(|r| r.trim().is_empty()) {
+            problem.set(Some(format!(
+                "Indique la referencia de la salida: {}.",
+                activity.output
+            )));
+            return;
+        }
+        complete.dispatch(CompleteActivity {
+            id: case.with_untracked(|c| c.id.clone()),
+            number,
+            choice: Some(choice.get_untracked()).filter(|c| !c.is_empty()),
+            output_reference: reference.get_untracked(),
+            comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
+            version: case.with_untracked(|c| c.version),
+        });
+    };
+    let choices = move || {
+        activity.is_decision().then(|| {
+            let options = activity
+                .next
+                .iter()
+                .map(|option| {
+                    let input_id = format!("choice-{number}-{}", option.id);
+                    view! {
+                        <div class="radio">
+                            <input
+                                type="radio"
+                                id=input_id.clone()
+                                name=format!("choice-{number}")
+                                value=option.id
+                                on:change=move |_| choice.set(option.id.to_owned())
+                            />
+                            <label for=input_id>{option.label}</label>
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! {
+                <fieldset class="choices">
+                    <legend>"¿Qué corresponde?"</legend>
+                    {options}
+                </fieldset>
+            }
+        })
+    };
+    let since = active.since;
+    view! {
+        <li class="current-item" data-active=number>
+            <h3>{format!("Actividad {number} · {}", activity.title)}</h3>
+            <p class="muted">{format!("{} · en curso {}", roles_label(activity.roles), waited(since, crate::now_ms()))}</p>
+            <Show
+                when=may_complete
+                fallback=move || view! { <p class="muted">{format!("A cargo de: {}.", roles_label(activity.roles))}</p> }
+            >
+                <form class="form complete-form" on:submit=on_submit>
+                    {choices}
+                    <div class="field">
+                        <label for=format!("reference-{number}")>{format!("Referencia de la salida ({})", activity.output)}</label>
+                        <input id=format!("reference-{number}") type="text" bind:value=reference maxlength="200" placeholder="Por ejemplo, NI-AGETIC-123/2026" />
+                    </div>
+                    <div class="field">
+                        <label for=format!("comment-{number}")>"Comentario (opcional)"</label>
+                        <textarea id=format!("comment-{number}") bind:value=comment maxlength="2000" rows="2"></textarea>
+                    </div>
+                    {move || problem.get().map(|p| view! { <p class="notice notice-error" role="alert">{p}</p> })}
+                    <button type="submit" class="button button-primary" disabled=move || complete.pending().get()>
+                        {format!("Completar actividad {number}")}
+                    </button>
+                </form>
+            </Show>
+        </li>
+    }
+}
+
+#[component]
+fn Timeline(procedure: &'static Procedure, case: RwSignal<CaseView>) -> impl IntoView {
+    let entries = move || {
+        case.with(|c| {
+            c.history
+                .iter()
+                .rev()
+                .map(|entry| {
+                    let who = match entry.role {
+                        Some(role) => format!("{} ({})", entry.user, role.label()),
+                        None => entry.user.clone(),
+                    };
+                    let what = match entry.activity.and_then(|n| procedure.activity(n)) {
+                        None => "Abrió el expediente.".to_owned(),
+                        Some(activity) => {
+                            let choice = entry
+                                .choice
+                                .as_deref()
+                                .and_then(|id| activity.choice(id))
+                                .filter(|c| !c.label.is_empty())
+                                .map(|c| format!(" — {}", c.label))
+                                .unwrap_or_default();
+                            let output = match (&entry.output, &entry.output_reference) {
+                                (Some(output), Some(reference)) => format!(" Salida: {output}, {reference}."),
+                                _ => String::new(),
+                            };
+                            format!("Completó la actividad {} · {}{choice}.{output}", activity.number, activity.title)
+                        }
+                    };
+                    let comment = entry.comment.clone();
+                    view! {
+                        <li data-version=entry.version>
+                            <p class="timeline-head">{format!("{} · {who}", bolivia_time(entry.at))}</p>
+                            <p>{what}</p>
+                            {comment.map(|c| view! { <blockquote>{c}</blockquote> })}
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <section class="steps" aria-labelledby="timeline-title">
+            <h2 id="timeline-title">"Historial"</h2>
+            <ol class="timeline">{entries}</ol>
+        </section>
+    }
+}

@@ -1,0 +1,124 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+
+// These tests need the demo accounts: scripts/e2e.sh starts the server with APP_DEMO=1.
+
+async function signIn(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto("/ingresar");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await page.getByLabel("Correo electrónico").fill(email);
+  await page.getByLabel("Contraseña").fill("demo");
+  await page.getByRole("button", { name: "Ingresar" }).click();
+  await expect(page).toHaveURL(/\/expedientes$/);
+  await expect(page.locator(`[data-account="${email}"]`)).toBeVisible();
+  return page;
+}
+
+async function openCase(page: Page, procedure: string): Promise<{ id: string; reference: string }> {
+  const entities = await page.request.get("/api/v1/me");
+  expect(entities.ok()).toBeTruthy();
+  const entityId = await page.evaluate(async () => {
+    const response = await fetch("/api/v1/entities");
+    const list = await response.json();
+    return list.find((e: { code: string }) => e.code === "DEMO").id as string;
+  });
+  const response = await page.request.post("/api/v1/cases", {
+    data: { procedure, entity_id: entityId, title: "Integración de Ciudadanía Digital" },
+  });
+  expect(response.status()).toBe(201);
+  return response.json();
+}
+
+const current = (page: Page) =>
+  page.locator('svg [data-activity][aria-current="step"]').evaluateAll((els) => els.map((e) => e.getAttribute("data-activity")));
+
+test("a wrong password is refused with a clear message", async ({ page }) => {
+  await page.goto("/ingresar");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await page.getByLabel("Correo electrónico").fill("jefe-ugat@demo.local");
+  await page.getByLabel("Contraseña").fill("incorrecta");
+  await page.getByRole("button", { name: "Ingresar" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Correo o contraseña incorrectos.");
+  await expect(page).toHaveURL(/\/ingresar/);
+});
+
+test("two people advance a PR6 case and each sees the other's step without reloading", async ({ browser }) => {
+  const admin = await signIn(browser, "admin@demo.local");
+  const opened = await openCase(admin, "PR6");
+
+  const entity = await signIn(browser, "entidad@demo.local");
+  const profesional = await signIn(browser, "profesional-ait@demo.local");
+  await profesional.goto(`/expedientes/${opened.id}`);
+  await entity.goto(`/expedientes/${opened.id}`);
+  for (const page of [entity, profesional]) {
+    await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(opened.reference);
+    expect(await current(page)).toEqual(["1"]);
+  }
+  // The entity reads its case in plain words.
+  await expect(entity.locator(".plain-summary")).toContainText("Paso 1 de 19");
+  await expect(entity.locator(".plain-summary")).toContainText("AGETIC espera de usted: solicita información de hge");
+  // The professional cannot complete the entity's activity.
+  await expect(profesional.locator('[data-active="1"] form')).toHaveCount(0);
+
+  // The entity writes by e-mail: the branch leads to activity 5.
+  const card = entity.locator('[data-active="1"]');
+  await card.getByLabel("Remite correo electrónico").check();
+  await card.getByLabel(/Referencia de la salida/).fill("Correo del 26/11/2026");
+  await card.getByRole("button", { name: "Completar actividad 1" }).click();
+  await expect.poll(() => current(entity)).toEqual(["5"]);
+  await expect(entity.locator(".plain-summary")).toContainText("Por ahora AGETIC no espera nada de usted");
+
+  // The professional's open page follows within five seconds.
+  await expect.poll(() => current(profesional), { timeout: 5_000 }).toEqual(["5"]);
+  await expect(profesional.locator('svg [data-activity="1"]')).toHaveAttribute("data-state", "done");
+
+  // A decision without a choice is explained, and nothing changes.
+  const five = profesional.locator('[data-active="5"]');
+  await five.getByLabel(/Referencia de la salida/).fill("Hoja de ruta 41");
+  await five.getByRole("button", { name: "Completar actividad 5" }).click();
+  await expect(five.getByRole("alert")).toHaveText("Elija qué corresponde antes de completar la actividad.");
+
+  await five.getByLabel("No requiere presentación").check();
+  await five.getByRole("button", { name: "Completar actividad 5" }).click();
+  await expect.poll(() => current(profesional)).toEqual(["8"]);
+  await expect.poll(() => current(entity), { timeout: 5_000 }).toEqual(["8"]);
+  await expect(profesional.locator(".timeline")).toContainText("Completó la actividad 5 · ¿Requiere presentación de HGE? — No requiere presentación.");
+  await expect(profesional.locator(".timeline")).toContainText("entidad@demo.local (Entidad solicitante)");
+});
+
+test("a stale page is told to reload instead of overwriting", async ({ browser }) => {
+  const admin = await signIn(browser, "admin@demo.local");
+  const opened = await openCase(admin, "PR09");
+  const stale = await signIn(browser, "profesional-ait@demo.local");
+  // Hold the page's clock: it will not hear of the change until we let it.
+  await stale.clock.install();
+  await stale.goto(`/expedientes/${opened.id}`);
+  await expect(stale.locator("html")).toHaveAttribute("data-hydrated", "true");
+
+  // The administrator holds no role of the manual.
+  const refused = await admin.request.post(`/api/v1/cases/${opened.id}/activities/1/complete`, {
+    data: { output_reference: "IT-1", version: 1 },
+  });
+  expect(refused.status()).toBe(403);
+  // A colleague completes activity 1 meanwhile.
+  const colleague = await signIn(browser, "profesional-ait@demo.local");
+  const done = await colleague.request.post(`/api/v1/cases/${opened.id}/activities/1/complete`, {
+    data: { output_reference: "IT-1", version: 1 },
+  });
+  expect(done.status()).toBe(200);
+
+  const card = stale.locator('[data-active="1"]');
+  await card.getByLabel(/Referencia de la salida/).fill("IT-1 bis");
+  await card.getByRole("button", { name: "Completar actividad 1" }).click();
+  await expect(card.getByRole("alert")).toContainText("Recargue la página");
+
+  // Once the page looks again, it shows the colleague's step.
+  await stale.clock.runFor(4_000);
+  await expect.poll(() => current(stale)).toEqual(["2"]);
+  const view = await (await colleague.request.get(`/api/v1/cases/${opened.id}`)).json();
+  const ones = view.history.filter((h: { activity: number | null }) => h.activity === 1);
+  expect(ones).toHaveLength(1);
+  expect(ones[0].output_reference).toBe("IT-1");
+});
