@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::cases::{CaseSummary, CaseView};
+use crate::cases::{CaseSummary, CaseView, InboxItem};
 use crate::domain::procedure::ActivityNumber;
 use crate::domain::role::Role;
 
@@ -83,7 +83,7 @@ pub async fn current_account() -> Result<Option<Account>, ServerFnError> {
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
         Some(path) if path.starts_with('/') && !path.starts_with("//") => path,
-        _ => "/expedientes",
+        _ => "/bandeja",
     }
 }
 
@@ -118,6 +118,7 @@ pub async fn list_cases(
     procedure: Option<String>,
     status: Option<String>,
     reference: Option<String>,
+    waiting_for_me: bool,
 ) -> Result<Vec<CaseSummary>, ServerFnError> {
     use crate::domain::procedures;
     use crate::server::store::{self, CaseFilter};
@@ -131,8 +132,58 @@ pub async fn list_cases(
         status: status.filter(|s| s == "open" || s == "closed"),
         entity_id: None,
         reference: reference.filter(|r| !r.trim().is_empty()),
+        waiting_for_me,
     };
     Ok(store::list_cases(&pool, &user.actor(), &filter).await?)
+}
+
+/// An entity a case can be opened for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EntityChoice {
+    pub id: String,
+    pub name: String,
+}
+
+#[server]
+pub async fn entities_for_opening() -> Result<Vec<EntityChoice>, ServerFnError> {
+    use crate::server::store;
+    let pool = backend::pool()?;
+    let (user, _) = backend::signed_in(&pool).await?;
+    let entities = store::list_entities(&pool).await?;
+    Ok(entities
+        .into_iter()
+        .filter(|e| user.entity_id.as_ref().is_none_or(|own| own == &e.id))
+        .map(|e| EntityChoice {
+            id: e.id,
+            name: e.name,
+        })
+        .collect())
+}
+
+#[server]
+pub async fn open_case(
+    procedure: String,
+    entity_id: String,
+    title: String,
+) -> Result<(), ServerFnError> {
+    use crate::domain::procedures;
+    use crate::server::error::ApiError;
+    use crate::server::store;
+    let pool = backend::pool()?;
+    let (user, _) = backend::signed_in(&pool).await?;
+    let procedure = procedures::find(&procedure)
+        .ok_or_else(|| ApiError::invalid("procedure", "Elija un procedimiento."))?;
+    let id = store::open_case(&pool, &user, procedure, &entity_id, &title).await?;
+    leptos_axum::redirect(&format!("/expedientes/{id}"));
+    Ok(())
+}
+
+#[server]
+pub async fn inbox() -> Result<Vec<InboxItem>, ServerFnError> {
+    use crate::server::store;
+    let pool = backend::pool()?;
+    let (user, _) = backend::signed_in(&pool).await?;
+    Ok(store::inbox(&pool, &user.actor()).await?)
 }
 
 #[server]
@@ -186,8 +237,8 @@ mod tests {
     #[test]
     fn after_signing_in_only_local_paths_are_followed() {
         assert_eq!(safe_next(Some("/expedientes/abc")), "/expedientes/abc");
-        assert_eq!(safe_next(Some("//evil.example")), "/expedientes");
-        assert_eq!(safe_next(Some("https://evil.example")), "/expedientes");
-        assert_eq!(safe_next(None), "/expedientes");
+        assert_eq!(safe_next(Some("//evil.example")), "/bandeja");
+        assert_eq!(safe_next(Some("https://evil.example")), "/bandeja");
+        assert_eq!(safe_next(None), "/bandeja");
     }
 }

@@ -108,6 +108,19 @@ pub struct CaseSummary {
     pub updated_at: i64,
 }
 
+/// An activity waiting in someone's inbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InboxItem {
+    pub case_id: String,
+    pub reference: String,
+    pub title: String,
+    pub procedure: String,
+    pub entity_name: String,
+    pub activity: ActivityNumber,
+    /// When it became current, in milliseconds since the Unix epoch.
+    pub since: i64,
+}
+
 impl CaseView {
     /// The engine state as far as a diagram shows it.
     pub fn diagram_state(&self) -> CaseState {

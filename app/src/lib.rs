@@ -20,6 +20,7 @@ use leptos_router::{path, StaticSegment};
 use pages::case::CasePage;
 use pages::cases::CasesPage;
 use pages::catalogue::CataloguePage;
+use pages::inbox::InboxPage;
 use pages::not_found::NotFound;
 use pages::procedure::ProcedurePage;
 use pages::session::{AccountMenu, Session, SignInPage};
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
                 </a>
                 <nav aria-label="Principal">
                     <a href="/procedimientos">"Procedimientos"</a>
+                    <a href="/bandeja">"Mi bandeja"</a>
                     <a href="/expedientes">"Expedientes"</a>
                     <AccountMenu />
                 </nav>
@@ -91,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("procedimientos") view=CataloguePage />
                     <Route path=path!("/procedimientos/:code") view=ProcedurePage />
                     <Route path=StaticSegment("ingresar") view=SignInPage />
+                    <Route path=StaticSegment("bandeja") view=InboxPage />
                     <Route path=StaticSegment("expedientes") view=CasesPage />
                     <Route path=path!("/expedientes/:id") view=CasePage />
                 </Routes>

@@ -10,7 +10,7 @@ async function signIn(browser: Browser, email: string): Promise<Page> {
   await page.getByLabel("Correo electrónico").fill(email);
   await page.getByLabel("Contraseña").fill("demo");
   await page.getByRole("button", { name: "Ingresar" }).click();
-  await expect(page).toHaveURL(/\/expedientes$/);
+  await expect(page).toHaveURL(/\/bandeja$/);
   await expect(page.locator(`[data-account="${email}"]`)).toBeVisible();
   return page;
 }
@@ -48,6 +48,8 @@ test("two people advance a PR6 case and each sees the other's step without reloa
   const opened = await openCase(admin, "PR6");
 
   const entity = await signIn(browser, "entidad@demo.local");
+  // The new case waits in the entity's inbox.
+  await expect(entity.locator(`[data-inbox="${opened.reference}:1"]`)).toContainText("Solicita información de HGE");
   const profesional = await signIn(browser, "profesional-ait@demo.local");
   await profesional.goto(`/expedientes/${opened.id}`);
   await entity.goto(`/expedientes/${opened.id}`);
@@ -121,4 +123,22 @@ test("a stale page is told to reload instead of overwriting", async ({ browser }
   const ones = view.history.filter((h: { activity: number | null }) => h.activity === 1);
   expect(ones).toHaveLength(1);
   expect(ones[0].output_reference).toBe("IT-1");
+});
+
+test("staff open a case from the list and land on it, waiting at activity 1", async ({ browser }) => {
+  const jefe = await signIn(browser, "jefe-ugat@demo.local");
+  await jefe.goto("/expedientes");
+  await expect(jefe.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await jefe.getByText("Abrir un expediente").click();
+  await jefe.getByLabel("Procedimiento").first().selectOption("PR05");
+  await jefe.getByLabel("Entidad").selectOption({ label: "Entidad de demostración" });
+  await jefe.getByLabel("Título").fill("Sistema de correspondencia");
+  await jefe.getByRole("button", { name: "Abrir expediente" }).click();
+  await expect(jefe).toHaveURL(/\/expedientes\/[0-9a-f]{32}$/);
+  await expect(jefe.getByRole("heading", { level: 1 })).toContainText(/PR05-\d{4}-\d{4} Sistema de correspondencia/);
+  await expect(jefe.locator('svg [data-activity="1"]')).toHaveAttribute("aria-current", "step");
+  // The list finds it by reference.
+  await jefe.goto("/expedientes?referencia=PR05");
+  await expect(jefe.locator("tbody tr")).toHaveCount(1);
+  await expect(jefe.locator("tbody tr")).toContainText("Sistema de correspondencia");
 });

@@ -281,6 +281,8 @@ struct ListQuery {
     status: Option<String>,
     entity_id: Option<String>,
     reference: Option<String>,
+    #[serde(default)]
+    waiting_for_me: bool,
 }
 
 async fn list_cases(
@@ -296,6 +298,7 @@ async fn list_cases(
         status: query.status,
         entity_id: query.entity_id,
         reference: query.reference,
+        waiting_for_me: query.waiting_for_me,
     };
     Ok(Json(
         store::list_cases(&pool, &user.actor(), &filter).await?,

@@ -635,6 +635,20 @@ async fn cases_list_with_filters() {
     assert_eq!(list("?procedure=pr09").await, 2);
     assert_eq!(list("?procedure=PR09&status=open").await, 1);
     assert_eq!(list("?status=closed").await, 1);
+    // Waiting for the reader's roles: DGE has nothing current, the
+    // professional has the open PR09 case at activity 1.
+    assert_eq!(list("?waiting_for_me=true").await, 0);
+    let profesional = desk.as_role("profesional-ait").await;
+    let mine: Value = profesional
+        .get(app.url("/api/v1/cases?waiting_for_me=true"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(mine[0]["procedure"], "PR09");
     let reference = a["reference"].as_str().unwrap().to_owned();
     let tail = &reference[reference.len() - 9..];
     let found: Value = client

@@ -55,6 +55,20 @@ impl Actor {
         }
     }
 
+    /// The activities of `procedure` that wait for this actor when current
+    /// (for an entity, in its own cases).
+    pub fn activities_in(
+        &self,
+        procedure: &Procedure,
+    ) -> Vec<crate::domain::procedure::ActivityNumber> {
+        procedure
+            .activities
+            .iter()
+            .filter(|activity| activity.roles.iter().any(|role| self.roles.contains(role)))
+            .map(|activity| activity.number)
+            .collect()
+    }
+
     /// Staff see every case; an entity only its own.
     pub fn may_see(&self, case_entity: &str) -> bool {
         match &self.entity_id {
@@ -160,6 +174,14 @@ mod tests {
             Actor::entity("e1").may_open(&PR6, "e2"),
             Err(Refusal::NotVisible)
         );
+    }
+
+    #[test]
+    fn the_activities_that_wait_for_an_actor() {
+        assert_eq!(Actor::staff([Role::Dge]).activities_in(&PR6), [2, 18]);
+        assert_eq!(Actor::entity("e1").activities_in(&PR6), [1, 7, 12, 13, 19]);
+        assert_eq!(Actor::staff([Role::Uit]).activities_in(&PR6), [10]);
+        assert!(Actor::admin().activities_in(&PR05).is_empty());
     }
 
     #[test]

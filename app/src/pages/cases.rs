@@ -5,9 +5,10 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use super::session::error_text;
-use crate::actions::list_cases;
+use super::session::{error_text, Session};
+use crate::actions::{entities_for_opening, list_cases, OpenCase};
 use crate::cases::bolivia_time;
+use crate::domain::access::{CASE_OPENERS, ENTITY_OPENS};
 use crate::domain::procedures;
 
 #[component]
@@ -15,16 +16,39 @@ pub fn CasesPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.with(|q| q.get(name)).filter(|v| !v.is_empty());
     let cases = Resource::new(
-        move || (param("procedimiento"), param("estado"), param("referencia")),
-        |(procedure, status, reference)| list_cases(procedure, status, reference),
+        move || {
+            (
+                param("procedimiento"),
+                param("estado"),
+                param("referencia"),
+                param("mias").is_some(),
+            )
+        },
+        |(procedure, status, reference, mine)| list_cases(procedure, status, reference, mine),
     );
     let procedure_options = procedures::ALL
         .iter()
         .map(|p| view! { <option value=p.code>{format!("{} · {}", p.code, p.name)}</option> })
         .collect_view();
+    let session = Session::get();
+    let may_open = move || {
+        session
+            .account
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|a| {
+                a.is_entity() || a.is_admin || a.roles.iter().any(|r| CASE_OPENERS.contains(r))
+            })
+    };
     view! {
         <Title text="Expedientes" />
         <h1>"Expedientes"</h1>
+        <Transition fallback=|| ()>
+            <Show when=may_open>
+                <OpenCaseForm />
+            </Show>
+        </Transition>
         <Form method="GET" action="" attr:class="filters">
             <div class="field">
                 <label for="procedimiento">"Procedimiento"</label>
@@ -44,6 +68,10 @@ pub fn CasesPage() -> impl IntoView {
             <div class="field">
                 <label for="referencia">"Referencia"</label>
                 <input id="referencia" name="referencia" type="search" placeholder="PR6-2026-0007" prop:value=move || param("referencia").unwrap_or_default() />
+            </div>
+            <div class="radio">
+                <input id="mias" name="mias" type="checkbox" value="1" prop:checked=move || param("mias").is_some() />
+                <label for="mias">"Solo los que esperan por mis roles"</label>
             </div>
             <button type="submit" class="button">"Filtrar"</button>
         </Form>
@@ -102,5 +130,66 @@ pub fn CasesPage() -> impl IntoView {
                     })
             }}
         </Transition>
+    }
+}
+
+#[component]
+fn OpenCaseForm() -> impl IntoView {
+    let session = Session::get();
+    let open = ServerAction::<OpenCase>::new();
+    let entities = Resource::new(|| (), |_| entities_for_opening());
+    let is_entity = move || {
+        session
+            .account
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|a| a.is_entity())
+    };
+    let procedure_options = move || {
+        procedures::ALL
+            .iter()
+            .filter(|p| !is_entity() || p.code == ENTITY_OPENS)
+            .map(|p| view! { <option value=p.code>{format!("{} · {}", p.code, p.name)}</option> })
+            .collect_view()
+    };
+    let error = move || {
+        open.value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| error_text(&e))
+    };
+    view! {
+        <details class="panel open-case">
+            <summary>"Abrir un expediente"</summary>
+            {move || error().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
+            <ActionForm action=open attr:class="form">
+                <div class="field">
+                    <label for="open-procedure">"Procedimiento"</label>
+                    <select id="open-procedure" name="procedure">{procedure_options}</select>
+                </div>
+                <div class="field">
+                    <label for="open-entity">"Entidad"</label>
+                    <select id="open-entity" name="entity_id">
+                        <Transition fallback=|| ()>
+                            {move || {
+                                entities
+                                    .get()
+                                    .and_then(Result::ok)
+                                    .unwrap_or_default()
+                                    .into_iter()
+                                    .map(|e| view! { <option value=e.id>{e.name}</option> })
+                                    .collect_view()
+                            }}
+                        </Transition>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="open-title">"Título"</label>
+                    <input id="open-title" name="title" type="text" maxlength="300" required placeholder="Integración de Ciudadanía Digital al sistema de trámites" />
+                </div>
+                <button type="submit" class="button button-primary">"Abrir expediente"</button>
+            </ActionForm>
+        </details>
     }
 }

@@ -1,6 +1,7 @@
 pub mod case;
 pub mod cases;
 pub mod catalogue;
+pub mod inbox;
 pub mod not_found;
 pub mod procedure;
 pub mod session;

@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-use sqlx::{Row, SqlitePool};
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
-use crate::cases::{active_activities, CaseSummary, CaseView, HistoryEntry, Repeat};
+use crate::cases::{active_activities, CaseSummary, CaseView, HistoryEntry, InboxItem, Repeat};
 use crate::domain::access::{Actor, Refusal};
 use crate::domain::engine::{CaseState, EngineError};
 use crate::domain::procedure::{ActivityNumber, Procedure};
@@ -622,6 +622,38 @@ pub struct CaseFilter {
     pub status: Option<String>,
     pub entity_id: Option<String>,
     pub reference: Option<String>,
+    /// Only cases with a current activity that waits for the reader.
+    pub waiting_for_me: bool,
+}
+
+/// `(c.procedure = 'PR6' AND cc.activity IN (2, 18)) OR …` for the
+/// activities that wait for `actor`; `false` when none does.
+fn push_waiting_for(builder: &mut QueryBuilder<'_, Sqlite>, actor: &Actor) {
+    builder.push("(");
+    let mut any = false;
+    for procedure in procedures::ALL {
+        let numbers = actor.activities_in(procedure);
+        if numbers.is_empty() {
+            continue;
+        }
+        if any {
+            builder.push(" OR ");
+        }
+        any = true;
+        builder
+            .push("(c.procedure = ")
+            .push_bind(procedure.code)
+            .push(" AND cc.activity IN (");
+        let mut list = builder.separated(", ");
+        for number in numbers {
+            list.push_bind(i64::from(number));
+        }
+        builder.push("))");
+    }
+    if !any {
+        builder.push("1 = 0");
+    }
+    builder.push(")");
 }
 
 pub async fn list_cases(
@@ -629,28 +661,35 @@ pub async fn list_cases(
     actor: &Actor,
     filter: &CaseFilter,
 ) -> Result<Vec<CaseSummary>, ApiError> {
+    let mut builder = QueryBuilder::<Sqlite>::new(
+        "SELECT c.id, c.reference, c.procedure, c.entity_id, c.title, c.status, c.version, c.updated_at FROM cases c WHERE 1 = 1",
+    );
+    if let Some(procedure) = &filter.procedure {
+        builder
+            .push(" AND c.procedure = ")
+            .push_bind(procedure.clone());
+    }
+    if let Some(status) = &filter.status {
+        builder.push(" AND c.status = ").push_bind(status.clone());
+    }
     // An entity sees its own cases whatever it asks for.
-    let entity = actor.entity_id.as_deref().or(filter.entity_id.as_deref());
-    let reference = filter
-        .reference
-        .as_deref()
-        .map(|r| format!("%{}%", r.trim().to_uppercase()));
-    let rows = sqlx::query(
-        "SELECT id, reference, procedure, entity_id, title, status, version, updated_at FROM cases
-         WHERE (? IS NULL OR procedure = ?) AND (? IS NULL OR status = ?) AND (? IS NULL OR entity_id = ?)
-           AND (? IS NULL OR UPPER(reference) LIKE ?)
-         ORDER BY opened_at DESC LIMIT 500",
-    )
-    .bind(&filter.procedure)
-    .bind(&filter.procedure)
-    .bind(&filter.status)
-    .bind(&filter.status)
-    .bind(entity)
-    .bind(entity)
-    .bind(&reference)
-    .bind(&reference)
-    .fetch_all(pool)
-    .await?;
+    if let Some(entity) = actor.entity_id.as_ref().or(filter.entity_id.as_ref()) {
+        builder
+            .push(" AND c.entity_id = ")
+            .push_bind(entity.clone());
+    }
+    if let Some(reference) = &filter.reference {
+        builder
+            .push(" AND UPPER(c.reference) LIKE ")
+            .push_bind(format!("%{}%", reference.trim().to_uppercase()));
+    }
+    if filter.waiting_for_me {
+        builder.push(" AND EXISTS (SELECT 1 FROM case_current cc WHERE cc.case_id = c.id AND ");
+        push_waiting_for(&mut builder, actor);
+        builder.push(")");
+    }
+    builder.push(" ORDER BY c.opened_at DESC LIMIT 500");
+    let rows = builder.build().fetch_all(pool).await?;
     Ok(rows
         .into_iter()
         .map(|row| CaseSummary {
@@ -662,6 +701,35 @@ pub async fn list_cases(
             status: row.get("status"),
             version: row.get("version"),
             updated_at: row.get("updated_at"),
+        })
+        .collect())
+}
+
+/// The current activities that wait for `actor`, oldest first.
+pub async fn inbox(pool: &SqlitePool, actor: &Actor) -> Result<Vec<InboxItem>, ApiError> {
+    let mut builder = QueryBuilder::<Sqlite>::new(
+        "SELECT c.id, c.reference, c.title, c.procedure, e.name AS entity_name, cc.activity, cc.since
+         FROM case_current cc JOIN cases c ON c.id = cc.case_id JOIN entities e ON e.id = c.entity_id
+         WHERE c.status = 'open' AND ",
+    );
+    push_waiting_for(&mut builder, actor);
+    if let Some(entity) = &actor.entity_id {
+        builder
+            .push(" AND c.entity_id = ")
+            .push_bind(entity.clone());
+    }
+    builder.push(" ORDER BY cc.since, c.reference LIMIT 500");
+    let rows = builder.build().fetch_all(pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| InboxItem {
+            case_id: row.get("id"),
+            reference: row.get("reference"),
+            title: row.get("title"),
+            procedure: row.get("procedure"),
+            entity_name: row.get("entity_name"),
+            activity: ActivityNumber::try_from(row.get::<i64, _>("activity")).unwrap_or_default(),
+            since: row.get("since"),
         })
         .collect())
 }
