@@ -50,3 +50,29 @@ latency() {
 echo "== Server render of /procedimientos/PR05 over ${duration}s"
 latency 1 1 "1 connection (sequential)"
 latency 2 16 "16 concurrent connections"
+
+echo
+cargo bench -q -p server --bench transitions 2>/dev/null
+
+# A case page as a signed-in person sees it, under concurrent load.
+APP_DEMO=1 LEPTOS_ENV=PROD LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$((port + 1))" RUST_LOG=warn \
+  DATABASE_URL="sqlite://$data/cases.db" ./target/release/server >"$data/server2.log" 2>&1 &
+second_pid=$!
+trap 'kill $second_pid 2>/dev/null; cleanup' EXIT
+base="http://127.0.0.1:$((port + 1))"
+for _ in $(seq 1 150); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+jar="$data/cookies"
+curl -fsS -c "$jar" -H 'content-type: application/json' \
+  -d '{"email":"admin@demo.local","password":"demo"}' "$base/api/v1/login" >/dev/null
+entity=$(curl -fsS -b "$jar" "$base/api/v1/entities" | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/')
+case_id=$(curl -fsS -b "$jar" -H 'content-type: application/json' \
+  -d "{\"procedure\":\"PR05\",\"entity_id\":\"$entity\",\"title\":\"Carga\"}" "$base/api/v1/cases" |
+  sed 's/^{"id":"\([0-9a-f]*\)".*/\1/')
+cookie=$(awk '$6 == "sesion" { print $7 }' "$jar")
+url="$base/expedientes/$case_id"
+wrk -t1 -c1 -d2s -H "Cookie: sesion=$cookie" "$url" >/dev/null # warm-up
+echo "== GET /expedientes/{id} (signed in, server-rendered) over ${duration}s"
+wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: sesion=$cookie" "$url" |
+  awk '$1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 } /Requests\/sec/ { rps = $2 }
+       /Non-2xx/ { bad = $NF }
+       END { printf "%-32s p50 %8s   p99 %8s   %8s req/s%s\n", "32 concurrent connections", p50, p99, rps, (bad ? "   NON-2XX: " bad : "") }'

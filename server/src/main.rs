@@ -1,3 +1,4 @@
+use axum::serve::ListenerExt;
 use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
 
@@ -23,6 +24,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "Manual de procedimientos en http://{}",
         listener.local_addr()?
     );
+    // Pages stream in several chunks; without TCP_NODELAY, Nagle's algorithm
+    // and delayed acknowledgements hold each response back by tens of ms.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "TCP_NODELAY refused");
+        }
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -33,21 +33,23 @@ pub fn CasePage() -> impl IntoView {
     let initial = Resource::new(id, load_case);
     view! {
         <Suspense fallback=|| view! { <p>"Cargando el expediente…"</p> }>
-            {move || Suspend::new(async move {
-                match initial.await {
-                    Ok(case) => view! { <CaseBody initial=case /> }.into_any(),
-                    Err(error) => {
-                        let next = format!("/ingresar?next=/expedientes/{}", id());
-                        view! {
-                            <Title text="Expediente" />
-                            <h1>"Expediente"</h1>
-                            <p class="notice notice-error" role="alert">{error_text(&error)}</p>
-                            <p><a href=next>"Ingresar"</a> " · " <a href="/expedientes">"Ver los expedientes"</a></p>
+            {move || {
+                initial
+                    .get()
+                    .map(|result| match result {
+                        Ok(case) => view! { <CaseBody initial=case /> }.into_any(),
+                        Err(error) => {
+                            let next = format!("/ingresar?next=/expedientes/{}", id());
+                            view! {
+                                <Title text="Expediente" />
+                                <h1>"Expediente"</h1>
+                                <p class="notice notice-error" role="alert">{error_text(&error)}</p>
+                                <p><a href=next>"Ingresar"</a> " · " <a href="/expedientes">"Ver los expedientes"</a></p>
+                            }
+                                .into_any()
                         }
-                            .into_any()
-                    }
-                }
-            })}
+                    })
+            }}
         </Suspense>
     }
 }
