@@ -165,7 +165,7 @@ pub async fn open_case(
     procedure: String,
     entity_id: String,
     title: String,
-) -> Result<(), ServerFnError> {
+) -> Result<String, ServerFnError> {
     use crate::domain::procedures;
     use crate::server::error::ApiError;
     use crate::server::store;
@@ -175,7 +175,7 @@ pub async fn open_case(
         .ok_or_else(|| ApiError::invalid("procedure", "Elija un procedimiento."))?;
     let id = store::open_case(&pool, &user, procedure, &entity_id, &title).await?;
     leptos_axum::redirect(&format!("/expedientes/{id}"));
-    Ok(())
+    Ok(id)
 }
 
 #[server]

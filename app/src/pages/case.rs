@@ -31,31 +31,50 @@ pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
     let initial = Resource::new(id, load_case);
+    let session = Session::get();
     view! {
         <Suspense fallback=|| view! { <p>"Cargando el expediente…"</p> }>
             {move || {
-                initial
-                    .get()
-                    .map(|result| match result {
-                        Ok(case) => view! { <CaseBody initial=case /> }.into_any(),
-                        Err(error) => {
-                            let next = format!("/ingresar?next=/expedientes/{}", id());
-                            view! {
-                                <Title text="Expediente" />
-                                <h1>"Expediente"</h1>
-                                <p class="notice notice-error" role="alert">{error_text(&error)}</p>
-                                <p><a href=next>"Ingresar"</a> " · " <a href="/expedientes">"Ver los expedientes"</a></p>
-                            }
-                                .into_any()
+                let account = session.account.get()?.ok().flatten();
+                let view = match initial.get()? {
+                    Ok(case) => {
+                        let procedure = procedures::find(&case.procedure).expect("cases hold known procedures");
+                        view! {
+                            <Title text=case.reference.clone() />
+                            <nav class="breadcrumbs" aria-label="Ruta">
+                                <a href="/expedientes">"Expedientes"</a>
+                                " / "
+                                <span aria-current="page">{case.reference.clone()}</span>
+                            </nav>
+                            <h1><span class="code">{case.reference.clone()}</span> " " {case.title.clone()}</h1>
+                            <p class="lead">
+                                <a href=format!("/procedimientos/{}", procedure.code)>{format!("{} · {}", procedure.code, procedure.name)}</a>
+                                {format!(" · {}", case.entity_name)}
+                            </p>
+                            <CaseBody initial=case account />
                         }
-                    })
+                            .into_any()
+                    }
+                    Err(error) => {
+                        let next = format!("/ingresar?next=/expedientes/{}", id());
+                        view! {
+                            <Title text="Expediente" />
+                            <h1>"Expediente"</h1>
+                            <p class="notice notice-error" role="alert">{error_text(&error)}</p>
+                            <p><a href=next>"Ingresar"</a> " · " <a href="/expedientes">"Ver los expedientes"</a></p>
+                        }
+                            .into_any()
+                    }
+                };
+                Some(view)
             }}
         </Suspense>
     }
 }
 
-#[component]
-fn CaseBody(initial: CaseView) -> impl IntoView {
+/// The live part of the case page, hydrated in the browser.
+#[island]
+fn CaseBody(initial: CaseView, account: Option<Account>) -> impl IntoView {
     let procedure = procedures::find(&initial.procedure).expect("cases hold known procedures");
     let id = initial.id.clone();
     let case = RwSignal::new(initial);
@@ -86,15 +105,8 @@ fn CaseBody(initial: CaseView) -> impl IntoView {
         });
     });
 
-    let session = Session::get();
-    let actor = Signal::derive(move || {
-        session
-            .account
-            .get()
-            .and_then(Result::ok)
-            .flatten()
-            .map(|account| (actor_of(&account), account.is_entity()))
-    });
+    let is_entity = account.as_ref().is_some_and(Account::is_entity);
+    let actor = Signal::stored(account.as_ref().map(|a| (actor_of(a), a.is_entity())));
     let selected = RwSignal::new(None::<ActivityNumber>);
     let diagram = Signal::derive(move || Some(case.with(CaseView::diagram_state)));
     let status = move || {
@@ -108,25 +120,11 @@ fn CaseBody(initial: CaseView) -> impl IntoView {
     };
 
     view! {
-        <Title text=move || case.with(|c| c.reference.clone()) />
-        <nav class="breadcrumbs" aria-label="Ruta">
-            <a href="/expedientes">"Expedientes"</a>
-            " / "
-            <span aria-current="page">{move || case.with(|c| c.reference.clone())}</span>
-        </nav>
-        <h1>
-            <span class="code">{move || case.with(|c| c.reference.clone())}</span>
-            " "
-            {move || case.with(|c| c.title.clone())}
-        </h1>
-        <p class="lead">
-            <a href=format!("/procedimientos/{}", procedure.code)>{format!("{} · {}", procedure.code, procedure.name)}</a>
-            {move || case.with(|c| format!(" · {} · ", c.entity_name))}
+        <p class="case-status">
+            "Estado: "
             <span class="status" data-status=move || case.with(|c| c.status.clone())>{status}</span>
         </p>
-        <Show when=move || actor.get().is_some_and(|(_, entity)| entity)>
-            <PlainSummary procedure case />
-        </Show>
+        {is_entity.then(|| view! { <PlainSummary procedure case /> })}
         <div class="procedure-layout">
             <div class="procedure-diagram">
                 <Flowchart procedure state=diagram selected />

@@ -6,7 +6,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::session::{error_text, Session};
-use crate::actions::{entities_for_opening, list_cases, OpenCase};
+use crate::actions::{entities_for_opening, list_cases, EntityChoice, OpenCase};
 use crate::cases::bolivia_time;
 use crate::domain::access::{CASE_OPENERS, ENTITY_OPENS};
 use crate::domain::procedures;
@@ -31,6 +31,7 @@ pub fn CasesPage() -> impl IntoView {
         .map(|p| view! { <option value=p.code>{format!("{} · {}", p.code, p.name)}</option> })
         .collect_view();
     let session = Session::get();
+    let entities = Resource::new(|| (), |_| entities_for_opening());
     let may_open = move || {
         session
             .account
@@ -44,11 +45,13 @@ pub fn CasesPage() -> impl IntoView {
     view! {
         <Title text="Expedientes" />
         <h1>"Expedientes"</h1>
-        <Transition fallback=|| ()>
-            <Show when=may_open>
-                <OpenCaseForm />
-            </Show>
-        </Transition>
+        <Suspense fallback=|| ()>
+            {move || {
+                let entity_only = session.account.get()?.ok().flatten()?.is_entity();
+                let entities = entities.get()?.ok()?;
+                may_open().then(|| view! { <OpenCaseForm entities entity_only /> })
+            }}
+        </Suspense>
         <Form method="GET" action="" attr:class="filters">
             <div class="field">
                 <label for="procedimiento">"Procedimiento"</label>
@@ -133,26 +136,23 @@ pub fn CasesPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn OpenCaseForm() -> impl IntoView {
-    let session = Session::get();
+#[island]
+fn OpenCaseForm(entities: Vec<EntityChoice>, entity_only: bool) -> impl IntoView {
     let open = ServerAction::<OpenCase>::new();
-    let entities = Resource::new(|| (), |_| entities_for_opening());
-    let is_entity = move || {
-        session
-            .account
-            .get()
-            .and_then(Result::ok)
-            .flatten()
-            .is_some_and(|a| a.is_entity())
-    };
-    let procedure_options = move || {
-        procedures::ALL
-            .iter()
-            .filter(|p| !is_entity() || p.code == ENTITY_OPENS)
-            .map(|p| view! { <option value=p.code>{format!("{} · {}", p.code, p.name)}</option> })
-            .collect_view()
-    };
+    Effect::new(move || {
+        if let Some(Ok(id)) = open.value().get() {
+            let _ = window().location().set_href(&format!("/expedientes/{id}"));
+        }
+    });
+    let procedure_options = procedures::ALL
+        .iter()
+        .filter(|p| !entity_only || p.code == ENTITY_OPENS)
+        .map(|p| view! { <option value=p.code>{format!("{} · {}", p.code, p.name)}</option> })
+        .collect_view();
+    let entity_options = entities
+        .into_iter()
+        .map(|e| view! { <option value=e.id>{e.name}</option> })
+        .collect_view();
     let error = move || {
         open.value()
             .get()
@@ -170,19 +170,7 @@ fn OpenCaseForm() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="open-entity">"Entidad"</label>
-                    <select id="open-entity" name="entity_id">
-                        <Transition fallback=|| ()>
-                            {move || {
-                                entities
-                                    .get()
-                                    .and_then(Result::ok)
-                                    .unwrap_or_default()
-                                    .into_iter()
-                                    .map(|e| view! { <option value=e.id>{e.name}</option> })
-                                    .collect_view()
-                            }}
-                        </Transition>
-                    </select>
+                    <select id="open-entity" name="entity_id">{entity_options}</select>
                 </div>
                 <div class="field">
                     <label for="open-title">"Título"</label>

@@ -23,8 +23,6 @@ pub fn ProcedurePage() -> impl IntoView {
 
 #[component]
 fn ProcedureView(procedure: &'static Procedure) -> impl IntoView {
-    let selected = RwSignal::new(None::<ActivityNumber>);
-    let practice = Practice::new(procedure);
     view! {
         <Title text=format!("{} · {}", procedure.code, procedure.name) />
         <nav class="breadcrumbs" aria-label="Ruta">
@@ -34,6 +32,17 @@ fn ProcedureView(procedure: &'static Procedure) -> impl IntoView {
         </nav>
         <h1><span class="code">{procedure.code}</span> " " {procedure.name}</h1>
         <p class="lead">{procedure.objective}</p>
+        <ProcedureWorkspace code=procedure.code.to_owned() />
+    }
+}
+
+/// The interactive part of the page, hydrated in the browser.
+#[island]
+fn ProcedureWorkspace(code: String) -> impl IntoView {
+    let procedure = procedures::find(&code).expect("rendered for a known procedure");
+    let selected = RwSignal::new(None::<ActivityNumber>);
+    let practice = Practice::new(procedure);
+    view! {
         <div class="procedure-layout">
             <div class="procedure-diagram">
                 <Flowchart procedure state=practice.state selected />

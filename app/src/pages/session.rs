@@ -4,28 +4,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::actions::{current_account, Account, SignIn, SignOut};
+use crate::actions::{current_account, safe_next, Account, SignIn, SignOut};
 
-/// The session's account and the actions that change it, for every page.
+/// The session's account, read once per page on the server.
 #[derive(Clone, Copy)]
 pub struct Session {
     pub account: Resource<Result<Option<Account>, ServerFnError>>,
-    pub sign_in: ServerAction<SignIn>,
-    pub sign_out: ServerAction<SignOut>,
 }
 
 impl Session {
     pub fn provide() -> Session {
-        let sign_in = ServerAction::<SignIn>::new();
-        let sign_out = ServerAction::<SignOut>::new();
-        let account = Resource::new(
-            move || (sign_in.version().get(), sign_out.version().get()),
-            |_| current_account(),
-        );
         let session = Session {
-            account,
-            sign_in,
-            sign_out,
+            account: Resource::new(|| (), |_| current_account()),
         };
         provide_context(session);
         session
@@ -57,9 +47,7 @@ pub fn AccountMenu() -> impl IntoView {
                         Some(account) => {
                             view! {
                                 <span class="account" data-account=account.email.clone()>{account.email.clone()}</span>
-                                <ActionForm action=session.sign_out attr:class="inline-form">
-                                    <button type="submit" class="header-button">"Salir"</button>
-                                </ActionForm>
+                                <SignOutButton />
                             }
                                 .into_any()
                         }
@@ -70,39 +58,68 @@ pub fn AccountMenu() -> impl IntoView {
     }
 }
 
+/// Signing out works as a plain form too; with the app loaded it goes
+/// straight to the sign-in page.
+#[island]
+fn SignOutButton() -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move || {
+        if let Some(Ok(())) = sign_out.value().get() {
+            let _ = window().location().set_href("/ingresar");
+        }
+    });
+    view! {
+        <ActionForm action=sign_out attr:class="inline-form">
+            <button type="submit" class="header-button">"Salir"</button>
+        </ActionForm>
+    }
+}
+
 /// `/ingresar`
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let session = Session::get();
     let query = use_query_map();
-    let next = move || query.with(|q| q.get("next")).unwrap_or_default();
+    let next = query.with_untracked(|q| q.get("next")).unwrap_or_default();
+    view! {
+        <Title text="Ingresar" />
+        <div class="narrow">
+            <h1>"Ingresar"</h1>
+            <SignInForm next />
+        </div>
+    }
+}
+
+#[island]
+fn SignInForm(next: String) -> impl IntoView {
+    let sign_in = ServerAction::<SignIn>::new();
+    let destination = safe_next(Some(&next)).to_owned();
+    Effect::new(move || {
+        if let Some(Ok(())) = sign_in.value().get() {
+            let _ = window().location().set_href(&destination);
+        }
+    });
     let error = move || {
-        session
-            .sign_in
+        sign_in
             .value()
             .get()
             .and_then(|result| result.err())
             .map(|e| error_text(&e))
     };
     view! {
-        <Title text="Ingresar" />
-        <div class="narrow">
-            <h1>"Ingresar"</h1>
-            {move || error().map(|message| view! {
-                <div class="notice notice-error" role="alert" id="login-error">{message}</div>
-            })}
-            <ActionForm action=session.sign_in attr:class="form">
-                <div class="field">
-                    <label for="email">"Correo electrónico"</label>
-                    <input id="email" name="email" type="email" autocomplete="username" required />
-                </div>
-                <div class="field">
-                    <label for="password">"Contraseña"</label>
-                    <input id="password" name="password" type="password" autocomplete="current-password" required />
-                </div>
-                <input type="hidden" name="next" prop:value=next />
-                <button type="submit" class="button button-primary">"Ingresar"</button>
-            </ActionForm>
-        </div>
+        {move || error().map(|message| view! {
+            <div class="notice notice-error" role="alert" id="login-error">{message}</div>
+        })}
+        <ActionForm action=sign_in attr:class="form">
+            <div class="field">
+                <label for="email">"Correo electrónico"</label>
+                <input id="email" name="email" type="email" autocomplete="username" required />
+            </div>
+            <div class="field">
+                <label for="password">"Contraseña"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required />
+            </div>
+            <input type="hidden" name="next" value=next />
+            <button type="submit" class="button button-primary">"Ingresar"</button>
+        </ActionForm>
     }
 }
