@@ -140,11 +140,14 @@ impl CaseView {
     }
 }
 
-/// A time as read in Bolivia (UTC−4 all year), "2026-11-26 19:40".
-pub fn bolivia_time(ms: i64) -> String {
-    let minutes = (ms / 60_000) - 4 * 60;
+/// Bolivia keeps UTC−4 all year.
+const BOLIVIA_OFFSET_MINUTES: i64 = -4 * 60;
+
+/// A moment as read on a calendar and clock in Bolivia:
+/// (year, month, day, minute of the day).
+pub fn bolivia_calendar(ms: i64) -> (i64, i64, i64, i64) {
+    let minutes = ms.div_euclid(60_000) + BOLIVIA_OFFSET_MINUTES;
     let days = minutes.div_euclid(1440);
-    let minute_of_day = minutes.rem_euclid(1440);
     // Civil date from days since the epoch (Howard Hinnant's algorithm).
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -155,10 +158,16 @@ pub fn bolivia_time(ms: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day, minutes.rem_euclid(1440))
+}
+
+/// A time as read in Bolivia, "2026-11-26 19:40".
+pub fn bolivia_time(ms: i64) -> String {
+    let (year, month, day, minute) = bolivia_calendar(ms);
     format!(
         "{year:04}-{month:02}-{day:02} {:02}:{:02}",
-        minute_of_day / 60,
-        minute_of_day % 60
+        minute / 60,
+        minute % 60
     )
 }
 

@@ -230,7 +230,9 @@ async fn admins_create_entities_and_users() {
 async fn references_count_per_procedure_and_year() {
     let app = TestApp::with_demo().await;
     let mut desk = Desk::new(&app);
-    let year = (1970 + app::server::store::now_ms() / 31_556_952_000).to_string();
+    let year = app::cases::bolivia_calendar(app::server::store::now_ms())
+        .0
+        .to_string();
     let first = desk.open("PR6").await;
     let second = desk.open("pr6").await;
     let other = desk.open("PR05").await;

@@ -253,17 +253,9 @@ fn case_not_found() -> ApiError {
     ApiError::NotFound("No existe el expediente o no le corresponde.".into())
 }
 
+/// References count per year as the year reads in Bolivia.
 fn year_of(ms: i64) -> i64 {
-    // Days since the epoch to a civil year (Howard Hinnant's algorithm).
-    let days = ms.div_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    yoe + era * 400 + i64::from(month <= 2)
+    crate::cases::bolivia_calendar(ms).0
 }
 
 /// Opens a case at activity 1 and returns its id.
@@ -739,10 +731,10 @@ mod tests {
     use super::year_of;
 
     #[test]
-    fn years_of_epoch_milliseconds() {
-        assert_eq!(year_of(0), 1970);
-        assert_eq!(year_of(1_767_225_599_000), 2025); // 2025-12-31T23:59:59Z
-        assert_eq!(year_of(1_767_225_600_000), 2026); // 2026-01-01T00:00:00Z
-        assert_eq!(year_of(1_709_208_000_000), 2024); // 2024-02-29T12:00:00Z
+    fn references_count_by_the_bolivian_year() {
+        assert_eq!(year_of(0), 1969, "still 1969 in La Paz");
+        // 2026-01-01T03:59:59Z is New Year's Eve in La Paz; 04:00Z is not.
+        assert_eq!(year_of(1_767_239_999_000), 2025);
+        assert_eq!(year_of(1_767_240_000_000), 2026);
     }
 }
