@@ -30,7 +30,7 @@ mod backend {
 
     use crate::server::auth;
     use crate::server::error::ApiError;
-    use crate::server::store::{self, User};
+    use crate::server::store::User;
 
     pub fn pool() -> Result<SqlitePool, ServerFnError> {
         use_context::<SqlitePool>()
@@ -43,17 +43,11 @@ mod backend {
 
     /// The account of the request's session; `Unauthorized` without one.
     pub async fn signed_in(pool: &SqlitePool) -> Result<(User, String), ApiError> {
-        let session = auth::session_user(
-            pool,
-            &headers()
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?,
-        )
-        .await?;
-        let user = store::find_user_by_id(pool, &session.id)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-        Ok((user, session.token_hash))
+        let headers = headers()
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let session = auth::session_user(pool, &headers).await?;
+        Ok((session.user, session.token_hash))
     }
 
     pub fn set_cookie(value: http::HeaderValue) {
@@ -68,12 +62,7 @@ pub async fn current_account() -> Result<Option<Account>, ServerFnError> {
     use crate::server::error::ApiError;
     let pool = backend::pool()?;
     match backend::signed_in(&pool).await {
-        Ok((user, _)) => Ok(Some(Account {
-            email: user.email.clone(),
-            roles: user.roles.iter().copied().collect(),
-            entity_id: user.entity_id.clone(),
-            is_admin: user.is_admin,
-        })),
+        Ok((user, _)) => Ok(Some(user.account())),
         Err(ApiError::Unauthorized) => Ok(None),
         Err(error) => Err(error.into()),
     }

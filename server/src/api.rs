@@ -2,12 +2,13 @@
 
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sqlx::SqlitePool;
 
+use app::actions::Account;
 use app::api::ProcedureDoc;
 use app::cases::{CaseSummary, CaseView};
 use app::domain::procedure::ActivityNumber;
@@ -17,7 +18,7 @@ use app::domain::role::Role;
 use crate::AppState;
 use app::server::auth::{self, CurrentUser};
 use app::server::error::{ApiError, ApiJson, FieldError};
-use app::server::store::{self, CaseFilter, Completion, Entity, NewUser, User};
+use app::server::store::{self, CaseFilter, Completion, Entity, NewUser};
 
 /// Requests larger than this are refused before they are read.
 const BODY_LIMIT: usize = 64 * 1024;
@@ -64,32 +65,13 @@ struct Credentials {
     password: String,
 }
 
-#[derive(Serialize)]
-struct Me {
-    email: String,
-    roles: Vec<Role>,
-    entity_id: Option<String>,
-    is_admin: bool,
-}
-
-impl Me {
-    fn of(user: &User) -> Me {
-        Me {
-            email: user.email.clone(),
-            roles: user.roles.iter().copied().collect(),
-            entity_id: user.entity_id.clone(),
-            is_admin: user.is_admin,
-        }
-    }
-}
-
 async fn login(
     State(pool): State<SqlitePool>,
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
     let user = auth::authenticate(&pool, &body.email, body.password).await?;
     let cookie = auth::start_session(&pool, &user).await?;
-    Ok(auth::with_cookie(Json(Me::of(&user)), cookie))
+    Ok(auth::with_cookie(Json(user.account()), cookie))
 }
 
 async fn logout(
@@ -105,13 +87,8 @@ async fn logout(
     ))
 }
 
-async fn me(user: CurrentUser) -> Json<Me> {
-    Json(Me {
-        email: user.email,
-        roles: user.roles.into_iter().collect(),
-        entity_id: user.entity_id,
-        is_admin: user.is_admin,
-    })
+async fn me(user: CurrentUser) -> Json<Account> {
+    Json(user.account())
 }
 
 fn admin_only(user: &CurrentUser) -> Result<(), ApiError> {
@@ -190,7 +167,7 @@ async fn create_user(
     State(pool): State<SqlitePool>,
     user: CurrentUser,
     ApiJson(body): ApiJson<NewUserBody>,
-) -> Result<(StatusCode, Json<Me>), ApiError> {
+) -> Result<(StatusCode, Json<Account>), ApiError> {
     admin_only(&user)?;
     let mut errors = Vec::new();
     let email = body.email.trim();
@@ -240,13 +217,7 @@ async fn create_user(
         },
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(Me::of(&created))))
-}
-
-async fn user_record(pool: &SqlitePool, user: &CurrentUser) -> Result<User, ApiError> {
-    store::find_user_by_id(pool, &user.id)
-        .await?
-        .ok_or(ApiError::Unauthorized)
+    Ok((StatusCode::CREATED, Json(created.account())))
 }
 
 #[derive(Deserialize)]
@@ -267,8 +238,7 @@ async fn open_case(
             "No existe ese procedimiento; use PR05, PR6, PR7 o PR09.",
         )
     })?;
-    let record = user_record(&pool, &user).await?;
-    let id = store::open_case(&pool, &record, procedure, &body.entity_id, &body.title).await?;
+    let id = store::open_case(&pool, &user, procedure, &body.entity_id, &body.title).await?;
     let view = store::case_view(&pool, &user.actor(), &id)
         .await?
         .ok_or_else(|| ApiError::Internal("a new case is not visible".into()))?;
@@ -330,10 +300,9 @@ async fn complete(
     Path((id, number)): Path<(String, ActivityNumber)>,
     ApiJson(body): ApiJson<CompleteBody>,
 ) -> Result<Json<CaseView>, ApiError> {
-    let record = user_record(&pool, &user).await?;
     store::complete_activity(
         &pool,
-        &record,
+        &user,
         &id,
         Completion {
             activity: number,
@@ -345,10 +314,4 @@ async fn complete(
     )
     .await?;
     get_case(State(pool), user, Path(id)).await
-}
-
-impl IntoResponse for Me {
-    fn into_response(self) -> Response {
-        Json(self).into_response()
-    }
 }

@@ -1,8 +1,6 @@
 //! Passwords (Argon2id), server-side sessions in a cookie, and the check
 //! that state-changing requests come from the app's own pages.
 
-use std::collections::BTreeSet;
-
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -14,9 +12,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
-
-use crate::domain::access::Actor;
-use crate::domain::role::Role;
 
 use super::error::ApiError;
 use super::store::{self, now_ms};
@@ -144,21 +139,15 @@ fn session_token(headers: &HeaderMap) -> Option<String> {
 /// session is refused with 401.
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
-    pub id: String,
-    pub email: String,
-    pub roles: BTreeSet<Role>,
-    pub entity_id: Option<String>,
-    pub is_admin: bool,
+    pub user: store::User,
     pub token_hash: String,
 }
 
-impl CurrentUser {
-    pub fn actor(&self) -> Actor {
-        Actor {
-            roles: self.roles.clone(),
-            entity_id: self.entity_id.clone(),
-            is_admin: self.is_admin,
-        }
+impl std::ops::Deref for CurrentUser {
+    type Target = store::User;
+
+    fn deref(&self) -> &store::User {
+        &self.user
     }
 }
 
@@ -196,11 +185,7 @@ pub async fn session_user(pool: &SqlitePool, headers: &HeaderMap) -> Result<Curr
         .await?
         .ok_or(ApiError::Unauthorized)?;
     Ok(CurrentUser {
-        id: user.id,
-        email: user.email,
-        roles: user.roles,
-        entity_id: user.entity_id,
-        is_admin: user.is_admin,
+        user,
         token_hash: hash,
     })
 }

@@ -92,6 +92,16 @@ pub struct User {
 }
 
 impl User {
+    /// The account as the pages and the API show it.
+    pub fn account(&self) -> crate::actions::Account {
+        crate::actions::Account {
+            email: self.email.clone(),
+            roles: self.roles.iter().copied().collect(),
+            entity_id: self.entity_id.clone(),
+            is_admin: self.is_admin,
+        }
+    }
+
     pub fn actor(&self) -> Actor {
         Actor {
             roles: self.roles.clone(),
