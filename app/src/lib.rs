@@ -15,7 +15,7 @@ pub mod server;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::{path, StaticSegment};
+use leptos_router::{path, SsrMode, StaticSegment};
 
 use pages::case::CasePage;
 use pages::cases::CasesPage;
@@ -87,9 +87,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("procedimientos") view=CataloguePage />
                     <Route path=path!("/procedimientos/:code") view=ProcedurePage />
                     <Route path=StaticSegment("ingresar") view=SignInPage />
-                    <Route path=StaticSegment("bandeja") view=InboxPage />
-                    <Route path=StaticSegment("expedientes") view=CasesPage />
-                    <Route path=path!("/expedientes/:id") view=CasePage />
+                    // Pages of cases wait for their data before answering, so
+                    // that a refusal carries its status (401, 404).
+                    <Route path=StaticSegment("bandeja") view=InboxPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("expedientes") view=CasesPage ssr=SsrMode::Async />
+                    <Route path=path!("/expedientes/:id") view=CasePage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

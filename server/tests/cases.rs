@@ -550,6 +550,28 @@ async fn an_entity_never_reaches_another_entitys_case() {
         .unwrap();
     assert_eq!(listed, json!([]));
     assert_eq!(version_of(&app, &jefe, id).await, 1);
+
+    // The page says the same as the API.
+    let page = entity
+        .get(app.url(&format!("/expedientes/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 404);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("No existe el expediente o no le corresponde."));
+    let own = jefe
+        .get(app.url(&format!("/expedientes/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 200);
+    assert!(own.text().await.unwrap().contains("data-activity=\"1\""));
+    let anonymous = app.get(&format!("/expedientes/{id}")).await;
+    assert_eq!(anonymous.status(), 401);
 }
 
 #[tokio::test]

@@ -48,6 +48,18 @@ impl ApiError {
 }
 
 impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Unreadable(status, _) => *status,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
     /// What the person is told.
     pub fn message(&self) -> String {
         match self {
@@ -68,11 +80,16 @@ impl ApiError {
     }
 }
 
-/// Server functions report the same message the API would.
+/// Server functions report the same message the API would, and the page
+/// or call that failed answers with the API's status (a case that is not
+/// yours is a 404 on its page too).
 impl From<ApiError> for leptos::prelude::ServerFnError {
     fn from(error: ApiError) -> Self {
         if let ApiError::Internal(detail) = &error {
             tracing::error!(%detail, "internal error");
+        }
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(error.status());
         }
         leptos::prelude::ServerFnError::ServerError(error.message())
     }
@@ -80,29 +97,18 @@ impl From<ApiError> for leptos::prelude::ServerFnError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, error, fields) = match self {
-            ApiError::Unreadable(status, message) => (status, message, Vec::new()),
-            ApiError::Unauthorized => (
-                StatusCode::UNAUTHORIZED,
-                "Inicie sesión para continuar.".to_owned(),
-                Vec::new(),
-            ),
-            ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, message, Vec::new()),
-            ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message, Vec::new()),
-            ApiError::Conflict(message) => (StatusCode::CONFLICT, message, Vec::new()),
-            ApiError::Invalid(fields) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Revise los datos enviados.".to_owned(),
-                fields,
-            ),
+        let status = self.status();
+        let error = match &self {
+            ApiError::Invalid(_) => "Revise los datos enviados.".to_owned(),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Error interno del servidor. Intente de nuevo más tarde.".to_owned(),
-                    Vec::new(),
-                )
+                self.message()
             }
+            _ => self.message(),
+        };
+        let fields = match self {
+            ApiError::Invalid(fields) => fields,
+            _ => Vec::new(),
         };
         (status, Json(Body { error, fields })).into_response()
     }
