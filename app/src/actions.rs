@@ -24,7 +24,7 @@ impl Account {
 }
 
 #[cfg(feature = "ssr")]
-mod backend {
+pub(crate) mod backend {
     use leptos::prelude::*;
     use sqlx::SqlitePool;
 
@@ -207,7 +207,7 @@ pub async fn complete_activity(
         &id,
         Completion {
             activity: number,
-            choice: choice.as_deref().filter(|c| !c.is_empty()),
+            choice: choice.as_deref(),
             output_reference: &output_reference,
             comment: comment.as_deref(),
             version,

@@ -3,6 +3,7 @@
 //! the pages and their components.
 
 pub mod actions;
+pub mod admin;
 pub mod api;
 pub mod cases;
 pub mod components;
@@ -17,6 +18,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode, StaticSegment};
 
+use pages::admin::AdminPage;
 use pages::case::CasePage;
 use pages::cases::CasesPage;
 use pages::catalogue::CataloguePage;
@@ -92,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("bandeja") view=InboxPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("expedientes") view=CasesPage ssr=SsrMode::Async />
                     <Route path=path!("/expedientes/:id") view=CasePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("administracion") view=AdminPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

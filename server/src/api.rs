@@ -3,7 +3,7 @@
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use sqlx::SqlitePool;
@@ -13,12 +13,13 @@ use app::api::ProcedureDoc;
 use app::cases::{CaseSummary, CaseView};
 use app::domain::procedure::ActivityNumber;
 use app::domain::procedures;
-use app::domain::role::Role;
 
 use crate::AppState;
+use app::admin::{AccountRow, EntityRow};
+use app::server::admin::{self, NewAccount};
 use app::server::auth::{self, CurrentUser};
-use app::server::error::{ApiError, ApiJson, FieldError};
-use app::server::store::{self, CaseFilter, Completion, Entity, NewUser};
+use app::server::error::{ApiError, ApiJson};
+use app::server::store::{self, CaseFilter, Completion, Entity};
 
 /// Requests larger than this are refused before they are read.
 const BODY_LIMIT: usize = 64 * 1024;
@@ -31,7 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/me", get(me))
         .route("/entities", get(list_entities).post(create_entity))
-        .route("/users", post(create_user))
+        .route("/users", get(list_users).post(create_user))
+        .route("/users/{id}/access", put(change_access))
         .route("/cases", get(list_cases).post(open_case))
         .route("/cases/{id}", get(get_case))
         .route("/cases/{id}/activities/{number}/complete", post(complete))
@@ -91,43 +93,11 @@ async fn me(user: CurrentUser) -> Json<Account> {
     Json(user.account())
 }
 
-fn admin_only(user: &CurrentUser) -> Result<(), ApiError> {
-    if user.is_admin {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "Solo un administrador puede hacer esto.".into(),
-        ))
-    }
-}
-
-/// A required text field, trimmed, within bounds.
-fn required(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
-    let value = value.trim();
-    if value.is_empty() {
-        errors.push(FieldError::new(field, "Es obligatorio."));
-    } else if value.chars().count() > max {
-        errors.push(FieldError::new(
-            field,
-            format!("Use como máximo {max} caracteres."),
-        ));
-    }
-}
-
-fn reject_if_any(errors: Vec<FieldError>) -> Result<(), ApiError> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Invalid(errors))
-    }
-}
-
 async fn list_entities(
     State(pool): State<SqlitePool>,
     user: CurrentUser,
-) -> Result<Json<Vec<Entity>>, ApiError> {
-    admin_only(&user)?;
-    Ok(Json(store::list_entities(&pool).await?))
+) -> Result<Json<Vec<EntityRow>>, ApiError> {
+    Ok(Json(admin::overview(&pool, &user).await?.entities))
 }
 
 #[derive(Deserialize)]
@@ -141,83 +111,42 @@ async fn create_entity(
     user: CurrentUser,
     ApiJson(body): ApiJson<NewEntity>,
 ) -> Result<(StatusCode, Json<Entity>), ApiError> {
-    admin_only(&user)?;
-    let mut errors = Vec::new();
-    required("name", &body.name, 200, &mut errors);
-    required("code", &body.code, 40, &mut errors);
-    reject_if_any(errors)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(store::create_entity(&pool, &body.name, &body.code).await?),
-    ))
+    let entity = admin::create_entity(&pool, &user, &body.name, &body.code).await?;
+    Ok((StatusCode::CREATED, Json(entity)))
 }
 
-#[derive(Deserialize)]
-struct NewUserBody {
-    email: String,
-    password: String,
-    #[serde(default)]
-    roles: Vec<String>,
-    entity_id: Option<String>,
-    #[serde(default)]
-    is_admin: bool,
+async fn list_users(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+) -> Result<Json<Vec<AccountRow>>, ApiError> {
+    Ok(Json(admin::overview(&pool, &user).await?.accounts))
 }
 
 async fn create_user(
     State(pool): State<SqlitePool>,
     user: CurrentUser,
-    ApiJson(body): ApiJson<NewUserBody>,
+    ApiJson(body): ApiJson<NewAccount>,
 ) -> Result<(StatusCode, Json<Account>), ApiError> {
-    admin_only(&user)?;
-    let mut errors = Vec::new();
-    let email = body.email.trim();
-    if !email.contains('@') || email.starts_with('@') || email.ends_with('@') || email.len() > 254 {
-        errors.push(FieldError::new(
-            "email",
-            "Escriba un correo válido, como nombre@entidad.gob.bo.",
-        ));
-    }
-    if body.password.chars().count() < 12 {
-        errors.push(FieldError::new(
-            "password",
-            "La contraseña debe tener al menos 12 caracteres.",
-        ));
-    }
-    let roles: Vec<Role> = body
-        .roles
-        .iter()
-        .filter_map(|slug| Role::from_slug(slug))
-        .collect();
-    if roles.len() != body.roles.len() {
-        errors.push(FieldError::new("roles", "Hay roles que no existen."));
-    }
-    match &body.entity_id {
-        Some(entity) if store::find_entity(&pool, entity).await?.is_none() => errors.push(
-            FieldError::new("entity_id", "No existe una entidad con ese identificador."),
-        ),
-        Some(_) if !roles.is_empty() || body.is_admin => errors.push(FieldError::new(
-            "roles",
-            "Una cuenta de entidad actúa solo como la entidad: no lleva roles del personal.",
-        )),
-        None if roles.contains(&Role::Entidad) => errors.push(FieldError::new(
-            "entity_id",
-            "El rol de entidad requiere indicar a qué entidad pertenece la cuenta.",
-        )),
-        _ => {}
-    }
-    reject_if_any(errors)?;
-    let created = store::create_user(
-        &pool,
-        NewUser {
-            email,
-            password_hash: auth::hash_password(body.password).await?,
-            roles: &roles,
-            entity_id: body.entity_id.as_deref(),
-            is_admin: body.is_admin,
-        },
-    )
-    .await?;
+    let created = admin::create_account(&pool, &user, body).await?;
     Ok((StatusCode::CREATED, Json(created.account())))
+}
+
+#[derive(Deserialize)]
+struct Access {
+    roles: Vec<String>,
+    #[serde(default)]
+    is_admin: bool,
+}
+
+async fn change_access(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Access>,
+) -> Result<Json<AccountRow>, ApiError> {
+    Ok(Json(
+        admin::change_access(&pool, &user, &id, &body.roles, body.is_admin).await?,
+    ))
 }
 
 #[derive(Deserialize)]

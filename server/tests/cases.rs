@@ -56,14 +56,10 @@ impl<'a> Desk<'a> {
         let slug = procedure.activity(number).unwrap().roles[0].slug();
         let client = self.as_role(slug).await;
         let id = case["id"].as_str().unwrap();
-        let current: Value = client
-            .get(self.app.url(&format!("/api/v1/cases/{id}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let current: Value = self
+            .app
+            .get_json(&client, &format!("/api/v1/cases/{id}"))
+            .await;
         client
             .post(
                 self.app
@@ -134,28 +130,14 @@ async fn login_me_and_logout() {
         .unwrap()
         .to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
-    let me: Value = client
-        .get(app.url("/api/v1/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_json(&client, "/api/v1/me").await;
     assert_eq!(
         me,
         json!({ "email": "dge@demo.local", "roles": ["dge"], "entity_id": null, "is_admin": false })
     );
 
     let entity = app.login("entidad@demo.local").await;
-    let me: Value = entity
-        .get(app.url("/api/v1/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_json(&entity, "/api/v1/me").await;
     assert_eq!(me["roles"], json!(["entidad"]));
     assert_eq!(me["entity_id"], json!(app.demo_entity_id().await));
 
@@ -224,6 +206,168 @@ async fn admins_create_entities_and_users() {
         .await
         .unwrap();
     assert_eq!(refused.status(), 403);
+}
+
+/// `PUT /api/v1/users/{id}/access` as `client`.
+async fn change_access(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: &str,
+    body: Value,
+) -> reqwest::Response {
+    client
+        .put(app.url(&format!("/api/v1/users/{id}/access")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn error_fields(body: &Value) -> Vec<&str> {
+    body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn admins_assign_roles_that_rule_the_next_request() {
+    let app = TestApp::with_demo().await;
+    let admin = app.login("admin@demo.local").await;
+    let created = admin
+        .post(app.url("/api/v1/users"))
+        .json(&json!({ "email": "Luis@AGETIC.gob.bo", "password": "una frase bastante larga", "roles": ["uit"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let accounts = app.get_json(&admin, "/api/v1/users").await;
+    let luis = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["email"] == "luis@agetic.gob.bo")
+        .expect("the new account is listed, its e-mail in lower case")
+        .clone();
+    assert_eq!(luis["roles"], json!(["uit"]));
+    let id = luis["id"].as_str().unwrap();
+
+    let session = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = session
+        .post(app.url("/api/v1/login"))
+        .json(&json!({ "email": "luis@agetic.gob.bo", "password": "una frase bastante larga" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+
+    let changed = change_access(&app, &admin, id, json!({ "roles": ["uit", "upat"] })).await;
+    assert_eq!(changed.status(), 200);
+    assert_eq!(
+        changed.json::<Value>().await.unwrap()["roles"],
+        json!(["upat", "uit"])
+    );
+    // The open session holds the new roles without signing in again.
+    let me = app.get_json(&session, "/api/v1/me").await;
+    assert_eq!(me["roles"], json!(["upat", "uit"]));
+
+    let unknown_role = change_access(&app, &admin, id, json!({ "roles": ["director"] })).await;
+    assert_eq!(unknown_role.status(), 422);
+    assert_eq!(error_fields(&unknown_role.json().await.unwrap()), ["roles"]);
+    let entity_account = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["email"] == "entidad@demo.local")
+        .unwrap();
+    let staff_role_to_entity = change_access(
+        &app,
+        &admin,
+        entity_account["id"].as_str().unwrap(),
+        json!({ "roles": ["dge"] }),
+    )
+    .await;
+    assert_eq!(staff_role_to_entity.status(), 422);
+    let admin_id = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["email"] == "admin@demo.local")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let self_demotion = change_access(&app, &admin, &admin_id, json!({ "roles": [] })).await;
+    assert_eq!(self_demotion.status(), 422);
+    assert_eq!(
+        error_fields(&self_demotion.json().await.unwrap()),
+        ["is_admin"]
+    );
+    assert_eq!(
+        change_access(&app, &admin, "no-such-user", json!({ "roles": [] }))
+            .await
+            .status(),
+        404
+    );
+    // Refusals changed nothing.
+    assert_eq!(
+        app.get_json(&session, "/api/v1/me").await["roles"],
+        json!(["upat", "uit"])
+    );
+
+    let staff = app.login("jefe-ugat@demo.local").await;
+    assert_eq!(
+        change_access(&app, &staff, id, json!({ "roles": ["dge"] }))
+            .await
+            .status(),
+        403
+    );
+    let listing = staff.get(app.url("/api/v1/users")).send().await.unwrap();
+    assert_eq!(listing.status(), 403);
+}
+
+#[tokio::test]
+async fn the_admin_page_is_for_admins_only() {
+    let app = TestApp::with_demo().await;
+    let admin = app.login("admin@demo.local").await;
+    let page = admin.get(app.url("/administracion")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Entidad de demostración"));
+    assert!(html.contains("jefe-ugat@demo.local"));
+    let staff = app.login("jefe-ugat@demo.local").await;
+    let refused = staff.get(app.url("/administracion")).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+    assert!(!refused
+        .text()
+        .await
+        .unwrap()
+        .contains("jefe-ugat@demo.local</td>"));
+    assert_eq!(app.get("/administracion").await.status(), 401);
+}
+
+#[tokio::test]
+async fn an_empty_choice_is_no_choice_in_the_api_too() {
+    let app = TestApp::with_demo().await;
+    let mut desk = Desk::new(&app);
+    let case = desk.open("PR6").await;
+    let first = desk.complete(&case, 1, Some("nota-externa")).await;
+    assert_eq!(first.status(), 200);
+    // Activities 2 to 4 lead on without a decision: a form's empty choice is
+    // no choice.
+    for number in 2..=4 {
+        let step = desk.complete(&case, number, Some("")).await;
+        assert_eq!(step.status(), 200, "activity {number}");
+    }
+    // Activity 5 decides: an empty choice there is a missing one.
+    let missing = desk.complete(&case, 5, Some(" ")).await;
+    assert_eq!(missing.status(), 422);
+    assert_eq!(error_fields(&missing.json().await.unwrap()), ["choice"]);
 }
 
 #[tokio::test]
@@ -414,14 +558,7 @@ async fn pr7_failed_tests_loop_back_to_deployment() {
 }
 
 async fn version_of(app: &TestApp, client: &reqwest::Client, id: &str) -> i64 {
-    let case: Value = client
-        .get(app.url(&format!("/api/v1/cases/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let case: Value = app.get_json(client, &format!("/api/v1/cases/{id}")).await;
     case["version"].as_i64().unwrap()
 }
 
@@ -663,26 +800,19 @@ async fn cases_list_with_filters() {
     // professional has the open PR09 case at activity 1.
     assert_eq!(list("?waiting_for_me=true").await, 0);
     let profesional = desk.as_role("profesional-ait").await;
-    let mine: Value = profesional
-        .get(app.url("/api/v1/cases?waiting_for_me=true"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mine: Value = app
+        .get_json(&profesional, "/api/v1/cases?waiting_for_me=true")
+        .await;
     assert_eq!(mine.as_array().unwrap().len(), 1);
     assert_eq!(mine[0]["procedure"], "PR09");
     let reference = a["reference"].as_str().unwrap().to_owned();
     let tail = &reference[reference.len() - 9..];
-    let found: Value = client
-        .get(app.url(&format!("/api/v1/cases?reference={}", tail.to_lowercase())))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let found: Value = app
+        .get_json(
+            &client,
+            &format!("/api/v1/cases?reference={}", tail.to_lowercase()),
+        )
+        .await;
     assert!(found
         .as_array()
         .unwrap()

@@ -2,8 +2,10 @@
 //! case through them, and the checker that holds the data to sound flows.
 
 pub mod access;
+pub mod accounts;
 pub mod checker;
 pub mod engine;
 pub mod procedure;
 pub mod procedures;
 pub mod role;
+pub mod validation;

@@ -46,6 +46,7 @@ pub fn AccountMenu() -> impl IntoView {
                     .map(|account| match account.ok().flatten() {
                         Some(account) => {
                             view! {
+                                {account.is_admin.then(|| view! { <a href="/administracion">"Administración"</a> })}
                                 <span class="account" data-account=account.email.clone()>{account.email.clone()}</span>
                                 <SignOutButton />
                             }

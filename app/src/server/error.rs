@@ -20,20 +20,7 @@ pub enum ApiError {
     Internal(String),
 }
 
-#[derive(Debug, Serialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, message: impl Into<String>) -> FieldError {
-        FieldError {
-            field: field.to_owned(),
-            message: message.into(),
-        }
-    }
-}
+pub use crate::domain::validation::FieldError;
 
 #[derive(Serialize)]
 struct Body {

@@ -2,6 +2,7 @@
 //! accounts and sessions, and the store behind the JSON API and the server
 //! functions.
 
+pub mod admin;
 pub mod auth;
 pub mod demo;
 pub mod error;

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
+use crate::admin::{AccountRow, EntityRow};
 use crate::cases::{active_activities, CaseSummary, CaseView, HistoryEntry, InboxItem, Repeat};
 use crate::domain::access::{Actor, Refusal};
 use crate::domain::engine::{CaseState, EngineError};
@@ -250,6 +251,100 @@ pub async fn list_entities(pool: &SqlitePool) -> Result<Vec<Entity>, ApiError> {
         .collect())
 }
 
+/// The entities with how many accounts and open cases each has.
+pub async fn list_entity_rows(pool: &SqlitePool) -> Result<Vec<EntityRow>, ApiError> {
+    let rows = sqlx::query(
+        "SELECT e.id, e.name, e.code,
+                (SELECT COUNT(*) FROM users u WHERE u.entity_id = e.id) AS accounts,
+                (SELECT COUNT(*) FROM cases c WHERE c.entity_id = e.id AND c.status = 'open') AS open_cases
+         FROM entities e ORDER BY e.name",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| EntityRow {
+            id: row.get("id"),
+            name: row.get("name"),
+            code: row.get("code"),
+            accounts: row.get("accounts"),
+            open_cases: row.get("open_cases"),
+        })
+        .collect())
+}
+
+/// Every account, staff first, then by e-mail.
+pub async fn list_accounts(pool: &SqlitePool) -> Result<Vec<AccountRow>, ApiError> {
+    let mut roles: BTreeMap<String, Vec<Role>> = BTreeMap::new();
+    for row in sqlx::query("SELECT user_id, role FROM user_roles")
+        .fetch_all(pool)
+        .await?
+    {
+        if let Some(role) = Role::from_slug(row.get("role")) {
+            roles.entry(row.get("user_id")).or_default().push(role);
+        }
+    }
+    let rows = sqlx::query(
+        "SELECT u.id, u.email, u.is_admin, u.created_at, e.name AS entity_name
+         FROM users u LEFT JOIN entities e ON e.id = u.entity_id
+         ORDER BY u.entity_id IS NOT NULL, u.email",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let id: String = row.get("id");
+            let entity: Option<String> = row.get("entity_name");
+            let mut held = roles.remove(&id).unwrap_or_default();
+            if entity.is_some() {
+                held = vec![Role::Entidad];
+            }
+            held.sort();
+            AccountRow {
+                id,
+                email: row.get("email"),
+                roles: held,
+                entity,
+                is_admin: row.get("is_admin"),
+                created_at: row.get("created_at"),
+            }
+        })
+        .collect())
+}
+
+/// Replaces a staff account's roles and administrator flag in one
+/// transaction; `false` when there is no such account.
+pub async fn set_user_access(
+    pool: &SqlitePool,
+    user_id: &str,
+    roles: &[Role],
+    is_admin: bool,
+) -> Result<bool, ApiError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let updated = sqlx::query("UPDATE users SET is_admin = ? WHERE id = ?")
+        .bind(is_admin)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM user_roles WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    for role in roles {
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES (?, ?)")
+            .bind(user_id)
+            .bind(role.slug())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
 fn refusal(refusal: Refusal) -> ApiError {
     match refusal {
         Refusal::NotVisible => case_not_found(),
@@ -435,6 +530,9 @@ pub async fn complete_activity(
     completion: Completion<'_>,
 ) -> Result<(), ApiError> {
     completion.validate()?;
+    // A form's untouched choice arrives empty: it means no choice, from the
+    // pages and the API alike.
+    let choice = completion.choice.map(str::trim).filter(|c| !c.is_empty());
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let case = load_case_row(&mut *tx, case_id)
         .await?
@@ -460,7 +558,7 @@ pub async fn complete_activity(
     }
     let step = case
         .state
-        .complete(case.procedure, completion.activity, completion.choice)
+        .complete(case.procedure, completion.activity, choice)
         .map_err(|error| match error {
             EngineError::ChoiceRequired { .. } | EngineError::ChoiceNotOffered { .. } => {
                 ApiError::invalid("choice", error.to_string())

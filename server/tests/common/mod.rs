@@ -74,6 +74,12 @@ impl TestApp {
             .unwrap()
     }
 
+    /// `GET path` with `client`'s session, read as JSON.
+    pub async fn get_json(&self, client: &reqwest::Client, path: &str) -> serde_json::Value {
+        let response = client.get(self.url(path)).send().await.expect("request");
+        response.json().await.expect("a JSON body")
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.base))

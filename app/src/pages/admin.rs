@@ -1,0 +1,359 @@
+//! `/administracion`: entities, accounts and the roles each person holds.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::session::error_text;
+use crate::admin::{
+    load_administration, AccountRow, ChangeAccess, CreateAccount, EntityRow, RegisterEntity,
+};
+use crate::cases::bolivia_time;
+use crate::domain::accounts::{MAX_ENTITY_CODE, MAX_ENTITY_NAME, MIN_PASSWORD_CHARS};
+use crate::domain::role::{roles_label, Role};
+
+const PATH: &str = "/administracion";
+
+/// What the page says after a change, by the code the change leaves in the
+/// address (never text from the address itself).
+fn done_message(code: &str) -> Option<&'static str> {
+    match code {
+        "entidad" => Some("Entidad registrada. Ya puede crear su cuenta y abrirle expedientes."),
+        "cuenta" => Some("Cuenta creada. Entregue la contraseña a su titular por un canal seguro."),
+        "acceso" => Some("Roles actualizados. Rigen desde la próxima acción de esa persona."),
+        _ => None,
+    }
+}
+
+/// After a change the page loads again, so that every table shows it.
+fn reload_with(code: &str) {
+    let _ = window()
+        .location()
+        .set_href(&format!("{PATH}?hecho={code}"));
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let query = use_query_map();
+    let done = query
+        .with_untracked(|q| q.get("hecho"))
+        .as_deref()
+        .and_then(done_message);
+    let data = Resource::new(|| (), |_| load_administration());
+    view! {
+        <Title text="Administración" />
+        <h1>"Administración"</h1>
+        <p class="lead">"Las entidades solicitantes, las cuentas y los roles del manual que cumple cada persona."</p>
+        {done.map(|message| view! { <p class="notice notice-done" role="status">{message}</p> })}
+        <Transition fallback=|| view! { <p>"Cargando…"</p> }>
+            {move || {
+                data.get()
+                    .map(|result| match result {
+                        Err(error) => {
+                            view! {
+                                <p class="notice notice-error" role="alert">
+                                    {error_text(&error)} " " <a href="/ingresar?next=/administracion">"Ingresar con otra cuenta"</a>
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(data) => {
+                            let choices: Vec<(String, String)> = data
+                                .entities
+                                .iter()
+                                .map(|e| (e.id.clone(), e.name.clone()))
+                                .collect();
+                            view! {
+                                <section class="admin-section" aria-labelledby="entidades">
+                                    <h2 id="entidades">"Entidades solicitantes"</h2>
+                                    <NewEntityForm />
+                                    <EntityTable entities=data.entities />
+                                </section>
+                                <section class="admin-section" aria-labelledby="cuentas">
+                                    <h2 id="cuentas">"Cuentas"</h2>
+                                    <NewAccountForm entities=choices />
+                                    <AccountTable accounts=data.accounts />
+                                </section>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn EntityTable(entities: Vec<EntityRow>) -> impl IntoView {
+    if entities.is_empty() {
+        return view! { <p class="muted">"Aún no hay entidades registradas."</p> }.into_any();
+    }
+    let rows = entities
+        .into_iter()
+        .map(|e| {
+            let key = e.code.clone();
+            view! {
+                <tr data-entity=key>
+                    <td>{e.name}</td>
+                    <td class="code">{e.code}</td>
+                    <td>{e.accounts}</td>
+                    <td>{e.open_cases}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <caption class="visually-hidden">"Entidades solicitantes registradas"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Nombre"</th>
+                        <th scope="col">"Código"</th>
+                        <th scope="col">"Cuentas"</th>
+                        <th scope="col">"Expedientes abiertos"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn AccountTable(accounts: Vec<AccountRow>) -> impl IntoView {
+    let rows = accounts
+        .into_iter()
+        .map(|account| {
+            let kind = match &account.entity {
+                Some(entity) => format!("Entidad: {entity}"),
+                None if account.is_admin => "Personal · administrador".to_owned(),
+                None => "Personal".to_owned(),
+            };
+            let roles = if account.roles.is_empty() {
+                "Sin roles".to_owned()
+            } else {
+                roles_label(&account.roles)
+            };
+            let editor = account.entity.is_none().then(|| {
+                view! {
+                    <AccessEditor
+                        account_id=account.id.clone()
+                        email=account.email.clone()
+                        roles=account.roles.clone()
+                        is_admin=account.is_admin
+                    />
+                }
+            });
+            let key = account.email.clone();
+            view! {
+                <tr data-account=key>
+                    <td>{account.email}</td>
+                    <td>{kind}</td>
+                    <td class="account-roles">{roles}</td>
+                    <td>{bolivia_time(account.created_at)}</td>
+                    <td>{editor}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <caption class="visually-hidden">"Cuentas y sus roles"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Correo"</th>
+                        <th scope="col">"Tipo"</th>
+                        <th scope="col">"Roles"</th>
+                        <th scope="col">"Creada"</th>
+                        <th scope="col"><span class="visually-hidden">"Acciones"</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Check boxes for the staff roles; the form sends them as one field.
+#[component]
+fn RoleChecklist(id_prefix: String, initial: Vec<Role>) -> impl IntoView {
+    let selected = RwSignal::new(initial.iter().copied().collect::<BTreeSet<Role>>());
+    let boxes = Role::ALL
+        .into_iter()
+        .filter(|role| *role != Role::Entidad)
+        .map(|role| {
+            let id = format!("{id_prefix}-{}", role.slug());
+            view! {
+                <div class="radio">
+                    <input
+                        id=id.clone()
+                        type="checkbox"
+                        checked=initial.contains(&role)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            selected.update(|set| {
+                                if on { set.insert(role); } else { set.remove(&role); }
+                            });
+                        }
+                    />
+                    <label for=id>{role.label()}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    let joined =
+        move || selected.with(|set| set.iter().map(|r| r.slug()).collect::<Vec<_>>().join(","));
+    view! {
+        <fieldset class="choices role-checklist">
+            <legend>"Roles del manual"</legend>
+            <div class="role-grid">{boxes}</div>
+            <input type="hidden" name="roles" value=joined />
+        </fieldset>
+    }
+}
+
+#[island]
+fn NewEntityForm() -> impl IntoView {
+    let register = ServerAction::<RegisterEntity>::new();
+    Effect::new(move || {
+        if let Some(Ok(())) = register.value().get() {
+            reload_with("entidad");
+        }
+    });
+    let error = move || {
+        register
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| error_text(&e))
+    };
+    view! {
+        <details class="panel admin-form">
+            <summary>"Registrar una entidad"</summary>
+            {move || error().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
+            <ActionForm action=register attr:class="form">
+                <div class="field">
+                    <label for="entity-name">"Nombre"</label>
+                    <input id="entity-name" name="name" type="text" required maxlength=MAX_ENTITY_NAME placeholder="Ministerio de Salud y Deportes" />
+                </div>
+                <div class="field">
+                    <label for="entity-code">"Código"</label>
+                    <p class="hint" id="entity-code-hint">"Sigla con letras sin tilde, números y guiones; se guarda en mayúsculas."</p>
+                    <input id="entity-code" name="code" type="text" required maxlength=MAX_ENTITY_CODE aria-describedby="entity-code-hint" placeholder="MSD" autocapitalize="characters" />
+                </div>
+                <button type="submit" class="button button-primary">"Registrar entidad"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[island]
+fn NewAccountForm(entities: Vec<(String, String)>) -> impl IntoView {
+    let create = ServerAction::<CreateAccount>::new();
+    Effect::new(move || {
+        if let Some(Ok(())) = create.value().get() {
+            reload_with("cuenta");
+        }
+    });
+    let error = move || {
+        create
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| error_text(&e))
+    };
+    let for_entity = RwSignal::new(false);
+    let has_entities = !entities.is_empty();
+    let entity_options = entities
+        .into_iter()
+        .map(|(id, name)| view! { <option value=id>{name}</option> })
+        .collect_view();
+    view! {
+        <details class="panel admin-form">
+            <summary>"Crear una cuenta"</summary>
+            {move || error().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
+            <ActionForm action=create attr:class="form">
+                <div class="field">
+                    <label for="account-email">"Correo electrónico"</label>
+                    <input id="account-email" name="email" type="email" required autocomplete="off" placeholder="nombre@agetic.gob.bo" />
+                </div>
+                <div class="field">
+                    <label for="account-password">"Contraseña inicial"</label>
+                    <p class="hint" id="account-password-hint">{format!("Al menos {MIN_PASSWORD_CHARS} caracteres; una frase de varias palabras es fácil de recordar y difícil de adivinar.")}</p>
+                    <input id="account-password" name="password" type="password" required minlength=MIN_PASSWORD_CHARS autocomplete="new-password" aria-describedby="account-password-hint" />
+                </div>
+                <fieldset class="choices">
+                    <legend>"¿De quién es la cuenta?"</legend>
+                    <div class="radio">
+                        <input id="account-staff" type="radio" name="account-kind" checked on:change=move |_| for_entity.set(false) />
+                        <label for="account-staff">"Personal de AGETIC"</label>
+                    </div>
+                    <div class="radio">
+                        <input id="account-entity" type="radio" name="account-kind" disabled=!has_entities on:change=move |_| for_entity.set(true) />
+                        <label for="account-entity">"Una entidad solicitante"</label>
+                    </div>
+                </fieldset>
+                <div class="field" hidden=move || !for_entity.get()>
+                    <label for="account-entity-id">"Entidad"</label>
+                    <select id="account-entity-id" name="entity_id" disabled=move || !for_entity.get()>{entity_options}</select>
+                </div>
+                <Show when=move || !for_entity.get()>
+                    <input type="hidden" name="entity_id" value="" />
+                    <RoleChecklist id_prefix="new-role".to_owned() initial=Vec::new() />
+                    <div class="radio">
+                        <input id="account-admin" name="is_admin" type="checkbox" value="1" />
+                        <label for="account-admin">"Administrador (entidades, cuentas y roles)"</label>
+                    </div>
+                </Show>
+                <Show when=move || for_entity.get()>
+                    <input type="hidden" name="roles" value="" />
+                </Show>
+                <button type="submit" class="button button-primary">"Crear cuenta"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[island]
+fn AccessEditor(
+    account_id: String,
+    email: String,
+    roles: Vec<Role>,
+    is_admin: bool,
+) -> impl IntoView {
+    let change = ServerAction::<ChangeAccess>::new();
+    Effect::new(move || {
+        if let Some(Ok(_)) = change.value().get() {
+            reload_with("acceso");
+        }
+    });
+    let error = move || {
+        change
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| error_text(&e))
+    };
+    let prefix = format!("access-{account_id}");
+    let admin_id = format!("{prefix}-admin");
+    view! {
+        <details class="access-editor">
+            <summary class="button button-small">"Cambiar roles"<span class="visually-hidden">{format!(" de {email}")}</span></summary>
+            {move || error().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
+            <ActionForm action=change attr:class="form">
+                <input type="hidden" name="user_id" value=account_id.clone() />
+                <RoleChecklist id_prefix=prefix initial=roles />
+                <div class="radio">
+                    <input id=admin_id.clone() name="is_admin" type="checkbox" value="1" checked=is_admin />
+                    <label for=admin_id>"Administrador"</label>
+                </div>
+                <button type="submit" class="button button-primary">"Guardar roles"</button>
+            </ActionForm>
+        </details>
+    }
+}

@@ -1,0 +1,132 @@
+//! What only administrators do: register entities, create accounts and
+//! assign roles. The pages and the API both come through here.
+
+use serde::Deserialize;
+use sqlx::SqlitePool;
+
+use super::auth;
+use super::error::{ApiError, FieldError};
+use super::store::{self, Entity, NewUser, User};
+use crate::admin::{AccountRow, AdminOverview};
+use crate::domain::accounts::{check_account, check_entity, check_roles, parse_roles};
+
+pub fn admin_only(user: &User) -> Result<(), ApiError> {
+    if user.is_admin {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "Solo un administrador puede hacer esto.".into(),
+        ))
+    }
+}
+
+fn reject_if_any(errors: Vec<FieldError>) -> Result<(), ApiError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Invalid(errors))
+    }
+}
+
+pub async fn overview(pool: &SqlitePool, admin: &User) -> Result<AdminOverview, ApiError> {
+    admin_only(admin)?;
+    Ok(AdminOverview {
+        entities: store::list_entity_rows(pool).await?,
+        accounts: store::list_accounts(pool).await?,
+    })
+}
+
+pub async fn create_entity(
+    pool: &SqlitePool,
+    admin: &User,
+    name: &str,
+    code: &str,
+) -> Result<Entity, ApiError> {
+    admin_only(admin)?;
+    reject_if_any(check_entity(name, code))?;
+    store::create_entity(pool, name, code).await
+}
+
+/// A request for a new account, as the API and the admin page send it.
+#[derive(Debug, Deserialize)]
+pub struct NewAccount {
+    pub email: String,
+    pub password: String,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    pub entity_id: Option<String>,
+    #[serde(default)]
+    pub is_admin: bool,
+}
+
+pub async fn create_account(
+    pool: &SqlitePool,
+    admin: &User,
+    request: NewAccount,
+) -> Result<User, ApiError> {
+    admin_only(admin)?;
+    let entity_id = request.entity_id.filter(|id| !id.trim().is_empty());
+    let parsed = parse_roles(&request.roles);
+    let roles = parsed.clone().unwrap_or_default();
+    let mut errors = check_account(
+        &request.email,
+        &request.password,
+        entity_id.is_some(),
+        &roles,
+        request.is_admin,
+    );
+    errors.extend(parsed.err());
+    if let Some(entity) = &entity_id {
+        if store::find_entity(pool, entity).await?.is_none() {
+            errors.push(FieldError::new(
+                "entity_id",
+                "No existe una entidad con ese identificador.",
+            ));
+        }
+    }
+    reject_if_any(errors)?;
+    store::create_user(
+        pool,
+        NewUser {
+            email: request.email.trim(),
+            password_hash: auth::hash_password(request.password).await?,
+            roles: &roles,
+            entity_id: entity_id.as_deref(),
+            is_admin: request.is_admin,
+        },
+    )
+    .await
+}
+
+/// Replaces what a staff account may do. An administrator cannot drop their
+/// own administrator flag, so that the app always keeps one.
+pub async fn change_access(
+    pool: &SqlitePool,
+    admin: &User,
+    user_id: &str,
+    role_slugs: &[String],
+    is_admin: bool,
+) -> Result<AccountRow, ApiError> {
+    admin_only(admin)?;
+    let not_found = || ApiError::NotFound("No existe esa cuenta.".into());
+    let target = store::find_user_by_id(pool, user_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let roles = parse_roles(role_slugs).map_err(|e| ApiError::Invalid(vec![e]))?;
+    let mut errors = check_roles(target.entity_id.is_some(), &roles, is_admin);
+    if target.id == admin.id && !is_admin {
+        errors.push(FieldError::new(
+            "is_admin",
+            "No puede quitarse a sí mismo el acceso de administrador; pídaselo a otro administrador.",
+        ));
+    }
+    reject_if_any(errors)?;
+    if !store::set_user_access(pool, user_id, &roles, is_admin).await? {
+        return Err(not_found());
+    }
+    store::list_accounts(pool)
+        .await?
+        .into_iter()
+        .find(|account| account.id == user_id)
+        .ok_or_else(not_found)
+}
