@@ -66,6 +66,11 @@ pub struct HistoryEntry {
     pub output: Option<String>,
     pub output_reference: Option<String>,
     pub comment: Option<String>,
+    /// What happened when no activity was completed: `form-submitted` or
+    /// `form-returned` (the form's name is the output, its reference the
+    /// output reference); `None` for the opening and for completions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
 }
 
 /// The current activities of a state with the choices each offers.

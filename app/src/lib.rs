@@ -9,6 +9,7 @@ pub mod cases;
 pub mod components;
 pub mod diagram;
 pub mod domain;
+pub mod forms;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;

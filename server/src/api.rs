@@ -2,7 +2,7 @@
 
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -16,9 +16,11 @@ use app::domain::procedures;
 
 use crate::AppState;
 use app::admin::{AccountRow, EntityRow};
+use app::forms::{today_in_bolivia, Anexo, AnyForm, Draft, Report, Submission};
 use app::server::admin::{self, NewAccount};
 use app::server::auth::{self, CurrentUser};
 use app::server::error::{ApiError, ApiJson};
+use app::server::forms;
 use app::server::store::{self, CaseFilter, Completion, Entity};
 
 /// Requests larger than this are refused before they are read.
@@ -37,6 +39,13 @@ pub fn routes() -> Router<AppState> {
         .route("/cases", get(list_cases).post(open_case))
         .route("/cases/{id}", get(get_case))
         .route("/cases/{id}/activities/{number}/complete", post(complete))
+        .route("/forms/{anexo}/validate", post(validate_form))
+        .route("/forms/{anexo}/draft", get(get_draft).put(put_draft))
+        .route("/forms/{anexo}/submit", post(submit_form))
+        .route("/submissions", get(list_submissions))
+        .route("/submissions/{id}", get(get_submission))
+        .route("/submissions/{id}/registration", get(registration))
+        .route("/submissions/{id}/return", post(return_submission))
         .fallback(|| async { ApiError::NotFound("Recurso no encontrado.".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
@@ -243,4 +252,131 @@ async fn complete(
     )
     .await?;
     get_case(State(pool), user, Path(id)).await
+}
+
+fn anexo_of(slug: &str) -> Result<Anexo, ApiError> {
+    Anexo::from_slug(slug).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "No existe el formulario «{slug}»; use anexo-1, anexo-2 o anexo-3."
+        ))
+    })
+}
+
+/// A form body of the kind the path names; a wrong shape is a 422 that says
+/// which field.
+fn form_from(anexo: Anexo, body: serde_json::Value) -> Result<AnyForm, ApiError> {
+    AnyForm::from_json(anexo, body).map_err(|message| {
+        ApiError::invalid(
+            "form",
+            format!("El formulario no tiene la forma esperada: {message}."),
+        )
+    })
+}
+
+/// Checks a form without storing it; no session needed.
+async fn validate_form(
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<Json<Report>, ApiError> {
+    let form = form_from(anexo_of(&slug)?, body)?;
+    Ok(Json(form.validate(today_in_bolivia())))
+}
+
+async fn get_draft(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+) -> Result<Json<Draft>, ApiError> {
+    Ok(Json(
+        forms::load_draft(&pool, &user, anexo_of(&slug)?).await?,
+    ))
+}
+
+#[derive(serde::Serialize)]
+struct Saved {
+    saved_at: i64,
+}
+
+async fn put_draft(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<serde_json::Value>,
+) -> Result<Json<Saved>, ApiError> {
+    let form = form_from(anexo_of(&slug)?, body)?;
+    let saved_at = forms::save_draft(&pool, &user, &form).await?;
+    Ok(Json(Saved { saved_at }))
+}
+
+async fn submit_form(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+) -> Result<(StatusCode, Json<Submission>), ApiError> {
+    let submission = forms::submit(&pool, &user, anexo_of(&slug)?).await?;
+    Ok((StatusCode::CREATED, Json(submission)))
+}
+
+#[derive(Deserialize)]
+struct SubmissionQuery {
+    case_id: Option<String>,
+}
+
+async fn list_submissions(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+    Query(query): Query<SubmissionQuery>,
+) -> Result<Json<Vec<Submission>>, ApiError> {
+    Ok(Json(
+        forms::submissions(&pool, &user, query.case_id.as_deref()).await?,
+    ))
+}
+
+async fn get_submission(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<Submission>, ApiError> {
+    Ok(Json(forms::submission(&pool, &user, &id).await?))
+}
+
+/// A sent Anexo 2 as the RFC 7591 client registration, to download.
+async fn registration(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let submission = forms::submission(&pool, &user, &id).await?;
+    let AnyForm::Dos(anexo2) = &submission.form else {
+        return Err(ApiError::NotFound(
+            "Solo el Anexo 2 tiene registro de cliente.".into(),
+        ));
+    };
+    let disposition = format!(
+        "attachment; filename=\"registro-cliente-{}.json\"",
+        submission.reference
+    );
+    let mut response = Json(anexo2.registration()).into_response();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&disposition) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+struct ReturnBody {
+    observations: String,
+}
+
+async fn return_submission(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReturnBody>,
+) -> Result<Json<Submission>, ApiError> {
+    Ok(Json(
+        forms::return_submission(&pool, &user, &id, &body.observations).await?,
+    ))
 }

@@ -1,3 +1,4 @@
 pub mod detail;
 pub mod flowchart;
+pub mod json_form;
 pub mod practice;

@@ -27,6 +27,11 @@ pub enum Refusal {
 /// The staff roles that open cases of any procedure.
 pub const CASE_OPENERS: [Role; 3] = [Role::JefeUgat, Role::ResponsableAit, Role::ProfesionalAit];
 
+/// The staff who review the forms an entity sends and may return them with
+/// observations: the AIT's professional receives them (PR6, activity 9), and
+/// those above in the same line.
+pub const FORM_REVIEWERS: [Role; 3] = [Role::ProfesionalAit, Role::ResponsableAit, Role::JefeUgat];
+
 /// The procedure an entity may open by itself: requesting a tool (PR6).
 pub const ENTITY_OPENS: &str = "PR6";
 

@@ -1,16 +1,13 @@
 //! `/administracion`: entities, accounts and the roles each person holds.
 
-use std::collections::BTreeSet;
-
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::session::error_text;
-use crate::admin::{
-    load_administration, AccountRow, ChangeAccess, CreateAccount, EntityRow, RegisterEntity,
-};
+use crate::admin::{load_administration, AccountRow, EntityRow};
 use crate::cases::bolivia_time;
+use crate::components::json_form::JsonForm;
 use crate::domain::accounts::{MAX_ENTITY_CODE, MAX_ENTITY_NAME, MIN_PASSWORD_CHARS};
 use crate::domain::role::{roles_label, Role};
 
@@ -28,10 +25,8 @@ fn done_message(code: &str) -> Option<&'static str> {
 }
 
 /// After a change the page loads again, so that every table shows it.
-fn reload_with(code: &str) {
-    let _ = window()
-        .location()
-        .set_href(&format!("{PATH}?hecho={code}"));
+fn done_path(code: &str) -> String {
+    format!("{PATH}?hecho={code}")
 }
 
 #[component]
@@ -179,10 +174,9 @@ fn AccountTable(accounts: Vec<AccountRow>) -> impl IntoView {
     }
 }
 
-/// Check boxes for the staff roles; the form sends them as one field.
+/// Check boxes for the staff roles, sent as the `roles` array.
 #[component]
 fn RoleChecklist(id_prefix: String, initial: Vec<Role>) -> impl IntoView {
-    let selected = RwSignal::new(initial.iter().copied().collect::<BTreeSet<Role>>());
     let boxes = Role::ALL
         .into_iter()
         .filter(|role| *role != Role::Entidad)
@@ -190,53 +184,26 @@ fn RoleChecklist(id_prefix: String, initial: Vec<Role>) -> impl IntoView {
             let id = format!("{id_prefix}-{}", role.slug());
             view! {
                 <div class="radio">
-                    <input
-                        id=id.clone()
-                        type="checkbox"
-                        checked=initial.contains(&role)
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            selected.update(|set| {
-                                if on { set.insert(role); } else { set.remove(&role); }
-                            });
-                        }
-                    />
+                    <input id=id.clone() type="checkbox" name="roles[]" value=role.slug() checked=initial.contains(&role) />
                     <label for=id>{role.label()}</label>
                 </div>
             }
         })
         .collect_view();
-    let joined =
-        move || selected.with(|set| set.iter().map(|r| r.slug()).collect::<Vec<_>>().join(","));
     view! {
         <fieldset class="choices role-checklist">
-            <legend>"Roles del manual"</legend>
+            <legend>"Roles del manual (solo el personal de AGETIC)"</legend>
             <div class="role-grid">{boxes}</div>
-            <input type="hidden" name="roles" value=joined />
         </fieldset>
     }
 }
 
-#[island]
+#[component]
 fn NewEntityForm() -> impl IntoView {
-    let register = ServerAction::<RegisterEntity>::new();
-    Effect::new(move || {
-        if let Some(Ok(())) = register.value().get() {
-            reload_with("entidad");
-        }
-    });
-    let error = move || {
-        register
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| error_text(&e))
-    };
     view! {
         <details class="panel admin-form">
             <summary>"Registrar una entidad"</summary>
-            {move || error().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
-            <ActionForm action=register attr:class="form">
+            <JsonForm action="/api/v1/entities".into() method="POST".into() done=done_path("entidad")>
                 <div class="field">
                     <label for="entity-name">"Nombre"</label>
                     <input id="entity-name" name="name" type="text" required maxlength=MAX_ENTITY_NAME placeholder="Ministerio de Salud y Deportes" />
@@ -247,28 +214,13 @@ fn NewEntityForm() -> impl IntoView {
                     <input id="entity-code" name="code" type="text" required maxlength=MAX_ENTITY_CODE aria-describedby="entity-code-hint" placeholder="MSD" autocapitalize="characters" />
                 </div>
                 <button type="submit" class="button button-primary">"Registrar entidad"</button>
-            </ActionForm>
+            </JsonForm>
         </details>
     }
 }
 
-#[island]
+#[component]
 fn NewAccountForm(entities: Vec<(String, String)>) -> impl IntoView {
-    let create = ServerAction::<CreateAccount>::new();
-    Effect::new(move || {
-        if let Some(Ok(())) = create.value().get() {
-            reload_with("cuenta");
-        }
-    });
-    let error = move || {
-        create
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| error_text(&e))
-    };
-    let for_entity = RwSignal::new(false);
-    let has_entities = !entities.is_empty();
     let entity_options = entities
         .into_iter()
         .map(|(id, name)| view! { <option value=id>{name}</option> })
@@ -276,8 +228,7 @@ fn NewAccountForm(entities: Vec<(String, String)>) -> impl IntoView {
     view! {
         <details class="panel admin-form">
             <summary>"Crear una cuenta"</summary>
-            {move || error().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
-            <ActionForm action=create attr:class="form">
+            <JsonForm action="/api/v1/users".into() method="POST".into() done=done_path("cuenta")>
                 <div class="field">
                     <label for="account-email">"Correo electrónico"</label>
                     <input id="account-email" name="email" type="email" required autocomplete="off" placeholder="nombre@agetic.gob.bo" />
@@ -287,73 +238,45 @@ fn NewAccountForm(entities: Vec<(String, String)>) -> impl IntoView {
                     <p class="hint" id="account-password-hint">{format!("Al menos {MIN_PASSWORD_CHARS} caracteres; una frase de varias palabras es fácil de recordar y difícil de adivinar.")}</p>
                     <input id="account-password" name="password" type="password" required minlength=MIN_PASSWORD_CHARS autocomplete="new-password" aria-describedby="account-password-hint" />
                 </div>
-                <fieldset class="choices">
-                    <legend>"¿De quién es la cuenta?"</legend>
-                    <div class="radio">
-                        <input id="account-staff" type="radio" name="account-kind" checked on:change=move |_| for_entity.set(false) />
-                        <label for="account-staff">"Personal de AGETIC"</label>
-                    </div>
-                    <div class="radio">
-                        <input id="account-entity" type="radio" name="account-kind" disabled=!has_entities on:change=move |_| for_entity.set(true) />
-                        <label for="account-entity">"Una entidad solicitante"</label>
-                    </div>
-                </fieldset>
-                <div class="field" hidden=move || !for_entity.get()>
+                <div class="field">
                     <label for="account-entity-id">"Entidad"</label>
-                    <select id="account-entity-id" name="entity_id" disabled=move || !for_entity.get()>{entity_options}</select>
+                    <p class="hint" id="account-entity-hint">"Deje «Ninguna» para el personal de AGETIC; una cuenta de entidad actúa solo como su entidad."</p>
+                    <select id="account-entity-id" name="entity_id" aria-describedby="account-entity-hint">
+                        <option value="">"Ninguna: personal de AGETIC"</option>
+                        {entity_options}
+                    </select>
                 </div>
-                <Show when=move || !for_entity.get()>
-                    <input type="hidden" name="entity_id" value="" />
-                    <RoleChecklist id_prefix="new-role".to_owned() initial=Vec::new() />
-                    <div class="radio">
-                        <input id="account-admin" name="is_admin" type="checkbox" value="1" />
-                        <label for="account-admin">"Administrador (entidades, cuentas y roles)"</label>
-                    </div>
-                </Show>
-                <Show when=move || for_entity.get()>
-                    <input type="hidden" name="roles" value="" />
-                </Show>
+                <RoleChecklist id_prefix="new-role".to_owned() initial=Vec::new() />
+                <div class="radio">
+                    <input id="account-admin" name="is_admin" type="checkbox" />
+                    <label for="account-admin">"Administrador (entidades, cuentas y roles)"</label>
+                </div>
                 <button type="submit" class="button button-primary">"Crear cuenta"</button>
-            </ActionForm>
+            </JsonForm>
         </details>
     }
 }
 
-#[island]
+#[component]
 fn AccessEditor(
     account_id: String,
     email: String,
     roles: Vec<Role>,
     is_admin: bool,
 ) -> impl IntoView {
-    let change = ServerAction::<ChangeAccess>::new();
-    Effect::new(move || {
-        if let Some(Ok(_)) = change.value().get() {
-            reload_with("acceso");
-        }
-    });
-    let error = move || {
-        change
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| error_text(&e))
-    };
     let prefix = format!("access-{account_id}");
     let admin_id = format!("{prefix}-admin");
     view! {
         <details class="access-editor">
             <summary class="button button-small">"Cambiar roles"<span class="visually-hidden">{format!(" de {email}")}</span></summary>
-            {move || error().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
-            <ActionForm action=change attr:class="form">
-                <input type="hidden" name="user_id" value=account_id.clone() />
+            <JsonForm action=format!("/api/v1/users/{account_id}/access") method="PUT".into() done=done_path("acceso")>
                 <RoleChecklist id_prefix=prefix initial=roles />
                 <div class="radio">
-                    <input id=admin_id.clone() name="is_admin" type="checkbox" value="1" checked=is_admin />
+                    <input id=admin_id.clone() name="is_admin" type="checkbox" checked=is_admin />
                     <label for=admin_id>"Administrador"</label>
                 </div>
                 <button type="submit" class="button button-primary">"Guardar roles"</button>
-            </ActionForm>
+            </JsonForm>
         </details>
     }
 }

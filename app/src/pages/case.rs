@@ -312,7 +312,15 @@ fn Timeline(procedure: &'static Procedure, case: RwSignal<CaseView>) -> impl Int
                         Some(role) => format!("{} ({})", entry.user, role.label()),
                         None => entry.user.clone(),
                     };
+                    let form = entry.output.clone().unwrap_or_default();
+                    let reference = entry.output_reference.clone().unwrap_or_default();
                     let what = match entry.activity.and_then(|n| procedure.activity(n)) {
+                        None if entry.event.as_deref() == Some("form-submitted") => {
+                            format!("Envió el formulario {form} ({reference}).")
+                        }
+                        None if entry.event.as_deref() == Some("form-returned") => {
+                            format!("Devolvió con observaciones el formulario {form} ({reference}).")
+                        }
                         None => "Abrió el expediente.".to_owned(),
                         Some(activity) => {
                             let choice = entry

@@ -6,4 +6,5 @@ pub mod admin;
 pub mod auth;
 pub mod demo;
 pub mod error;
+pub mod forms;
 pub mod store;

@@ -670,7 +670,7 @@ pub async fn case_view(
             .map(|r| (r.get("activity"), r.get("since")))
             .collect();
     let history = sqlx::query(
-        "SELECT h.version, h.at, u.email, h.role, h.activity, h.choice, h.output, h.output_reference, h.comment
+        "SELECT h.version, h.at, u.email, h.role, h.activity, h.choice, h.output, h.output_reference, h.comment, h.event
          FROM case_history h JOIN users u ON u.id = h.user_id WHERE h.case_id = ? ORDER BY h.version",
     )
     .bind(id)
@@ -687,6 +687,7 @@ pub async fn case_view(
         output: r.get("output"),
         output_reference: r.get("output_reference"),
         comment: r.get("comment"),
+        event: r.get("event"),
     })
     .collect();
     Ok(Some(CaseView {
