@@ -11,6 +11,7 @@ pub mod diagram;
 pub mod domain;
 pub mod forms;
 pub mod pages;
+pub mod portal;
 #[cfg(feature = "ssr")]
 pub mod server;
 
@@ -25,6 +26,7 @@ use pages::cases::CasesPage;
 use pages::catalogue::CataloguePage;
 use pages::inbox::InboxPage;
 use pages::not_found::NotFound;
+use pages::portal::{AnnexPage, CheckAnswersPage, PortalPage, SentPage, SubmissionPage};
 use pages::procedure::ProcedurePage;
 use pages::session::{AccountMenu, Session, SignInPage};
 
@@ -96,6 +98,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("expedientes") view=CasesPage ssr=SsrMode::Async />
                     <Route path=path!("/expedientes/:id") view=CasePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("administracion") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("portal") view=PortalPage ssr=SsrMode::Async />
+                    <Route path=path!("/portal/:anexo") view=AnnexPage ssr=SsrMode::Async />
+                    <Route path=path!("/portal/:anexo/revisar") view=CheckAnswersPage ssr=SsrMode::Async />
+                    <Route path=path!("/portal/:anexo/enviado") view=SentPage ssr=SsrMode::Async />
+                    <Route path=path!("/envios/:id") view=SubmissionPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -1,4 +1,7 @@
+#[cfg(feature = "hydrate")]
+pub mod browser;
 pub mod detail;
 pub mod flowchart;
+pub mod form_assistant;
 pub mod json_form;
 pub mod practice;

@@ -1,6 +1,7 @@
 //! The manual's request forms (Anexos 1, 2 and 3) as shared types, with the
 //! one `validate()` the browser and the server both run.
 
+pub mod fields;
 pub mod rules;
 
 use serde::{Deserialize, Serialize};
@@ -451,7 +452,7 @@ pub enum AnyForm {
 
 impl AnyForm {
     /// Reads a form from JSON; `Err` says what is wrong with its shape.
-    #[cfg(feature = "ssr")]
+    #[cfg(any(feature = "ssr", feature = "hydrate"))]
     pub fn from_json(anexo: Anexo, value: serde_json::Value) -> Result<AnyForm, String> {
         let result = match anexo {
             Anexo::Uno => serde_json::from_value(value).map(AnyForm::Uno),

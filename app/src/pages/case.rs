@@ -10,10 +10,13 @@ use crate::actions::{load_case, Account, CompleteActivity};
 use crate::cases::{bolivia_time, waited, ActiveActivity, CaseView};
 use crate::components::detail::ActivityDetail;
 use crate::components::flowchart::Flowchart;
-use crate::domain::access::Actor;
+use crate::components::json_form::JsonForm;
+use crate::domain::access::{Actor, FORM_REVIEWERS};
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
 use crate::domain::role::{roles_label, Role};
+use crate::forms::SubmissionStatus;
+use crate::portal::load_case_submissions;
 
 /// How often an open case page asks whether someone else changed it.
 const FOLLOW_EVERY_MS: u64 = 3_000;
@@ -39,6 +42,8 @@ pub fn CasePage() -> impl IntoView {
                 let view = match initial.get()? {
                     Ok(case) => {
                         let procedure = procedures::find(&case.procedure).expect("cases hold known procedures");
+                        let reviewer = account.as_ref().is_some_and(is_form_reviewer);
+                        let case_id = case.id.clone();
                         view! {
                             <Title text=case.reference.clone() />
                             <nav class="breadcrumbs" aria-label="Ruta">
@@ -52,6 +57,7 @@ pub fn CasePage() -> impl IntoView {
                                 {format!(" · {}", case.entity_name)}
                             </p>
                             <CaseBody initial=case account />
+                            <CaseForms case_id reviewer />
                         }
                             .into_any()
                     }
@@ -354,5 +360,65 @@ fn Timeline(procedure: &'static Procedure, case: RwSignal<CaseView>) -> impl Int
             <h2 id="timeline-title">"Historial"</h2>
             <ol class="timeline">{entries}</ol>
         </section>
+    }
+}
+
+fn is_form_reviewer(account: &Account) -> bool {
+    !account.is_entity() && account.roles.iter().any(|r| FORM_REVIEWERS.contains(r))
+}
+
+/// The request forms the entity sent into this case, every version, and for
+/// AGETIC's reviewers a way to return one with observations.
+#[component]
+fn CaseForms(case_id: String, reviewer: bool) -> impl IntoView {
+    let here = format!("/expedientes/{case_id}");
+    let sent = Resource::new(move || case_id.clone(), load_case_submissions);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let here = here.clone();
+                sent.get().and_then(Result::ok).filter(|list| !list.is_empty()).map(|list| {
+                    let items = list
+                        .into_iter()
+                        .map(|s| {
+                            let anexo = s.form.anexo();
+                            let returning = (reviewer && s.status == SubmissionStatus::Submitted).then(|| {
+                                let field = format!("observations-{}", s.id);
+                                view! {
+                                    <details class="access-editor">
+                                        <summary class="button button-small">"Devolver con observaciones"</summary>
+                                        <JsonForm action=format!("/api/v1/submissions/{}/return", s.id) method="POST".into() done=here.clone()>
+                                            <div class="field">
+                                                <label for=field.clone()>"Observaciones para la entidad"</label>
+                                                <textarea id=field name="observations" required rows="3"></textarea>
+                                            </div>
+                                            <button type="submit" class="button button-primary">"Devolver a la entidad"</button>
+                                        </JsonForm>
+                                    </details>
+                                }
+                            });
+                            let status = match s.status {
+                                SubmissionStatus::Submitted => "Recibido",
+                                SubmissionStatus::Returned => "Devuelto con observaciones",
+                            };
+                            view! {
+                                <li class="inbox-item" data-submission=s.reference.clone()>
+                                    <a href=format!("/envios/{}", s.id)>{format!("{} · versión {}", anexo.title(), s.version)}</a>
+                                    <p class="muted">{format!("{} · {} · {} · {}", s.reference, status, bolivia_time(s.submitted_at), s.submitted_by)}</p>
+                                    {s.observations.map(|o| view! { <blockquote>{o}</blockquote> })}
+                                    {returning}
+                                </li>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <section class="steps case-forms" aria-labelledby="forms-title">
+                            <h2 id="forms-title">"Formularios de la entidad"</h2>
+                            <ul class="inbox">{items}</ul>
+                        </section>
+                    }
+                })
+            }}
+        </Suspense>
     }
 }

@@ -4,5 +4,6 @@ pub mod cases;
 pub mod catalogue;
 pub mod inbox;
 pub mod not_found;
+pub mod portal;
 pub mod procedure;
 pub mod session;

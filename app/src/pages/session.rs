@@ -47,6 +47,7 @@ pub fn AccountMenu() -> impl IntoView {
                         Some(account) => {
                             view! {
                                 {account.is_admin.then(|| view! { <a href="/administracion">"Administración"</a> })}
+                                {account.is_entity().then(|| view! { <a href="/portal">"Formularios"</a> })}
                                 <span class="account" data-account=account.email.clone()>{account.email.clone()}</span>
                                 <SignOutButton />
                             }

@@ -11,6 +11,7 @@ use crate::domain::role::Role;
 use crate::forms::{
     today_in_bolivia, Anexo, Anexo1, Anexo2, Anexo3, AnyForm, Draft, Submission, SubmissionStatus,
 };
+use crate::portal::{CaseLink, FormStanding, Portal};
 
 /// A form's JSON beyond this is not a form anyone typed.
 const MAX_FORM_BYTES: usize = 32 * 1024;
@@ -438,4 +439,58 @@ pub async fn submissions(
         .iter()
         .map(submission_from)
         .collect()
+}
+
+/// The entity's portal: its open PR6 case, and where each form stands.
+pub async fn portal(pool: &SqlitePool, user: &User) -> Result<Portal, ApiError> {
+    let entity = entity_of(user)?;
+    let entity_name: String = sqlx::query_scalar("SELECT name FROM entities WHERE id = ?")
+        .bind(entity)
+        .fetch_one(pool)
+        .await?;
+    let open_case = sqlx::query(
+        "SELECT id, reference FROM cases WHERE entity_id = ? AND procedure = 'PR6' AND status = 'open'
+         ORDER BY opened_at DESC LIMIT 1",
+    )
+    .bind(entity)
+    .fetch_optional(pool)
+    .await?
+    .map(|row| CaseLink {
+        id: row.get("id"),
+        reference: row.get("reference"),
+    });
+    let sent = submissions(pool, user, None).await?;
+    let mut forms = Vec::new();
+    for anexo in Anexo::ALL {
+        let draft_saved_at: Option<i64> = sqlx::query_scalar(
+            "SELECT updated_at FROM form_drafts WHERE entity_id = ? AND anexo = ?",
+        )
+        .bind(entity)
+        .bind(anexo.slug())
+        .fetch_optional(pool)
+        .await?;
+        forms.push(FormStanding {
+            anexo,
+            draft_saved_at,
+            latest: sent.iter().find(|s| s.form.anexo() == anexo).cloned(),
+        });
+    }
+    Ok(Portal {
+        entity_name,
+        open_case,
+        forms,
+    })
+}
+
+/// The latest sent version of `anexo` for the user's entity.
+pub async fn latest(
+    pool: &SqlitePool,
+    user: &User,
+    anexo: Anexo,
+) -> Result<Option<Submission>, ApiError> {
+    entity_of(user)?;
+    Ok(submissions(pool, user, None)
+        .await?
+        .into_iter()
+        .find(|s| s.form.anexo() == anexo))
 }

@@ -1,0 +1,108 @@
+//! What the islands do with the page's own elements: read a form as JSON
+//! and talk to the JSON API. Browser only.
+
+use js_sys::Reflect;
+use serde_json::{Map, Value};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+fn property(element: &JsValue, name: &str) -> JsValue {
+    Reflect::get(element, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The named, enabled fields of `form` as a JSON object: `name[]` check
+/// boxes and hidden inputs make an array of the checked values (empty when
+/// none is), a textarea marked `data-list` an array of its non-empty lines,
+/// a single check box a boolean, radios their checked value (`true` and
+/// `false` as booleans), everything else its text.
+pub fn form_json(form: &web_sys::Element) -> Value {
+    let mut object = Map::new();
+    let Ok(fields) = form.query_selector_all("[name]") else {
+        return Value::Object(object);
+    };
+    for index in 0..fields.length() {
+        let Some(node) = fields.item(index) else {
+            continue;
+        };
+        let field: JsValue = node.into();
+        let element: &web_sys::Element = field.unchecked_ref();
+        let name = element.get_attribute("name").unwrap_or_default();
+        if property(&field, "disabled").is_truthy() {
+            continue;
+        }
+        let kind = element.get_attribute("type").unwrap_or_default();
+        let checked = property(&field, "checked").is_truthy();
+        let text = property(&field, "value").as_string().unwrap_or_default();
+        if let Some(list) = name.strip_suffix("[]") {
+            let entry = object
+                .entry(list.to_owned())
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let (Value::Array(items), true) = (entry, kind != "checkbox" || checked) {
+                items.push(Value::String(text));
+            }
+        } else if kind == "checkbox" {
+            object.insert(name, Value::Bool(checked));
+        } else if kind == "radio" {
+            if checked {
+                object.insert(name, Value::String(text));
+            }
+        } else {
+            object.insert(name, Value::String(text));
+        }
+    }
+    Value::Object(object)
+}
+
+/// Sends `body` and reads the API's refusal, if any: its sentence and
+/// the message of each field.
+pub async fn send(url: &str, method: &str, body: String) -> Result<(), (String, Vec<String>)> {
+    let offline = || {
+        (
+            "No se pudo conectar con el servidor. Revise su conexión e intente de nuevo."
+                .to_owned(),
+            Vec::new(),
+        )
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_body(&JsValue::from_str(&body));
+    let headers = web_sys::Headers::new().map_err(|_| offline())?;
+    headers
+        .set("Content-Type", "application/json")
+        .map_err(|_| offline())?;
+    init.set_headers(&headers);
+    let response: web_sys::Response =
+        JsFuture::from(leptos::prelude::window().fetch_with_str_and_init(url, &init))
+            .await
+            .map_err(|_| offline())?
+            .unchecked_into();
+    if response.ok() {
+        return Ok(());
+    }
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string()),
+        Err(_) => None,
+    };
+    let body = text
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        .unwrap_or_default();
+    let message = body
+        .get("error")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("El servidor rechazó la solicitud ({}).", response.status()));
+    let details = body
+        .get("fields")
+        .and_then(Value::as_array)
+        .map(|fields| {
+            fields
+                .iter()
+                .filter_map(|f| f.get("message").and_then(Value::as_str).map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    Err((message, details))
+}
