@@ -22,4 +22,4 @@ for _ in $(seq 1 150); do
 done
 
 cd end2end
-BASE_URL="http://127.0.0.1:$port" npx playwright test
+BASE_URL="http://127.0.0.1:$port" npx playwright test "$@"

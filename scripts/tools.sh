@@ -29,7 +29,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; th
 fi
 
 # wasm-opt (binaryen) and the browser test runner come from npm.
-if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@playwright/test ]; then
+if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@playwright/test ] \
+  || [ ! -d end2end/node_modules/@axe-core/playwright ]; then
   say "installing the npm packages of end2end/"
   (cd end2end && npm ci --no-audit --no-fund)
 fi

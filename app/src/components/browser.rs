@@ -44,8 +44,21 @@ pub fn form_json(form: &web_sys::Element) -> Value {
             object.insert(name, Value::Bool(checked));
         } else if kind == "radio" {
             if checked {
-                object.insert(name, Value::String(text));
+                let value = match text.as_str() {
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    _ => Value::String(text),
+                };
+                object.insert(name, value);
             }
+        } else if element.has_attribute("data-list") {
+            let lines = text
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .map(|line| Value::String(line.to_owned()))
+                .collect();
+            object.insert(name, Value::Array(lines));
         } else {
             object.insert(name, Value::String(text));
         }

@@ -27,8 +27,9 @@ pub fn FormAssistant(
         handlers.clone(),
         handlers.clone(),
         handlers.clone(),
-        handlers,
+        handlers.clone(),
     );
+    let (on_press, on_release) = (handlers.clone(), handlers);
     let summary = move || {
         let list = problems.get();
         (!list.is_empty()).then(|| {
@@ -69,6 +70,8 @@ pub fn FormAssistant(
             on:input=move |ev| on_input.typed(&ev)
             on:click=move |ev| on_click.clicked(&ev)
             on:submit=move |ev| on_submit.submitted(&ev)
+            on:pointerdown=move |_| on_press.pressed()
+            on:pointerup=move |_| on_release.released()
         >
             {children()}
         </form>
@@ -88,6 +91,8 @@ mod assistant {
         pub fn typed(&self, _: &leptos::ev::Event) {}
         pub fn clicked(&self, _: &leptos::ev::MouseEvent) {}
         pub fn submitted(&self, _: &leptos::ev::SubmitEvent) {}
+        pub fn pressed(&self) {}
+        pub fn released(&self) {}
     }
 
     pub fn focus_field(_: &str) {}
@@ -115,6 +120,10 @@ mod assistant {
         problems: RwSignal<Vec<FieldError>>,
         saved: RwSignal<String>,
         pending: StoredValue<Option<TimeoutHandle>>,
+        /// A pointer is down: messages that would move the page wait for
+        /// it to come up, so that the click lands where it was aimed.
+        pointer_down: StoredValue<bool>,
+        deferred: StoredValue<Option<(web_sys::Element, String)>>,
     }
 
     fn document() -> web_sys::Document {
@@ -204,6 +213,8 @@ mod assistant {
                 problems,
                 saved,
                 pending: StoredValue::new(None),
+                pointer_down: StoredValue::new(false),
+                deferred: StoredValue::new(None),
             }
         }
 
@@ -227,8 +238,32 @@ mod assistant {
             if let (Some(form), Some(field)) =
                 (form_of(ev), target_of(ev).and_then(|t| field_name(&t)))
             {
-                self.check(&form, &field);
+                if self.pointer_down.get_value() {
+                    self.deferred.set_value(Some((form, field)));
+                } else {
+                    self.check(&form, &field);
+                }
             }
+        }
+
+        pub fn pressed(&self) {
+            self.pointer_down.set_value(true);
+        }
+
+        /// After the click that follows, the messages held back show.
+        pub fn released(&self) {
+            self.pointer_down.set_value(false);
+            let this = self.clone();
+            set_timeout(
+                move || {
+                    if let Some((form, field)) =
+                        this.deferred.try_update_value(Option::take).flatten()
+                    {
+                        this.check(&form, &field);
+                    }
+                },
+                Duration::ZERO,
+            );
         }
 
         /// Choices and check boxes are checked as soon as they change.
@@ -317,8 +352,18 @@ mod assistant {
             let Some(report) = self.report(&form) else {
                 return;
             };
-            for field in self.anexo.fields() {
-                show_field(field.name, &report);
+            // Every field the page laid out, without shipping the field
+            // table to the browser.
+            if let Ok(fields) = form.query_selector_all("[data-field]") {
+                for index in 0..fields.length() {
+                    let name = fields
+                        .item(index)
+                        .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                        .and_then(|e| e.get_attribute("data-field"));
+                    if let Some(name) = name {
+                        show_field(&name, &report);
+                    }
+                }
             }
             if !report.valid {
                 self.problems.set(report.errors);

@@ -458,7 +458,8 @@ pub fn CheckAnswersPage() -> impl IntoView {
                         });
                         view! {
                             {errors}
-                            {answers(anexo, &data.draft.form, true, false)}
+                            // What will be sent: trimmed, telephone and CI in their kept forms.
+                            {answers(anexo, &data.draft.form.normalised(), true, false)}
                             {no_case_notice(&data.open_case)}
                             {send}
                         }
