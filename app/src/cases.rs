@@ -71,6 +71,10 @@ pub struct HistoryEntry {
     /// output reference); `None` for the opening and for completions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
+    /// For a completion, when the activity became current: how long it
+    /// took is `at - started_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<i64>,
 }
 
 /// The current activities of a state with the choices each offers.
@@ -178,12 +182,18 @@ pub fn bolivia_time(ms: i64) -> String {
 
 /// How long ago, in words: "hace 5 min", "hace 3 h", "hace 2 días".
 pub fn waited(since_ms: i64, now_ms: i64) -> String {
-    let minutes = (now_ms - since_ms).max(0) / 60_000;
+    format!("hace {}", span(since_ms, now_ms))
+}
+
+/// The time between two instants in words: "menos de un minuto", "5 min",
+/// "3 h", "4 días".
+pub fn span(from_ms: i64, to_ms: i64) -> String {
+    let minutes = (to_ms - from_ms).max(0) / 60_000;
     match minutes {
-        0 => "hace menos de un minuto".into(),
-        1..=59 => format!("hace {minutes} min"),
-        60..=2879 => format!("hace {} h", minutes / 60),
-        _ => format!("hace {} días", minutes / 1440),
+        0 => "menos de un minuto".into(),
+        1..=59 => format!("{minutes} min"),
+        60..=2879 => format!("{} h", minutes / 60),
+        _ => format!("{} días", minutes / 1440),
     }
 }
 

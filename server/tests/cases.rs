@@ -819,3 +819,24 @@ async fn cases_list_with_filters() {
         .iter()
         .any(|c| c["reference"] == reference));
 }
+
+#[tokio::test]
+async fn history_records_when_each_completed_activity_began() {
+    let app = TestApp::with_demo().await;
+    let mut desk = Desk::new(&app);
+    let case = desk.open("PR6").await;
+    assert_eq!(
+        desk.complete(&case, 1, Some("nota-externa")).await.status(),
+        200
+    );
+    assert_eq!(desk.complete(&case, 2, None).await.status(), 200);
+    let dge = desk.as_role("dge").await;
+    let id = case["id"].as_str().unwrap();
+    let seen = app.get_json(&dge, &format!("/api/v1/cases/{id}")).await;
+    let history = seen["history"].as_array().unwrap();
+    assert_eq!(history[0]["started_at"], Value::Null, "the opening");
+    // Activity 1 was current from the opening; activity 2 from 1's completion.
+    assert_eq!(history[1]["started_at"], history[0]["at"]);
+    assert_eq!(history[2]["started_at"], history[1]["at"]);
+    assert!(history[2]["at"].as_i64() >= history[2]["started_at"].as_i64());
+}

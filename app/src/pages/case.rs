@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::session::{error_text, Session};
 use crate::actions::{load_case, Account, CompleteActivity};
-use crate::cases::{bolivia_time, waited, ActiveActivity, CaseView};
+use crate::cases::{bolivia_time, span, waited, ActiveActivity, CaseView};
 use crate::components::detail::ActivityDetail;
 use crate::components::flowchart::Flowchart;
 use crate::components::json_form::JsonForm;
@@ -340,7 +340,11 @@ fn Timeline(procedure: &'static Procedure, case: RwSignal<CaseView>) -> impl Int
                                 (Some(output), Some(reference)) => format!(" Salida: {output}, {reference}."),
                                 _ => String::new(),
                             };
-                            format!("Completó la actividad {} · {}{choice}.{output}", activity.number, activity.title)
+                            let took = entry
+                                .started_at
+                                .map(|since| format!(" Tomó {}.", span(since, entry.at)))
+                                .unwrap_or_default();
+                            format!("Completó la actividad {} · {}{choice}.{output}{took}", activity.number, activity.title)
                         }
                     };
                     let comment = entry.comment.clone();

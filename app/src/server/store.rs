@@ -593,11 +593,13 @@ pub async fn complete_activity(
         ));
     }
     // The completed activity leaves the inbox; newly current ones enter it.
-    sqlx::query("DELETE FROM case_current WHERE case_id = ? AND activity = ?")
-        .bind(case_id)
-        .bind(i64::from(completion.activity))
-        .execute(&mut *tx)
-        .await?;
+    let started_at: Option<i64> = sqlx::query_scalar(
+        "DELETE FROM case_current WHERE case_id = ? AND activity = ? RETURNING since",
+    )
+    .bind(case_id)
+    .bind(i64::from(completion.activity))
+    .fetch_optional(&mut *tx)
+    .await?;
     if closed {
         sqlx::query("DELETE FROM case_current WHERE case_id = ?")
             .bind(case_id)
@@ -615,8 +617,8 @@ pub async fn complete_activity(
             .await?;
     }
     sqlx::query(
-        "INSERT INTO case_history (case_id, version, at, user_id, role, activity, choice, output, output_reference, comment)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO case_history (case_id, version, at, user_id, role, activity, choice, output, output_reference, comment, started_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(case_id)
     .bind(next_version)
@@ -628,6 +630,7 @@ pub async fn complete_activity(
     .bind(activity.output)
     .bind(completion.output_reference.trim())
     .bind(completion.comment.map(str::trim).filter(|c| !c.is_empty()))
+    .bind(started_at)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -670,7 +673,7 @@ pub async fn case_view(
             .map(|r| (r.get("activity"), r.get("since")))
             .collect();
     let history = sqlx::query(
-        "SELECT h.version, h.at, u.email, h.role, h.activity, h.choice, h.output, h.output_reference, h.comment, h.event
+        "SELECT h.version, h.at, u.email, h.role, h.activity, h.choice, h.output, h.output_reference, h.comment, h.event, h.started_at
          FROM case_history h JOIN users u ON u.id = h.user_id WHERE h.case_id = ? ORDER BY h.version",
     )
     .bind(id)
@@ -688,6 +691,7 @@ pub async fn case_view(
         output_reference: r.get("output_reference"),
         comment: r.get("comment"),
         event: r.get("event"),
+        started_at: r.get("started_at"),
     })
     .collect();
     Ok(Some(CaseView {
