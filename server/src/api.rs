@@ -46,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/submissions/{id}", get(get_submission))
         .route("/submissions/{id}/registration", get(registration))
         .route("/submissions/{id}/return", post(return_submission))
+        .route("/stats", get(stats))
         .fallback(|| async { ApiError::NotFound("Recurso no encontrado.".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
@@ -379,4 +380,13 @@ async fn return_submission(
     Ok(Json(
         forms::return_submission(&pool, &user, &id, &body.observations).await?,
     ))
+}
+
+/// The dashboard's figures.
+async fn stats(
+    State(cache): State<std::sync::Arc<app::server::stats::StatsCache>>,
+    user: CurrentUser,
+) -> Result<Json<app::domain::stats::Stats>, ApiError> {
+    app::server::stats::managers_only(&user)?;
+    Ok(Json((*cache.get().await?).clone()))
 }

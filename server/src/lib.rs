@@ -13,18 +13,23 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::SqlitePool;
 use tower_http::compression::CompressionLayer;
 
+use std::sync::Arc;
+
+use app::server::stats::StatsCache;
 use app::{shell, App};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: SqlitePool,
+    pub stats: Arc<StatsCache>,
 }
 
 pub fn router(leptos_options: LeptosOptions, pool: SqlitePool) -> Router {
     let routes = generate_route_list(App);
     let state = AppState {
         leptos_options: leptos_options.clone(),
+        stats: StatsCache::new(pool.clone()),
         pool,
     };
     Router::new()
@@ -36,7 +41,11 @@ pub fn router(leptos_options: LeptosOptions, pool: SqlitePool) -> Router {
             {
                 // Server functions reach the database through the context.
                 let pool = state.pool.clone();
-                move || provide_context(pool.clone())
+                let stats = state.stats.clone();
+                move || {
+                    provide_context(pool.clone());
+                    provide_context(stats.clone());
+                }
             },
             {
                 let options = leptos_options.clone();

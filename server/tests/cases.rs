@@ -840,3 +840,44 @@ async fn history_records_when_each_completed_activity_began() {
     assert_eq!(history[2]["started_at"], history[1]["at"]);
     assert!(history[2]["at"].as_i64() >= history[2]["started_at"].as_i64());
 }
+
+#[tokio::test]
+async fn managers_see_the_figures_and_others_do_not() {
+    let app = TestApp::with_demo().await;
+    let mut desk = Desk::new(&app);
+    let first = desk.open("PR6").await;
+    desk.open("PR6").await;
+    desk.open("PR09").await;
+    assert_eq!(
+        desk.complete(&first, 1, Some("nota-externa"))
+            .await
+            .status(),
+        200
+    );
+
+    let jefe = desk.as_role("jefe-ugat").await;
+    let stats = app.get_json(&jefe, "/api/v1/stats").await;
+    assert_eq!(
+        (stats["open"].as_u64(), stats["closed"].as_u64()),
+        (Some(3), Some(0))
+    );
+    let pr6 = stats["procedures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "PR6")
+        .unwrap();
+    assert_eq!(pr6["open"], 2);
+    // One case still waits at 1, the other moved on to 2; 1 took once.
+    assert_eq!(pr6["activities"][0]["waiting"], 1);
+    assert_eq!(pr6["activities"][1]["waiting"], 1);
+    assert_eq!(pr6["activities"][0]["took"]["count"], 1);
+    assert_eq!(stats["months"].as_array().unwrap().len(), 1);
+
+    for slug in ["profesional-ait", "entidad"] {
+        let other = desk.as_role(slug).await;
+        let refused = other.get(app.url("/api/v1/stats")).send().await.unwrap();
+        assert_eq!(refused.status(), 403, "{slug}");
+    }
+    assert_eq!(app.get("/api/v1/stats").await.status(), 401);
+}

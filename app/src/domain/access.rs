@@ -32,6 +32,10 @@ pub const CASE_OPENERS: [Role; 3] = [Role::JefeUgat, Role::ResponsableAit, Role:
 /// those above in the same line.
 pub const FORM_REVIEWERS: [Role; 3] = [Role::ProfesionalAit, Role::ResponsableAit, Role::JefeUgat];
 
+/// Who follows the work on the dashboard: the Jefe de la UGAT, the DGE and
+/// the Responsable del AIT.
+pub const MANAGERS: [Role; 3] = [Role::JefeUgat, Role::Dge, Role::ResponsableAit];
+
 /// The procedure an entity may open by itself: requesting a tool (PR6).
 pub const ENTITY_OPENS: &str = "PR6";
 

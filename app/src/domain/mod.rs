@@ -8,4 +8,5 @@ pub mod engine;
 pub mod procedure;
 pub mod procedures;
 pub mod role;
+pub mod stats;
 pub mod validation;

@@ -7,4 +7,5 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod forms;
+pub mod stats;
 pub mod store;

@@ -633,6 +633,15 @@ pub async fn complete_activity(
     .bind(started_at)
     .execute(&mut *tx)
     .await?;
+    if let Some(started_at) = started_at {
+        sqlx::query("INSERT INTO activity_times (procedure, activity, started_at, finished_at) VALUES (?, ?, ?, ?)")
+            .bind(case.procedure.code)
+            .bind(i64::from(completion.activity))
+            .bind(started_at)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -1,0 +1,153 @@
+//! The dashboard's figures on the server: facts read from the store in a few
+//! narrow queries, summarized by the pure `domain::stats`, and kept as a
+//! snapshot that is refreshed in the background, so that asking for the
+//! figures never waits for a scan of the whole history.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use futures_util::TryStreamExt;
+use sqlx::{Row, SqlitePool};
+
+use super::error::ApiError;
+use super::store::{now_ms, User};
+use crate::domain::access::MANAGERS;
+use crate::domain::engine::CaseState;
+use crate::domain::procedure::{ActivityNumber, Procedure};
+use crate::domain::procedures;
+use crate::domain::stats::{default_due_ms, summarize, CaseFact, Stats, Took};
+
+/// Figures younger than this are served as they are.
+const FRESH_FOR: Duration = Duration::from_secs(15);
+
+pub fn managers_only(user: &User) -> Result<(), ApiError> {
+    if user.entity_id.is_none()
+        && (user.is_admin || MANAGERS.iter().any(|r| user.roles.contains(r)))
+    {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "El tablero es para el Jefe de la UGAT, la DGE y el Responsable del AIT.".into(),
+        ))
+    }
+}
+
+/// Every fact the figures need, read now.
+pub async fn compute(pool: &SqlitePool) -> Result<Stats, ApiError> {
+    let mut cases: Vec<CaseFact> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut rows =
+        sqlx::query("SELECT id, procedure, status, opened_at, closed_at, state FROM cases")
+            .fetch(pool);
+    while let Some(row) = rows.try_next().await? {
+        let Some(procedure) = procedures::find(row.get("procedure")) else {
+            continue;
+        };
+        let state: CaseState = serde_json::from_str(row.get("state")).unwrap_or_default();
+        let extra_rounds = state.rounds.values().map(|r| r.saturating_sub(1)).sum();
+        index.insert(row.get("id"), cases.len());
+        cases.push(CaseFact {
+            procedure,
+            open: row.get::<String, _>("status") == "open",
+            opened_at: row.get("opened_at"),
+            closed_at: row.get("closed_at"),
+            extra_rounds,
+            current: Vec::new(),
+        });
+    }
+    drop(rows);
+    let mut current = sqlx::query("SELECT case_id, activity, since FROM case_current").fetch(pool);
+    while let Some(row) = current.try_next().await? {
+        if let Some(&i) = index.get(row.get::<&str, _>("case_id")) {
+            let number =
+                ActivityNumber::try_from(row.get::<i64, _>("activity")).unwrap_or_default();
+            cases[i].current.push((number, row.get("since")));
+        }
+    }
+    drop(current);
+    let mut took = Vec::new();
+    let mut times = sqlx::query(
+        "SELECT procedure, activity, finished_at - started_at AS ms FROM activity_times",
+    )
+    .fetch(pool);
+    while let Some(row) = times.try_next().await? {
+        if let Some(procedure) = procedures::find(row.get("procedure")) {
+            took.push(Took {
+                procedure,
+                activity: ActivityNumber::try_from(row.get::<i64, _>("activity"))
+                    .unwrap_or_default(),
+                ms: row.get("ms"),
+            });
+        }
+    }
+    drop(times);
+    Ok(summarize(
+        &procedures::ALL,
+        &cases,
+        &took,
+        now_ms(),
+        due_time,
+    ))
+}
+
+/// The due time of an activity: the default for who does it.
+pub fn due_time(procedure: &Procedure, number: ActivityNumber) -> i64 {
+    procedure
+        .activity(number)
+        .map_or(default_due_ms(&[]), |a| default_due_ms(a.roles))
+}
+
+/// The latest figures and when they were taken.
+pub struct StatsCache {
+    pool: SqlitePool,
+    snapshot: RwLock<Option<(Instant, Arc<Stats>)>>,
+    refreshing: AtomicBool,
+    first: tokio::sync::Mutex<()>,
+}
+
+impl StatsCache {
+    pub fn new(pool: SqlitePool) -> Arc<StatsCache> {
+        Arc::new(StatsCache {
+            pool,
+            snapshot: RwLock::new(None),
+            refreshing: AtomicBool::new(false),
+            first: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    fn cached(&self) -> Option<(Instant, Arc<Stats>)> {
+        self.snapshot.read().ok()?.clone()
+    }
+
+    async fn refresh(&self) -> Result<Arc<Stats>, ApiError> {
+        let stats = Arc::new(compute(&self.pool).await?);
+        if let Ok(mut snapshot) = self.snapshot.write() {
+            *snapshot = Some((Instant::now(), stats.clone()));
+        }
+        Ok(stats)
+    }
+
+    /// Fresh figures at once; stale ones at once too, while new ones are
+    /// computed in the background; the very first are computed on the spot.
+    pub async fn get(self: &Arc<Self>) -> Result<Arc<Stats>, ApiError> {
+        if let Some((taken, stats)) = self.cached() {
+            if taken.elapsed() > FRESH_FOR && !self.refreshing.swap(true, Ordering::AcqRel) {
+                let this = self.clone();
+                tokio::spawn(async move {
+                    if let Err(error) = this.refresh().await {
+                        tracing::warn!(?error, "refreshing the dashboard's figures");
+                    }
+                    this.refreshing.store(false, Ordering::Release);
+                });
+            }
+            return Ok(stats);
+        }
+        let _only_one = self.first.lock().await;
+        match self.cached() {
+            Some((_, stats)) => Ok(stats),
+            None => self.refresh().await,
+        }
+    }
+}
