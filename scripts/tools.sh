@@ -49,5 +49,5 @@ apt_install() {
 
 case "${1:-}" in
   --browser) apt_install chromium ;;
-  --bench) apt_install brotli wrk curl ;;
+  --bench) apt_install brotli wrk curl sqlite3 ;;
 esac

@@ -108,6 +108,8 @@ pub async fn list_cases(
     status: Option<String>,
     reference: Option<String>,
     waiting_for_me: bool,
+    activity: Option<ActivityNumber>,
+    overdue: bool,
 ) -> Result<Vec<CaseSummary>, ServerFnError> {
     use crate::domain::procedures;
     use crate::server::store::{self, CaseFilter};
@@ -122,6 +124,8 @@ pub async fn list_cases(
         entity_id: None,
         reference: reference.filter(|r| !r.trim().is_empty()),
         waiting_for_me,
+        activity,
+        overdue,
     };
     Ok(store::list_cases(&pool, &user.actor(), &filter).await?)
 }

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod api;
 pub mod cases;
 pub mod components;
+pub mod dashboard;
 pub mod diagram;
 pub mod domain;
 pub mod forms;
@@ -24,6 +25,7 @@ use pages::admin::AdminPage;
 use pages::case::CasePage;
 use pages::cases::CasesPage;
 use pages::catalogue::CataloguePage;
+use pages::dashboard::DashboardPage;
 use pages::inbox::InboxPage;
 use pages::not_found::NotFound;
 use pages::portal::{AnnexPage, CheckAnswersPage, PortalPage, SentPage, SubmissionPage};
@@ -98,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("expedientes") view=CasesPage ssr=SsrMode::Async />
                     <Route path=path!("/expedientes/:id") view=CasePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("administracion") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("tablero") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("portal") view=PortalPage ssr=SsrMode::Async />
                     <Route path=path!("/portal/:anexo") view=AnnexPage ssr=SsrMode::Async />
                     <Route path=path!("/portal/:anexo/revisar") view=CheckAnswersPage ssr=SsrMode::Async />

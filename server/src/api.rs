@@ -47,6 +47,8 @@ pub fn routes() -> Router<AppState> {
         .route("/submissions/{id}/registration", get(registration))
         .route("/submissions/{id}/return", post(return_submission))
         .route("/stats", get(stats))
+        .route("/stats/activities.csv", get(activities_csv))
+        .route("/stats/months.csv", get(months_csv))
         .fallback(|| async { ApiError::NotFound("Recurso no encontrado.".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
@@ -192,6 +194,9 @@ struct ListQuery {
     reference: Option<String>,
     #[serde(default)]
     waiting_for_me: bool,
+    activity: Option<ActivityNumber>,
+    #[serde(default)]
+    overdue: bool,
 }
 
 async fn list_cases(
@@ -208,6 +213,8 @@ async fn list_cases(
         entity_id: query.entity_id,
         reference: query.reference,
         waiting_for_me: query.waiting_for_me,
+        activity: query.activity,
+        overdue: query.overdue,
     };
     Ok(Json(
         store::list_cases(&pool, &user.actor(), &filter).await?,
@@ -389,4 +396,45 @@ async fn stats(
 ) -> Result<Json<app::domain::stats::Stats>, ApiError> {
     app::server::stats::managers_only(&user)?;
     Ok(Json((*cache.get().await?).clone()))
+}
+
+fn csv_download(name: &str, body: String) -> Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn activities_csv(
+    State(cache): State<std::sync::Arc<app::server::stats::StatsCache>>,
+    user: CurrentUser,
+) -> Result<Response, ApiError> {
+    app::server::stats::managers_only(&user)?;
+    let stats = cache.get().await?;
+    Ok(csv_download(
+        "actividades.csv",
+        app::dashboard::activities_csv(&stats),
+    ))
+}
+
+async fn months_csv(
+    State(cache): State<std::sync::Arc<app::server::stats::StatsCache>>,
+    user: CurrentUser,
+) -> Result<Response, ApiError> {
+    app::server::stats::managers_only(&user)?;
+    let stats = cache.get().await?;
+    Ok(csv_download(
+        "meses.csv",
+        app::dashboard::months_csv(&stats),
+    ))
 }

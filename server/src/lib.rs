@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod db;
+pub mod seed;
 
 use axum::extract::FromRef;
 use axum::routing::get;

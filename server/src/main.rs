@@ -21,6 +21,16 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     let database_url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| server::db::DEFAULT_DATABASE_URL.to_owned());
     let pool = server::db::connect(&database_url).await?;
+    // `server seed [cases] [history rows]` fills the database for
+    // measurements instead of serving.
+    let mut args = std::env::args().skip(1);
+    if args.next().as_deref() == Some("seed") {
+        let number =
+            |arg: Option<String>, default: usize| arg.map_or(Ok(default), |a| a.parse::<usize>());
+        let cases = number(args.next(), 100_000)?;
+        let history = number(args.next(), 2_000_000)?;
+        return server::seed::run(&pool, cases, history).await;
+    }
     if app::server::demo::enabled() {
         app::server::demo::seed(&pool)
             .await

@@ -9,6 +9,7 @@ use super::session::{error_text, Session};
 use crate::actions::{entities_for_opening, list_cases, EntityChoice, OpenCase};
 use crate::cases::bolivia_time;
 use crate::domain::access::{CASE_OPENERS, ENTITY_OPENS};
+use crate::domain::procedure::ActivityNumber;
 use crate::domain::procedures;
 
 #[component]
@@ -22,10 +23,33 @@ pub fn CasesPage() -> impl IntoView {
                 param("estado"),
                 param("referencia"),
                 param("mias").is_some(),
+                param("actividad").and_then(|n| n.parse::<ActivityNumber>().ok()),
+                param("vencidos").is_some(),
             )
         },
-        |(procedure, status, reference, mine)| list_cases(procedure, status, reference, mine),
+        |(procedure, status, reference, mine, activity, overdue)| {
+            list_cases(procedure, status, reference, mine, activity, overdue)
+        },
     );
+    // Lists opened from the dashboard say what they hold, and keep it.
+    let drill_down = move || {
+        let activity = param("actividad");
+        let overdue = param("vencidos").is_some();
+        (activity.is_some() || overdue).then(|| {
+            let mut text = "Solo expedientes abiertos".to_owned();
+            if let Some(n) = &activity {
+                text.push_str(&format!(" en la actividad {n}"));
+            }
+            if overdue {
+                text.push_str(" que pasaron su plazo");
+            }
+            view! {
+                <p class="notice" data-drill-down="">
+                    {text} ". " <a href="/expedientes">"Ver todos"</a>
+                </p>
+            }
+        })
+    };
     let procedure_options = procedures::ALL
         .iter()
         .map(|p| view! { <option value=p.code>{format!("{} · {}", p.code, p.name)}</option> })
@@ -52,6 +76,7 @@ pub fn CasesPage() -> impl IntoView {
                 may_open().then(|| view! { <OpenCaseForm entities entity_only /> })
             }}
         </Suspense>
+        {drill_down}
         <Form method="GET" action="" attr:class="filters">
             <div class="field">
                 <label for="procedimiento">"Procedimiento"</label>
@@ -76,6 +101,8 @@ pub fn CasesPage() -> impl IntoView {
                 <input id="mias" name="mias" type="checkbox" value="1" prop:checked=move || param("mias").is_some() />
                 <label for="mias">"Solo los que esperan por mis roles"</label>
             </div>
+            {move || param("actividad").map(|n| view! { <input type="hidden" name="actividad" value=n /> })}
+            {move || param("vencidos").map(|_| view! { <input type="hidden" name="vencidos" value="1" /> })}
             <button type="submit" class="button">"Filtrar"</button>
         </Form>
         <Transition fallback=|| view! { <p>"Cargando…"</p> }>

@@ -2,6 +2,7 @@ pub mod admin;
 pub mod case;
 pub mod cases;
 pub mod catalogue;
+pub mod dashboard;
 pub mod inbox;
 pub mod not_found;
 pub mod portal;

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::actions::{current_account, safe_next, Account, SignIn, SignOut};
+use crate::domain::access::MANAGERS;
 
 /// The session's account, read once per page on the server.
 #[derive(Clone, Copy)]
@@ -48,6 +49,8 @@ pub fn AccountMenu() -> impl IntoView {
                             view! {
                                 {account.is_admin.then(|| view! { <a href="/administracion">"Administración"</a> })}
                                 {account.is_entity().then(|| view! { <a href="/portal">"Formularios"</a> })}
+                                {(!account.is_entity() && (account.is_admin || account.roles.iter().any(|r| MANAGERS.contains(r))))
+                                    .then(|| view! { <a href="/tablero">"Tablero"</a> })}
                                 <span class="account" data-account=account.email.clone()>{account.email.clone()}</span>
                                 <SignOutButton />
                             }

@@ -738,6 +738,10 @@ pub struct CaseFilter {
     pub reference: Option<String>,
     /// Only cases with a current activity that waits for the reader.
     pub waiting_for_me: bool,
+    /// Only cases standing at this activity (of `procedure`, when given).
+    pub activity: Option<ActivityNumber>,
+    /// Only cases with a current activity past its due time.
+    pub overdue: bool,
 }
 
 /// `(c.procedure = 'PR6' AND cc.activity IN (2, 18)) OR …` for the
@@ -768,6 +772,39 @@ fn push_waiting_for(builder: &mut QueryBuilder<'_, Sqlite>, actor: &Actor) {
         builder.push("1 = 0");
     }
     builder.push(")");
+}
+
+/// Cases standing at the filter's activity, or past the due time of the
+/// activity they stand at: one `(procedure, activity[, since before])` term
+/// per activity that qualifies.
+fn push_standing_at(builder: &mut QueryBuilder<'_, Sqlite>, filter: &CaseFilter) {
+    let now = now_ms();
+    builder.push(" AND c.status = 'open' AND EXISTS (SELECT 1 FROM case_current cc WHERE cc.case_id = c.id AND (1 = 0");
+    for procedure in procedures::ALL {
+        if filter
+            .procedure
+            .as_deref()
+            .is_some_and(|code| code != procedure.code)
+        {
+            continue;
+        }
+        for activity in procedure.activities {
+            if filter.activity.is_some_and(|n| n != activity.number) {
+                continue;
+            }
+            builder
+                .push(" OR (c.procedure = ")
+                .push_bind(procedure.code)
+                .push(" AND cc.activity = ")
+                .push_bind(i64::from(activity.number));
+            if filter.overdue {
+                let due = super::stats::due_time(procedure, activity.number);
+                builder.push(" AND cc.since < ").push_bind(now - due);
+            }
+            builder.push(")");
+        }
+    }
+    builder.push("))");
 }
 
 pub async fn list_cases(
@@ -801,6 +838,9 @@ pub async fn list_cases(
         builder.push(" AND EXISTS (SELECT 1 FROM case_current cc WHERE cc.case_id = c.id AND ");
         push_waiting_for(&mut builder, actor);
         builder.push(")");
+    }
+    if filter.activity.is_some() || filter.overdue {
+        push_standing_at(&mut builder, filter);
     }
     builder.push(" ORDER BY c.opened_at DESC LIMIT 500");
     let rows = builder.build().fetch_all(pool).await?;

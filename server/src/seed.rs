@@ -1,5 +1,5 @@
 //! Fills a database with a large synthetic history for measuring the
-//! dashboard: `seed [cases] [history rows]` (defaults 100 000 and
+//! dashboard: `server seed [cases] [history rows]` (defaults 100 000 and
 //! 2 000 000) into `DATABASE_URL`. Cases walk the real procedures through the
 //! engine, so every state, history row and activity time is one the app
 //! itself could have produced; choices and durations are pseudo-random with
@@ -41,12 +41,14 @@ struct Walk {
 
 /// Walks `procedure` from its first activity for at most `budget` steps,
 /// preferring ways forward to loops back.
-/// Nothing is completed after `now`.
+/// Nothing is completed after `now`; `forward` is the percentage of steps
+/// that avoid a loop back when they can.
 fn walk(
     procedure: &'static Procedure,
     opened_at: i64,
     now: i64,
     budget: usize,
+    forward_share: u64,
     random: &mut Random,
 ) -> Walk {
     let mut state = CaseState::start(procedure);
@@ -65,7 +67,7 @@ fn walk(
             .iter()
             .filter(|c| c.leads_to.iter().all(|n| *n > number) || c.end.is_some())
             .collect();
-        let choice = if !forward.is_empty() && random.below(100) < 85 {
+        let choice = if !forward.is_empty() && random.below(100) < forward_share {
             forward[random.below(forward.len() as u64) as usize]
         } else {
             &activity.next[random.below(activity.next.len() as u64) as usize]
@@ -99,22 +101,12 @@ fn walk(
     }
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
-    let cases: usize = args
-        .next()
-        .map(|a| a.parse())
-        .transpose()?
-        .unwrap_or(100_000);
-    let history_target: usize = args
-        .next()
-        .map(|a| a.parse())
-        .transpose()?
-        .unwrap_or(2_000_000);
-    let url = std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| server::db::DEFAULT_DATABASE_URL.to_owned());
-    let pool: SqlitePool = server::db::connect(&url).await?;
+/// Seeds `cases` cases and about `history_target` history rows.
+pub async fn run(
+    pool: &SqlitePool,
+    cases: usize,
+    history_target: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let now = app::now_ms();
     let mut random = Random(0x9E37_79B9_7F4A_7C15);
@@ -135,16 +127,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     tx.commit().await?;
 
-    // Steps per case so that the history reaches its target on average.
-    let budget = (history_target / cases.max(1)).saturating_sub(1).max(1);
     let mut history_rows = 0usize;
     let mut counters: std::collections::HashMap<(&str, i64), i64> = Default::default();
     let mut tx = pool.begin().await?;
     for n in 0..cases {
         let procedure = procedures::ALL[n % procedures::ALL.len()];
         let opened_at = now - random.below((540 * DAY_MS) as u64) as i64;
-        let cap = budget / 2 + random.below(budget as u64 + 1) as usize;
-        let walked = walk(procedure, opened_at, now, cap, &mut random);
+        // Steps this case may take so that the history reaches its target:
+        // behind it, loops (observation rounds) are taken more often.
+        let left = history_target.saturating_sub(history_rows) / (cases - n);
+        let behind = history_rows < history_target * n / cases;
+        let cap = left + random.below(left as u64 + 1) as usize;
+        let forward_share = if behind { 55 } else { 90 };
+        let walked = walk(
+            procedure,
+            opened_at,
+            now,
+            cap.max(1),
+            forward_share,
+            &mut random,
+        );
         let year = app::cases::bolivia_calendar(opened_at).0;
         let number = counters.entry((procedure.code, year)).or_insert(0);
         *number += 1;

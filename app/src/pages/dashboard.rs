@@ -1,0 +1,243 @@
+//! `/tablero`: the managers' figures, tablet first. Charts are SVG drawn
+//! here, each with its numbers as a table; every figure links to its cases.
+//! The page reloads itself every minute.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+use super::session::error_text;
+use crate::cases::bolivia_time;
+use crate::dashboard::{duration_label, load_dashboard};
+use crate::domain::procedures;
+use crate::domain::stats::{MonthCount, ProcedureStats, Spread, Stats};
+
+const REFRESH_SECONDS: u32 = 60;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let stats = Resource::new(|| (), |_| load_dashboard());
+    view! {
+        <Title text="Tablero" />
+        <Meta http_equiv="refresh" content=REFRESH_SECONDS.to_string() />
+        <h1>"Tablero"</h1>
+        <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
+            {move || {
+                stats.get().map(|result| match result {
+                    Err(error) => view! {
+                        <p class="notice notice-error" role="alert">
+                            {error_text(&error)} " " <a href="/ingresar?next=/tablero">"Ingresar"</a>
+                        </p>
+                    }
+                    .into_any(),
+                    Ok(stats) => dashboard(stats),
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn dashboard(stats: Stats) -> AnyView {
+    let tiles = view! {
+        <ul class="tiles">
+            <li><a class="tile" href="/expedientes?estado=open" data-figure="open"><span class="tile-figure">{stats.open}</span>" abiertos"</a></li>
+            <li><a class="tile" href="/expedientes?estado=closed" data-figure="closed"><span class="tile-figure">{stats.closed}</span>" cerrados"</a></li>
+            <li><a class="tile tile-alert" href="/expedientes?vencidos=1" data-figure="overdue"><span class="tile-figure">{stats.overdue}</span>" con plazo vencido"</a></li>
+        </ul>
+    };
+    let procedures = stats
+        .procedures
+        .iter()
+        .map(procedure_section)
+        .collect_view();
+    view! {
+        <p class="muted">{format!("Cifras al {} · se actualizan solas cada minuto.", bolivia_time(stats.generated_at))}</p>
+        {tiles}
+        {procedures}
+        {months_section(&stats.months)}
+        <p class="links">
+            "Descargar en CSV: "
+            <a href="/api/v1/stats/activities.csv" download="">"actividades"</a>
+            " · "
+            <a href="/api/v1/stats/months.csv" download="">"meses"</a>
+        </p>
+    }
+    .into_any()
+}
+
+fn spread_text(spread: &Spread) -> String {
+    match (spread.median_ms, spread.p90_ms) {
+        (Some(median), Some(p90)) => format!(
+            "mediana {}, 90 % en {} o menos ({} casos)",
+            duration_label(median),
+            duration_label(p90),
+            spread.count
+        ),
+        _ => "sin casos terminados".to_owned(),
+    }
+}
+
+/// Heat from white to deep red as `count` nears `max`.
+fn heat(count: usize, max: usize) -> String {
+    if count == 0 || max == 0 {
+        return "#f6f8fa".into();
+    }
+    let share = count as f64 / max as f64;
+    let light = 92.0 - 50.0 * share;
+    format!("hsl(8, 80%, {light:.0}%)")
+}
+
+fn procedure_section(p: &ProcedureStats) -> impl IntoView {
+    let procedure = procedures::find(&p.code);
+    let max = p.activities.iter().map(|a| a.waiting).max().unwrap_or(0);
+    const COLUMNS: usize = 8;
+    const CELL_W: f64 = 86.0;
+    const CELL_H: f64 = 58.0;
+    let rows = p.activities.len().div_ceil(COLUMNS);
+    let width = COLUMNS as f64 * CELL_W;
+    let height = rows as f64 * CELL_H;
+    let cells = p
+        .activities
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let x = (i % COLUMNS) as f64 * CELL_W;
+            let y = (i / COLUMNS) as f64 * CELL_H;
+            let title = procedure
+                .and_then(|pr| pr.activity(a.number))
+                .map(|x| x.title)
+                .unwrap_or_default();
+            let label = format!("Actividad {}: {}, {} en espera, {} vencidos", a.number, title, a.waiting, a.overdue);
+            let href = format!("/expedientes?procedimiento={}&actividad={}", p.code, a.number);
+            let text_fill = if a.waiting * 2 > max && max > 0 { "#fff" } else { "#1f2328" };
+            let (stroke, stroke_width) = if a.overdue > 0 { ("#b42318", "3") } else { ("#d0d7de", "1") };
+            let key = format!("{}:{}", p.code, a.number);
+            let aria = label.clone();
+            let (rx, ry, rw, rh) = (x + 2.0, y + 2.0, CELL_W - 4.0, CELL_H - 4.0);
+            let (nx, ny, cx, cy) = (x + 10.0, y + 22.0, x + CELL_W - 10.0, y + 44.0);
+            let fill = heat(a.waiting, max);
+            view! {
+                <a href=href aria-label=aria data-heat=key>
+                    <title>{label}</title>
+                    <rect x=rx y=ry width=rw height=rh rx="6" fill=fill stroke=stroke stroke-width=stroke_width />
+                    <text x=nx y=ny font-size="14" fill=text_fill>{a.number.to_string()}</text>
+                    <text x=cx y=cy font-size="20" font-weight="700" text-anchor="end" fill=text_fill>{a.waiting.to_string()}</text>
+                </a>
+            }
+        })
+        .collect_view();
+    let table_rows = p
+        .activities
+        .iter()
+        .map(|a| {
+            let title = procedure
+                .and_then(|pr| pr.activity(a.number))
+                .map(|x| x.title)
+                .unwrap_or_default();
+            let waited = a
+                .oldest_since
+                .map(|since| duration_label(p_now() - since))
+                .unwrap_or_default();
+            view! {
+                <tr>
+                    <td>{a.number}</td>
+                    <td>{title}</td>
+                    <td><a href=format!("/expedientes?procedimiento={}&actividad={}", p.code, a.number)>{a.waiting}</a></td>
+                    <td>{waited}</td>
+                    <td><a href=format!("/expedientes?procedimiento={}&actividad={}&vencidos=1", p.code, a.number)>{a.overdue}</a></td>
+                    <td>{spread_text(&a.took)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let heading = format!("{} · {}", p.code, p.name);
+    let section_label = heading.clone();
+    view! {
+        <section class="panel dashboard-procedure" aria-label=section_label>
+            <h2>{heading}</h2>
+            <p class="dashboard-facts">
+                <a href=format!("/expedientes?procedimiento={}&estado=open", p.code)>{format!("{} abiertos", p.open)}</a>
+                " · "
+                <a href=format!("/expedientes?procedimiento={}&estado=closed", p.code)>{format!("{} cerrados", p.closed)}</a>
+                {format!(" · ciclo: {} · {} casos con rondas de observación ({} rondas)", spread_text(&p.cycle), p.cases_with_rounds, p.extra_rounds)}
+            </p>
+            <svg class="heat" viewBox=format!("0 0 {width} {height}") role="group" aria-label=format!("Casos en espera por actividad de {}", p.code)>
+                {cells}
+            </svg>
+            <details>
+                <summary>"Ver como tabla"</summary>
+                <div class="table-wrap">
+                    <table class="table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"N°"</th>
+                                <th scope="col">"Actividad"</th>
+                                <th scope="col">"En espera"</th>
+                                <th scope="col">"Espera más larga"</th>
+                                <th scope="col">"Vencidos"</th>
+                                <th scope="col">"Tiempo al completarse"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{table_rows}</tbody>
+                    </table>
+                </div>
+            </details>
+        </section>
+    }
+}
+
+fn p_now() -> i64 {
+    crate::now_ms()
+}
+
+fn months_section(months: &[MonthCount]) -> impl IntoView {
+    let recent: Vec<&MonthCount> = months.iter().rev().take(12).rev().collect();
+    let max = recent
+        .iter()
+        .map(|m| m.opened.max(m.closed))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    const BAR: f64 = 22.0;
+    const GROUP: f64 = 64.0;
+    const HEIGHT: f64 = 160.0;
+    let width = GROUP * recent.len().max(1) as f64;
+    let bars = recent
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let x = i as f64 * GROUP + 8.0;
+            let h = |n: usize| (n as f64 / max as f64) * (HEIGHT - 30.0);
+            let (opened_h, closed_h) = (h(m.opened), h(m.closed));
+            let (opened_y, closed_y) = (HEIGHT - 20.0 - opened_h, HEIGHT - 20.0 - closed_h);
+            let (closed_x, label_x, label_y) = (x + BAR + 2.0, x + BAR, HEIGHT - 4.0);
+            let label = m.month[2..].to_owned();
+            view! {
+                <g>
+                    <rect x=x y=opened_y width=BAR height=opened_h fill="#0b5cad" />
+                    <rect x=closed_x y=closed_y width=BAR height=closed_h fill="#1a7f37" />
+                    <text x=label_x y=label_y font-size="12" text-anchor="middle">{label}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    let rows = recent
+        .iter()
+        .map(
+            |m| view! { <tr><td>{m.month.clone()}</td><td>{m.opened}</td><td>{m.closed}</td></tr> },
+        )
+        .collect_view();
+    view! {
+        <section class="panel" aria-labelledby="months-title">
+            <h2 id="months-title">"Expedientes abiertos y cerrados por mes"</h2>
+            <p class="legend-inline"><span class="swatch swatch-opened"></span>" abiertos " <span class="swatch swatch-closed"></span>" cerrados"</p>
+            <svg class="months" viewBox=format!("0 0 {width} {HEIGHT}") role="img" aria-labelledby="months-title">{bars}</svg>
+            <details>
+                <summary>"Ver como tabla"</summary>
+                <table class="table">
+                    <thead><tr><th scope="col">"Mes"</th><th scope="col">"Abiertos"</th><th scope="col">"Cerrados"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </details>
+        </section>
+    }
+}
