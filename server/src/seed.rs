@@ -138,7 +138,7 @@ pub async fn run(
         let left = history_target.saturating_sub(history_rows) / (cases - n);
         let behind = history_rows < history_target * n / cases;
         let cap = left + random.below(left as u64 + 1) as usize;
-        let forward_share = if behind { 55 } else { 90 };
+        let forward_share = if behind { 25 } else { 90 };
         let walked = walk(
             procedure,
             opened_at,

@@ -20,7 +20,7 @@ use crate::domain::procedures;
 use crate::domain::stats::{default_due_ms, summarize, CaseFact, Stats, Took};
 
 /// Figures younger than this are served as they are.
-const FRESH_FOR: Duration = Duration::from_secs(15);
+const FRESH_FOR: Duration = Duration::from_secs(60);
 
 pub fn managers_only(user: &User) -> Result<(), ApiError> {
     if user.entity_id.is_none()
