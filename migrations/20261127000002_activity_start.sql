@@ -10,3 +10,6 @@ CREATE TABLE activity_times (
     started_at BIGINT NOT NULL,
     finished_at BIGINT NOT NULL
 );
+
+-- PR09's statistics read which way activity 9 took.
+CREATE INDEX case_history_activity ON case_history (activity);

@@ -98,6 +98,33 @@ pub fn months_csv(stats: &Stats) -> String {
     )
 }
 
+/// PR09: every integration with its stage, as CSV rows.
+pub fn integrations_csv(stats: &Stats) -> String {
+    csv(
+        &["entidad", "herramienta", "estado", "expediente"],
+        stats.integrations.integrations.iter().map(|i| {
+            vec![
+                i.entity.clone(),
+                i.tool.label().to_owned(),
+                i.stage.label().to_owned(),
+                i.reference.clone(),
+            ]
+        }),
+    )
+}
+
+/// PR09: the inconsistencies found, as CSV rows.
+pub fn inconsistencies_csv(stats: &Stats) -> String {
+    csv(
+        &["entidad", "expediente", "hallazgo"],
+        stats
+            .integrations
+            .inconsistencies
+            .iter()
+            .map(|i| vec![i.entity.clone(), i.reference.clone(), i.finding.clone()]),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,6 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route("/stats", get(stats))
         .route("/stats/activities.csv", get(activities_csv))
         .route("/stats/months.csv", get(months_csv))
+        .route("/stats/integrations.csv", get(integrations_csv))
+        .route("/stats/inconsistencies.csv", get(inconsistencies_csv))
         .fallback(|| async { ApiError::NotFound("Recurso no encontrado.".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
@@ -415,26 +417,56 @@ fn csv_download(name: &str, body: String) -> Response {
         .into_response()
 }
 
-async fn activities_csv(
-    State(cache): State<std::sync::Arc<app::server::stats::StatsCache>>,
-    user: CurrentUser,
+/// One of the dashboard's tables as CSV, for managers.
+async fn stats_csv(
+    cache: &std::sync::Arc<app::server::stats::StatsCache>,
+    user: &CurrentUser,
+    name: &str,
+    table: fn(&app::domain::stats::Stats) -> String,
 ) -> Result<Response, ApiError> {
-    app::server::stats::managers_only(&user)?;
+    app::server::stats::managers_only(user)?;
     let stats = cache.get().await?;
-    Ok(csv_download(
-        "actividades.csv",
-        app::dashboard::activities_csv(&stats),
-    ))
+    Ok(csv_download(name, table(&stats)))
 }
 
-async fn months_csv(
-    State(cache): State<std::sync::Arc<app::server::stats::StatsCache>>,
+type StatsState = State<std::sync::Arc<app::server::stats::StatsCache>>;
+
+async fn activities_csv(State(cache): StatsState, user: CurrentUser) -> Result<Response, ApiError> {
+    stats_csv(
+        &cache,
+        &user,
+        "actividades.csv",
+        app::dashboard::activities_csv,
+    )
+    .await
+}
+
+async fn months_csv(State(cache): StatsState, user: CurrentUser) -> Result<Response, ApiError> {
+    stats_csv(&cache, &user, "meses.csv", app::dashboard::months_csv).await
+}
+
+async fn integrations_csv(
+    State(cache): StatsState,
     user: CurrentUser,
 ) -> Result<Response, ApiError> {
-    app::server::stats::managers_only(&user)?;
-    let stats = cache.get().await?;
-    Ok(csv_download(
-        "meses.csv",
-        app::dashboard::months_csv(&stats),
-    ))
+    stats_csv(
+        &cache,
+        &user,
+        "integraciones.csv",
+        app::dashboard::integrations_csv,
+    )
+    .await
+}
+
+async fn inconsistencies_csv(
+    State(cache): StatsState,
+    user: CurrentUser,
+) -> Result<Response, ApiError> {
+    stats_csv(
+        &cache,
+        &user,
+        "inconsistencias.csv",
+        app::dashboard::inconsistencies_csv,
+    )
+    .await
 }

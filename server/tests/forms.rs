@@ -293,6 +293,26 @@ async fn a_submission_joins_the_pr6_case_and_every_version_is_kept() {
         .collect();
     assert_eq!(versions, [(2, "submitted"), (1, "returned")]);
 
+    // PR09's statistics read the sent forms: authentication and document
+    // approval asked for in this case, nothing enabled yet.
+    let jefe = app.login("jefe-ugat@demo.local").await;
+    let stats = app.get_json(&jefe, "/api/v1/stats").await;
+    let asked: Vec<(&str, &str)> = stats["integrations"]["integrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["case_id"] == case_id)
+        .map(|i| (i["tool"].as_str().unwrap(), i["stage"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            ("cd-authentication", "requested"),
+            ("cd-approval", "requested")
+        ]
+    );
+    assert_eq!(stats["integrations"]["inconsistencies"], json!([]));
+
     // Another entity sees none of it.
     let admin = app.login("admin@demo.local").await;
     let (_, other) = send(

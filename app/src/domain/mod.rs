@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod checker;
 pub mod engine;
+pub mod integrations;
 pub mod procedure;
 pub mod procedures;
 pub mod role;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::integrations::IntegrationStats;
 use super::procedure::{ActivityNumber, Procedure};
 use super::role::Role;
 
@@ -111,6 +112,9 @@ pub struct Stats {
     pub overdue: usize,
     pub procedures: Vec<ProcedureStats>,
     pub months: Vec<MonthCount>,
+    /// PR09: the e-government tools integrated, and what does not add up.
+    #[serde(default)]
+    pub integrations: IntegrationStats,
 }
 
 fn month_of(ms: i64) -> String {
@@ -213,6 +217,7 @@ pub fn summarize(
             .sum(),
         procedures: stats,
         months: months.into_values().collect(),
+        integrations: IntegrationStats::default(),
     }
 }
 

@@ -8,6 +8,7 @@ use leptos_meta::{Meta, Title};
 use super::session::error_text;
 use crate::cases::bolivia_time;
 use crate::dashboard::{duration_label, load_dashboard};
+use crate::domain::integrations::IntegrationStats;
 use crate::domain::procedures;
 use crate::domain::stats::{MonthCount, ProcedureStats, Spread, Stats};
 
@@ -54,11 +55,16 @@ fn dashboard(stats: Stats) -> AnyView {
         {tiles}
         {procedures}
         {months_section(&stats.months)}
+        {integrations_section(&stats.integrations)}
         <p class="links">
             "Descargar en CSV: "
             <a href="/api/v1/stats/activities.csv" download="">"actividades"</a>
             " · "
             <a href="/api/v1/stats/months.csv" download="">"meses"</a>
+            " · "
+            <a href="/api/v1/stats/integrations.csv" download="">"integraciones"</a>
+            " · "
+            <a href="/api/v1/stats/inconsistencies.csv" download="">"inconsistencias"</a>
         </p>
     }
     .into_any()
@@ -238,6 +244,90 @@ fn months_section(months: &[MonthCount]) -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             </details>
+        </section>
+    }
+}
+
+fn integrations_section(stats: &IntegrationStats) -> impl IntoView {
+    let counts = stats
+        .per_tool
+        .iter()
+        .map(|row| {
+            view! {
+                <tr>
+                    <th scope="row">{row.tool.map(|t| t.label()).unwrap_or_default()}</th>
+                    <td>{row.requested}</td>
+                    <td>{row.testing}</td>
+                    <td>{row.production}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let detail = stats
+        .integrations
+        .iter()
+        .map(|i| {
+            view! {
+                <tr>
+                    <td>{i.entity.clone()}</td>
+                    <td>{i.tool.label()}</td>
+                    <td>{i.stage.label()}</td>
+                    <td><a href=format!("/expedientes/{}", i.case_id)>{i.reference.clone()}</a></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let findings = if stats.inconsistencies.is_empty() {
+        view! { <p class="muted">"No se encontraron inconsistencias."</p> }.into_any()
+    } else {
+        let items = stats
+            .inconsistencies
+            .iter()
+            .map(|i| {
+                view! {
+                    <li data-inconsistency=i.reference.clone()>
+                        <a href=format!("/expedientes/{}", i.case_id)>{i.reference.clone()}</a>
+                        {format!(" · {} · {}", i.entity, i.finding)}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="findings">{items}</ul> }.into_any()
+    };
+    view! {
+        <section class="panel" aria-labelledby="integrations-title">
+            <h2 id="integrations-title">"Integraciones de herramientas de gobierno electrónico (PR09)"</h2>
+            <div class="table-wrap">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Herramienta"</th>
+                            <th scope="col">"Solicitada"</th>
+                            <th scope="col">"En pruebas"</th>
+                            <th scope="col">"En producción"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{counts}</tbody>
+                </table>
+            </div>
+            <details>
+                <summary>{format!("Detalle por entidad ({})", stats.integrations.len())}</summary>
+                <div class="table-wrap">
+                    <table class="table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Entidad"</th>
+                                <th scope="col">"Herramienta"</th>
+                                <th scope="col">"Estado"</th>
+                                <th scope="col">"Expediente"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{detail}</tbody>
+                    </table>
+                </div>
+            </details>
+            <h3>"Inconsistencias para el informe técnico"</h3>
+            {findings}
         </section>
     }
 }

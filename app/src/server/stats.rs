@@ -15,9 +15,11 @@ use super::error::ApiError;
 use super::store::{now_ms, User};
 use crate::domain::access::MANAGERS;
 use crate::domain::engine::CaseState;
+use crate::domain::integrations::{integrations, Pr6Case, SentForm};
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
 use crate::domain::stats::{default_due_ms, summarize, CaseFact, Stats, Took};
+use crate::forms::{Anexo, AnyForm};
 
 /// Figures younger than this are served as they are.
 const FRESH_FOR: Duration = Duration::from_secs(60);
@@ -83,13 +85,73 @@ pub async fn compute(pool: &SqlitePool) -> Result<Stats, ApiError> {
         }
     }
     drop(times);
-    Ok(summarize(
-        &procedures::ALL,
-        &cases,
-        &took,
-        now_ms(),
-        due_time,
-    ))
+    let mut stats = summarize(&procedures::ALL, &cases, &took, now_ms(), due_time);
+    stats.integrations = integrations(&pr6_cases(pool).await?);
+    Ok(stats)
+}
+
+/// The PR6 cases with what PR09 reads of them: the activities done, the way
+/// taken at activity 9, and the latest version of each form sent.
+async fn pr6_cases(pool: &SqlitePool) -> Result<Vec<Pr6Case>, ApiError> {
+    let mut cases: Vec<Pr6Case> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut rows = sqlx::query(
+        "SELECT c.id, c.reference, c.status, c.state, e.name FROM cases c JOIN entities e ON e.id = c.entity_id
+         WHERE c.procedure = 'PR6' ORDER BY c.reference",
+    )
+    .fetch(pool);
+    while let Some(row) = rows.try_next().await? {
+        let state: CaseState = serde_json::from_str(row.get("state")).unwrap_or_default();
+        index.insert(row.get("id"), cases.len());
+        cases.push(Pr6Case {
+            case_id: row.get("id"),
+            reference: row.get("reference"),
+            entity: row.get("name"),
+            closed: row.get::<String, _>("status") == "closed",
+            done: state.done,
+            way_at_9: None,
+            forms: Vec::new(),
+        });
+    }
+    drop(rows);
+    let mut ways = sqlx::query(
+        "SELECT h.case_id, h.choice FROM case_history h JOIN cases c ON c.id = h.case_id
+         WHERE h.activity = 9 AND c.procedure = 'PR6' ORDER BY h.version",
+    )
+    .fetch(pool);
+    while let Some(row) = ways.try_next().await? {
+        if let Some(&i) = index.get(row.get::<&str, _>("case_id")) {
+            cases[i].way_at_9 = row.get("choice");
+        }
+    }
+    drop(ways);
+    let mut sent =
+        sqlx::query("SELECT case_id, anexo, status, data FROM form_submissions ORDER BY version")
+            .fetch(pool);
+    while let Some(row) = sent.try_next().await? {
+        let Some(&i) = index.get(row.get::<&str, _>("case_id")) else {
+            continue;
+        };
+        let Some(anexo) = Anexo::from_slug(row.get("anexo")) else {
+            continue;
+        };
+        let form: Option<AnyForm> = serde_json::from_str(row.get("data")).ok();
+        let number = match anexo {
+            Anexo::Uno => 1,
+            Anexo::Dos => 2,
+            Anexo::Tres => 3,
+        };
+        let latest = SentForm {
+            anexo: number,
+            returned: row.get::<String, _>("status") == "returned",
+            names_payment_methods: matches!(&form, Some(AnyForm::Tres(f)) if !f.payment_methods.is_empty()),
+            declares_authentication: matches!(&form, Some(AnyForm::Uno(f)) if f.authentication_integrated),
+        };
+        let forms = &mut cases[i].forms;
+        forms.retain(|f| f.anexo != number);
+        forms.push(latest);
+    }
+    Ok(cases)
 }
 
 /// The due time of an activity: the default for who does it.
