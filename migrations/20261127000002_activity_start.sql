@@ -13,3 +13,12 @@ CREATE TABLE activity_times (
 
 -- PR09's statistics read which way activity 9 took.
 CREATE INDEX case_history_activity ON case_history (activity);
+
+-- Due times an administrator set, overriding the defaults
+-- (3 days for AGETIC's activities, 10 for the entity's).
+CREATE TABLE activity_due (
+    procedure TEXT NOT NULL,
+    activity INTEGER NOT NULL,
+    due_ms BIGINT NOT NULL,
+    PRIMARY KEY (procedure, activity)
+);

@@ -28,10 +28,21 @@ pub struct AccountRow {
     pub created_at: i64,
 }
 
+/// An activity's due time: what an administrator set, if anything, and
+/// the default.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DueRow {
+    pub procedure: String,
+    pub activity: u16,
+    pub set_hours: Option<i64>,
+    pub default_hours: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AdminOverview {
     pub entities: Vec<EntityRow>,
     pub accounts: Vec<AccountRow>,
+    pub due_times: Vec<DueRow>,
 }
 
 #[server]

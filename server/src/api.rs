@@ -47,6 +47,8 @@ pub fn routes() -> Router<AppState> {
         .route("/submissions/{id}/registration", get(registration))
         .route("/submissions/{id}/return", post(return_submission))
         .route("/stats", get(stats))
+        .route("/due-times", get(due_times))
+        .route("/due-times/{procedure}", put(set_due_times))
         .route("/stats/activities.csv", get(activities_csv))
         .route("/stats/months.csv", get(months_csv))
         .route("/stats/integrations.csv", get(integrations_csv))
@@ -469,4 +471,59 @@ async fn inconsistencies_csv(
         app::dashboard::inconsistencies_csv,
     )
     .await
+}
+
+async fn due_times(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+) -> Result<Json<Vec<app::admin::DueRow>>, ApiError> {
+    app::server::stats::managers_only(&user)?;
+    Ok(Json(admin::due_rows(&pool).await?))
+}
+
+/// `{ "9": 72, "10": "" }`: hours per activity; empty or null resets to the
+/// default.
+async fn set_due_times(
+    State(pool): State<SqlitePool>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<std::collections::BTreeMap<String, serde_json::Value>>,
+) -> Result<Json<Vec<app::admin::DueRow>>, ApiError> {
+    let procedure = procedures::find(&code)
+        .ok_or_else(|| ApiError::NotFound(format!("No existe el procedimiento «{code}».")))?;
+    let mut hours = Vec::new();
+    for (key, value) in &body {
+        let number: ActivityNumber = key.parse().map_err(|_| {
+            ApiError::invalid(key, format!("«{key}» no es un número de actividad."))
+        })?;
+        let parsed = match value {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(text) if text.trim().is_empty() => None,
+            serde_json::Value::String(text) => Some(text.trim().parse::<u32>().map_err(|_| {
+                ApiError::invalid(
+                    key,
+                    format!("Actividad {number}: escriba el plazo en horas, como 72."),
+                )
+            })?),
+            serde_json::Value::Number(n) => Some(
+                n.as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .ok_or_else(|| {
+                        ApiError::invalid(
+                            key,
+                            format!("Actividad {number}: escriba el plazo en horas, como 72."),
+                        )
+                    })?,
+            ),
+            _ => {
+                return Err(ApiError::invalid(
+                    key,
+                    format!("Actividad {number}: escriba el plazo en horas, como 72."),
+                ))
+            }
+        };
+        hours.push((number, parsed));
+    }
+    app::server::stats::set_due_times(&pool, &user, procedure, &hours).await?;
+    Ok(Json(admin::due_rows(&pool).await?))
 }

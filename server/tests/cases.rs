@@ -881,3 +881,66 @@ async fn managers_see_the_figures_and_others_do_not() {
     }
     assert_eq!(app.get("/api/v1/stats").await.status(), 401);
 }
+
+#[tokio::test]
+async fn admins_set_due_times_that_decide_what_is_overdue() {
+    let app = TestApp::with_demo().await;
+    let mut desk = Desk::new(&app);
+    let case = desk.open("PR6").await;
+    let id = case["id"].as_str().unwrap();
+    // Activity 1 has waited two hours.
+    sqlx::query("UPDATE case_current SET since = since - 7200000 WHERE case_id = ?")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let jefe = desk.as_role("jefe-ugat").await;
+    let overdue = || async {
+        app.get_json(&jefe, "/api/v1/cases?procedure=PR6&activity=1&overdue=true")
+            .await
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(overdue().await, 0, "the entity has ten days by default");
+
+    let admin = app.login("admin@demo.local").await;
+    let set = |body: Value| {
+        admin
+            .put(app.url("/api/v1/due-times/PR6"))
+            .json(&body)
+            .send()
+    };
+    assert_eq!(set(json!({ "1": "1" })).await.unwrap().status(), 200);
+    assert_eq!(overdue().await, 1);
+    let rows = app.get_json(&jefe, "/api/v1/due-times").await;
+    let first = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["procedure"] == "PR6" && r["activity"] == 1)
+        .unwrap();
+    assert_eq!(
+        (first["set_hours"].as_i64(), first["default_hours"].as_i64()),
+        (Some(1), Some(240))
+    );
+
+    for wrong in [
+        json!({ "1": 0 }),
+        json!({ "99": 5 }),
+        json!({ "1": "tres" }),
+    ] {
+        let refused = set(wrong.clone()).await.unwrap();
+        assert_eq!(refused.status(), 422, "{wrong}");
+    }
+    assert_eq!(overdue().await, 1, "refusals changed nothing");
+    assert_eq!(set(json!({ "1": "" })).await.unwrap().status(), 200);
+    assert_eq!(overdue().await, 0, "back to the default");
+    let refused = jefe
+        .put(app.url("/api/v1/due-times/PR6"))
+        .json(&json!({ "1": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+}

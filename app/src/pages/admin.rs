@@ -5,10 +5,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::session::error_text;
-use crate::admin::{load_administration, AccountRow, EntityRow};
+use crate::admin::{load_administration, AccountRow, DueRow, EntityRow};
 use crate::cases::bolivia_time;
 use crate::components::json_form::JsonForm;
 use crate::domain::accounts::{MAX_ENTITY_CODE, MAX_ENTITY_NAME, MIN_PASSWORD_CHARS};
+use crate::domain::procedures;
 use crate::domain::role::{roles_label, Role};
 
 const PATH: &str = "/administracion";
@@ -20,6 +21,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         "entidad" => Some("Entidad registrada. Ya puede crear su cuenta y abrirle expedientes."),
         "cuenta" => Some("Cuenta creada. Entregue la contraseña a su titular por un canal seguro."),
         "acceso" => Some("Roles actualizados. Rigen desde la próxima acción de esa persona."),
+        "plazos" => Some("Plazos guardados. El tablero los usa desde su próxima actualización (a lo sumo un minuto)."),
         _ => None,
     }
 }
@@ -70,6 +72,11 @@ pub fn AdminPage() -> impl IntoView {
                                     <h2 id="cuentas">"Cuentas"</h2>
                                     <NewAccountForm entities=choices />
                                     <AccountTable accounts=data.accounts />
+                                </section>
+                                <section class="admin-section" aria-labelledby="plazos">
+                                    <h2 id="plazos">"Plazos por actividad"</h2>
+                                    <p class="muted">"Cuánto puede esperar cada actividad antes de contarse como vencida en el tablero. Vacío: el plazo por defecto (3 días para AGETIC, 10 para la entidad)."</p>
+                                    <DueTimesForms rows=data.due_times />
                                 </section>
                             }
                                 .into_any()
@@ -279,4 +286,62 @@ fn AccessEditor(
             </JsonForm>
         </details>
     }
+}
+
+/// One form per procedure, a field per activity.
+#[component]
+fn DueTimesForms(rows: Vec<DueRow>) -> impl IntoView {
+    procedures::ALL
+        .iter()
+        .map(|procedure| {
+            let fields = rows
+                .iter()
+                .filter(|row| row.procedure == procedure.code)
+                .map(|row| {
+                    let id = format!("due-{}-{}", procedure.code, row.activity);
+                    let title = procedure.activity(row.activity).map(|a| a.title).unwrap_or_default();
+                    view! {
+                        <tr>
+                            <td>{row.activity}</td>
+                            <td><label for=id.clone()>{title}</label></td>
+                            <td>
+                                <input
+                                    id=id
+                                    name=row.activity.to_string()
+                                    type="number"
+                                    min="1"
+                                    max="8760"
+                                    inputmode="numeric"
+                                    class="due-input"
+                                    value=row.set_hours.map(|h| h.to_string()).unwrap_or_default()
+                                    placeholder=row.default_hours.to_string()
+                                />
+                                " h"
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <details class="panel admin-form" data-due=procedure.code>
+                    <summary>{format!("{} · {}", procedure.code, procedure.name)}</summary>
+                    <JsonForm action=format!("/api/v1/due-times/{}", procedure.code) method="PUT".into() done=done_path("plazos")>
+                        <div class="table-wrap">
+                            <table class="table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"N°"</th>
+                                        <th scope="col">"Actividad"</th>
+                                        <th scope="col">"Plazo (horas)"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{fields}</tbody>
+                            </table>
+                        </div>
+                        <button type="submit" class="button button-primary">{format!("Guardar plazos de {}", procedure.code)}</button>
+                    </JsonForm>
+                </details>
+            }
+        })
+        .collect_view()
 }

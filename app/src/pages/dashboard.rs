@@ -169,6 +169,10 @@ fn procedure_section(p: &ProcedureStats) -> impl IntoView {
             <svg class="heat" viewBox=format!("0 0 {width} {height}") role="group" aria-label=format!("Casos en espera por actividad de {}", p.code)>
                 {cells}
             </svg>
+            <details class="heat-diagram">
+                <summary>"Ver en el diagrama"</summary>
+                {heat_flowchart(p)}
+            </details>
             <details>
                 <summary>"Ver como tabla"</summary>
                 <div class="table-wrap">
@@ -330,4 +334,68 @@ fn integrations_section(stats: &IntegrationStats) -> impl IntoView {
             {findings}
         </section>
     }
+}
+
+/// The procedure's own flowchart, each activity shaded by how many cases
+/// stand at it, with the count in a badge; a link to those cases.
+fn heat_flowchart(p: &ProcedureStats) -> Option<impl IntoView> {
+    use crate::diagram::{Layout, NODE_HEIGHT, NODE_WIDTH};
+    let procedure = procedures::find(&p.code)?;
+    let layout = Layout::of(procedure);
+    let max = p.activities.iter().map(|a| a.waiting).max().unwrap_or(0);
+    let waiting = |n| p.activities.iter().find(|a| a.number == n);
+    let lanes = layout
+        .lanes
+        .iter()
+        .map(|lane| {
+            let x = lane.x + 8.0;
+            view! { <text x=x y="36" font-size="13" font-weight="700">{lane.label.clone()}</text> }
+        })
+        .collect_view();
+    let edges = layout
+        .edges
+        .iter()
+        .map(|edge| view! { <path d=edge.path.clone() fill="none" stroke="#8c959f" stroke-width="1.5" /> })
+        .collect_view();
+    let nodes = layout
+        .nodes
+        .iter()
+        .map(|node| {
+            let stats = waiting(node.number);
+            let count = stats.map_or(0, |a| a.waiting);
+            let overdue = stats.map_or(0, |a| a.overdue);
+            let href = format!("/expedientes?procedimiento={}&actividad={}", p.code, node.number);
+            let label = format!("Actividad {}: {} en espera, {} vencidos", node.number, count, overdue);
+            let (stroke, stroke_width) = if overdue > 0 { ("#b42318", "3") } else { ("#57606a", "1") };
+            let lines = node
+                .lines
+                .iter()
+                .enumerate()
+                .map(|(i, line)| {
+                    let y = node.y + 20.0 + i as f64 * 15.0;
+                    let x = node.x + 8.0;
+                    view! { <text x=x y=y font-size="12">{line.clone()}</text> }
+                })
+                .collect_view();
+            let (badge_x, badge_y, count_y) = (node.x + NODE_WIDTH - 16.0, node.y - 4.0, node.y + 1.0);
+            let aria = label.clone();
+            view! {
+                <a href=href aria-label=aria data-heat-node=format!("{}:{}", p.code, node.number)>
+                    <title>{label}</title>
+                    <rect x=node.x y=node.y width=NODE_WIDTH height=NODE_HEIGHT rx="8" fill=heat(count, max) stroke=stroke stroke-width=stroke_width />
+                    {lines}
+                    <circle cx=badge_x cy=badge_y r="13" fill="#1f2328" />
+                    <text x=badge_x y=count_y font-size="12" font-weight="700" fill="#fff" text-anchor="middle">{count.to_string()}</text>
+                </a>
+            }
+        })
+        .collect_view();
+    let view_box = format!("0 0 {} {}", layout.width, layout.height);
+    Some(view! {
+        <svg class="heat-flowchart" viewBox=view_box role="group" aria-label=format!("Diagrama de {} con los casos en espera", p.code)>
+            {lanes}
+            {edges}
+            {nodes}
+        </svg>
+    })
 }

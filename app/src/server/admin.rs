@@ -6,9 +6,11 @@ use sqlx::SqlitePool;
 
 use super::auth;
 use super::error::{ApiError, FieldError};
+use super::stats::{default_due, DueTimes};
 use super::store::{self, Entity, NewUser, User};
-use crate::admin::{AccountRow, AdminOverview};
+use crate::admin::{AccountRow, AdminOverview, DueRow};
 use crate::domain::accounts::{check_account, check_entity, check_roles, parse_roles};
+use crate::domain::procedures;
 
 pub fn admin_only(user: &User) -> Result<(), ApiError> {
     if user.is_admin {
@@ -33,7 +35,28 @@ pub async fn overview(pool: &SqlitePool, admin: &User) -> Result<AdminOverview, 
     Ok(AdminOverview {
         entities: store::list_entity_rows(pool).await?,
         accounts: store::list_accounts(pool).await?,
+        due_times: due_rows(pool).await?,
     })
+}
+
+/// Every activity's due time, in hours.
+pub async fn due_rows(pool: &SqlitePool) -> Result<Vec<DueRow>, ApiError> {
+    const HOUR_MS: i64 = 3_600_000;
+    let due = DueTimes::load(pool).await?;
+    Ok(procedures::ALL
+        .iter()
+        .flat_map(|procedure| {
+            let due = &due;
+            procedure.activities.iter().map(move |activity| DueRow {
+                procedure: procedure.code.to_owned(),
+                activity: activity.number,
+                set_hours: due
+                    .is_set(procedure, activity.number)
+                    .then(|| due.of(procedure, activity.number) / HOUR_MS),
+                default_hours: default_due(procedure, activity.number) / HOUR_MS,
+            })
+        })
+        .collect())
 }
 
 pub async fn create_entity(

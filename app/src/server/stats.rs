@@ -85,7 +85,10 @@ pub async fn compute(pool: &SqlitePool) -> Result<Stats, ApiError> {
         }
     }
     drop(times);
-    let mut stats = summarize(&procedures::ALL, &cases, &took, now_ms(), due_time);
+    let due = DueTimes::load(pool).await?;
+    let mut stats = summarize(&procedures::ALL, &cases, &took, now_ms(), |p, n| {
+        due.of(p, n)
+    });
     stats.integrations = integrations(&pr6_cases(pool).await?);
     Ok(stats)
 }
@@ -154,11 +157,96 @@ async fn pr6_cases(pool: &SqlitePool) -> Result<Vec<Pr6Case>, ApiError> {
     Ok(cases)
 }
 
-/// The due time of an activity: the default for who does it.
-pub fn due_time(procedure: &Procedure, number: ActivityNumber) -> i64 {
+/// How long each activity may wait: what an administrator set, else the
+/// default for who does it.
+#[derive(Clone, Debug, Default)]
+pub struct DueTimes(HashMap<(String, ActivityNumber), i64>);
+
+impl DueTimes {
+    pub async fn load(pool: &SqlitePool) -> Result<DueTimes, ApiError> {
+        let rows = sqlx::query("SELECT procedure, activity, due_ms FROM activity_due")
+            .fetch_all(pool)
+            .await?;
+        Ok(DueTimes(
+            rows.iter()
+                .map(|row| {
+                    let number =
+                        ActivityNumber::try_from(row.get::<i64, _>("activity")).unwrap_or_default();
+                    ((row.get("procedure"), number), row.get("due_ms"))
+                })
+                .collect(),
+        ))
+    }
+
+    pub fn of(&self, procedure: &Procedure, number: ActivityNumber) -> i64 {
+        self.0
+            .get(&(procedure.code.to_owned(), number))
+            .copied()
+            .unwrap_or_else(|| default_due(procedure, number))
+    }
+
+    pub fn is_set(&self, procedure: &Procedure, number: ActivityNumber) -> bool {
+        self.0.contains_key(&(procedure.code.to_owned(), number))
+    }
+}
+
+pub fn default_due(procedure: &Procedure, number: ActivityNumber) -> i64 {
     procedure
         .activity(number)
         .map_or(default_due_ms(&[]), |a| default_due_ms(a.roles))
+}
+
+/// Sets (or, with `None`, resets to the default) the due times of a
+/// procedure's activities, in one transaction.
+pub async fn set_due_times(
+    pool: &SqlitePool,
+    user: &User,
+    procedure: &Procedure,
+    hours: &[(ActivityNumber, Option<u32>)],
+) -> Result<(), ApiError> {
+    crate::server::admin::admin_only(user)?;
+    let mut errors = Vec::new();
+    for (number, value) in hours {
+        if procedure.activity(*number).is_none() {
+            errors.push(crate::domain::validation::FieldError::new(
+                &number.to_string(),
+                format!("{} no tiene actividad {number}.", procedure.code),
+            ));
+        } else if value.is_some_and(|h| !(1..=8_760).contains(&h)) {
+            errors.push(crate::domain::validation::FieldError::new(
+                &number.to_string(),
+                format!("Actividad {number}: escriba un plazo de 1 a 8760 horas, o déjelo vacío para el plazo por defecto."),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    for (number, value) in hours {
+        match value {
+            Some(h) => {
+                sqlx::query(
+                    "INSERT INTO activity_due (procedure, activity, due_ms) VALUES (?, ?, ?)
+                     ON CONFLICT (procedure, activity) DO UPDATE SET due_ms = excluded.due_ms",
+                )
+                .bind(procedure.code)
+                .bind(i64::from(*number))
+                .bind(i64::from(*h) * 3_600_000)
+                .execute(&mut *tx)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM activity_due WHERE procedure = ? AND activity = ?")
+                    .bind(procedure.code)
+                    .bind(i64::from(*number))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The latest figures and when they were taken.

@@ -777,7 +777,11 @@ fn push_waiting_for(builder: &mut QueryBuilder<'_, Sqlite>, actor: &Actor) {
 /// Cases standing at the filter's activity, or past the due time of the
 /// activity they stand at: one `(procedure, activity[, since before])` term
 /// per activity that qualifies.
-fn push_standing_at(builder: &mut QueryBuilder<'_, Sqlite>, filter: &CaseFilter) {
+fn push_standing_at(
+    builder: &mut QueryBuilder<'_, Sqlite>,
+    filter: &CaseFilter,
+    due: &super::stats::DueTimes,
+) {
     let now = now_ms();
     builder.push(" AND c.status = 'open' AND EXISTS (SELECT 1 FROM case_current cc WHERE cc.case_id = c.id AND (1 = 0");
     for procedure in procedures::ALL {
@@ -798,8 +802,9 @@ fn push_standing_at(builder: &mut QueryBuilder<'_, Sqlite>, filter: &CaseFilter)
                 .push(" AND cc.activity = ")
                 .push_bind(i64::from(activity.number));
             if filter.overdue {
-                let due = super::stats::due_time(procedure, activity.number);
-                builder.push(" AND cc.since < ").push_bind(now - due);
+                builder
+                    .push(" AND cc.since < ")
+                    .push_bind(now - due.of(procedure, activity.number));
             }
             builder.push(")");
         }
@@ -840,7 +845,8 @@ pub async fn list_cases(
         builder.push(")");
     }
     if filter.activity.is_some() || filter.overdue {
-        push_standing_at(&mut builder, filter);
+        let due = super::stats::DueTimes::load(pool).await?;
+        push_standing_at(&mut builder, filter, &due);
     }
     builder.push(" ORDER BY c.opened_at DESC LIMIT 500");
     let rows = builder.build().fetch_all(pool).await?;
