@@ -21,11 +21,11 @@ test("an admin registers an entity, creates its account and a staff account, and
 
   // A code the server refuses comes back as a message; nothing is created.
   await admin.getByText("Registrar una entidad").click();
-  await admin.getByLabel("Nombre").fill("Ministerio de Pruebas");
-  await admin.getByLabel("Código").fill("MIN PRUEBAS");
+  await admin.getByLabel("Nombre", { exact: true }).fill("Ministerio de Pruebas");
+  await admin.getByLabel("Código", { exact: true }).fill("MIN PRUEBAS");
   await admin.getByRole("button", { name: "Registrar entidad" }).click();
   await expect(admin.getByRole("alert")).toContainText("Use solo letras sin tilde, números y guiones");
-  await admin.getByLabel("Código").fill("mpr");
+  await admin.getByLabel("Código", { exact: true }).fill("mpr");
   await admin.getByRole("button", { name: "Registrar entidad" }).click();
   await expect(admin.getByRole("status")).toContainText("Entidad registrada");
   await expect(admin.locator('[data-entity="MPR"]')).toContainText("Ministerio de Pruebas");
