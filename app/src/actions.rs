@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::cases::{CaseSummary, CaseView, InboxItem};
+use crate::cases::{CaseFilter, CaseSummary, CaseView, InboxItem};
 use crate::domain::procedure::ActivityNumber;
 use crate::domain::role::Role;
 
@@ -103,30 +103,10 @@ pub async fn sign_out() -> Result<(), ServerFnError> {
 }
 
 #[server]
-pub async fn list_cases(
-    procedure: Option<String>,
-    status: Option<String>,
-    reference: Option<String>,
-    waiting_for_me: bool,
-    activity: Option<ActivityNumber>,
-    overdue: bool,
-) -> Result<Vec<CaseSummary>, ServerFnError> {
-    use crate::domain::procedures;
-    use crate::server::store::{self, CaseFilter};
+pub async fn list_cases(filter: CaseFilter) -> Result<Vec<CaseSummary>, ServerFnError> {
+    use crate::server::store;
     let pool = backend::pool()?;
     let (user, _) = backend::signed_in(&pool).await?;
-    let filter = CaseFilter {
-        procedure: procedure
-            .as_deref()
-            .and_then(procedures::find)
-            .map(|p| p.code.to_owned()),
-        status: status.filter(|s| s == "open" || s == "closed"),
-        entity_id: None,
-        reference: reference.filter(|r| !r.trim().is_empty()),
-        waiting_for_me,
-        activity,
-        overdue,
-    };
     Ok(store::list_cases(&pool, &user.actor(), &filter).await?)
 }
 

@@ -30,6 +30,30 @@ pub struct CaseView {
     pub history: Vec<HistoryEntry>,
 }
 
+/// What a list of cases is narrowed to; the pages' and the API's filters.
+/// Empty values mean "any".
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CaseFilter {
+    /// A procedure code, any case (`pr6` finds PR6).
+    pub procedure: Option<String>,
+    /// `open` or `closed`.
+    pub status: Option<String>,
+    /// Staff only: an entity sees its own cases whatever it asks.
+    pub entity_id: Option<String>,
+    /// Part of the reference.
+    pub reference: Option<String>,
+    /// Only cases with a current activity that waits for the reader.
+    pub waiting_for_me: bool,
+    /// Only open cases standing at this activity (of `procedure`, when given).
+    pub activity: Option<ActivityNumber>,
+    /// Only open cases with a current activity past its due time.
+    pub overdue: bool,
+    /// Only cases opened, or closed, in this month (`2026-11`, Bolivian time).
+    pub opened_in: Option<String>,
+    pub closed_in: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ActiveActivity {
     pub number: ActivityNumber,
@@ -170,6 +194,36 @@ pub fn bolivia_calendar(ms: i64) -> (i64, i64, i64, i64) {
     (year, month, day, minutes.rem_euclid(1440))
 }
 
+/// The instant a month begins in Bolivia, from `"2026-11"`; `None` for
+/// anything else.
+pub fn bolivia_month_start(month: &str) -> Option<i64> {
+    let (year, number) = month.split_once('-')?;
+    let (year, number): (i64, i64) = (year.parse().ok()?, number.parse().ok()?);
+    if !(1..=12).contains(&number) || !(1970..=9999).contains(&year) {
+        return None;
+    }
+    // Days since the epoch of the 1st (Howard Hinnant's days_from_civil).
+    let y = if number <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (number + 9) % 12;
+    let doy = (153 * mp + 2) / 5;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some((days * 1440 - BOLIVIA_OFFSET_MINUTES) * 60_000)
+}
+
+/// The month after `"2026-11"`: `"2026-12"`.
+pub fn next_month(month: &str) -> Option<String> {
+    let (year, number) = month.split_once('-')?;
+    let (year, number): (i64, i64) = (year.parse().ok()?, number.parse().ok()?);
+    Some(if number >= 12 {
+        format!("{:04}-01", year + 1)
+    } else {
+        format!("{year:04}-{:02}", number + 1)
+    })
+}
+
 /// A time as read in Bolivia, "2026-11-26 19:40".
 pub fn bolivia_time(ms: i64) -> String {
     let (year, month, day, minute) = bolivia_calendar(ms);
@@ -200,6 +254,18 @@ pub fn span(from_ms: i64, to_ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_begin_at_midnight_in_bolivia() {
+        let start = bolivia_month_start("2026-11").unwrap();
+        assert_eq!(bolivia_time(start), "2026-11-01 00:00");
+        assert_eq!(bolivia_time(start - 60_000), "2026-10-31 23:59");
+        let march = bolivia_month_start("2024-03").unwrap();
+        assert_eq!(bolivia_time(march - 1), "2024-02-29 23:59");
+        assert_eq!(next_month("2026-12").as_deref(), Some("2027-01"));
+        assert_eq!(bolivia_month_start("2026-13"), None);
+        assert_eq!(bolivia_month_start("noviembre"), None);
+    }
 
     #[test]
     fn times_read_in_bolivia() {

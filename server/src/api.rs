@@ -190,36 +190,11 @@ async fn open_case(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
-#[derive(Deserialize)]
-struct ListQuery {
-    procedure: Option<String>,
-    status: Option<String>,
-    entity_id: Option<String>,
-    reference: Option<String>,
-    #[serde(default)]
-    waiting_for_me: bool,
-    activity: Option<ActivityNumber>,
-    #[serde(default)]
-    overdue: bool,
-}
-
 async fn list_cases(
     State(pool): State<SqlitePool>,
     user: CurrentUser,
-    Query(query): Query<ListQuery>,
+    Query(filter): Query<CaseFilter>,
 ) -> Result<Json<Vec<CaseSummary>>, ApiError> {
-    let filter = CaseFilter {
-        procedure: query
-            .procedure
-            .and_then(|code| procedures::find(&code))
-            .map(|p| p.code.to_owned()),
-        status: query.status,
-        entity_id: query.entity_id,
-        reference: query.reference,
-        waiting_for_me: query.waiting_for_me,
-        activity: query.activity,
-        overdue: query.overdue,
-    };
     Ok(Json(
         store::list_cases(&pool, &user.actor(), &filter).await?,
     ))

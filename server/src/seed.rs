@@ -131,12 +131,21 @@ pub async fn run(
     let mut counters: std::collections::HashMap<(&str, i64), i64> = Default::default();
     let mut tx = pool.begin().await?;
     for n in 0..cases {
-        let procedure = procedures::ALL[n % procedures::ALL.len()];
-        let opened_at = now - random.below((540 * DAY_MS) as u64) as i64;
         // Steps this case may take so that the history reaches its target:
-        // behind it, loops (observation rounds) are taken more often.
+        // behind it, the longest procedure comes up and loops (observation
+        // rounds) are taken more often.
         let left = history_target.saturating_sub(history_rows) / (cases - n);
         let behind = history_rows < history_target * n / cases;
+        let procedure = if behind {
+            procedures::ALL
+                .iter()
+                .copied()
+                .max_by_key(|p| p.activities.len())
+                .unwrap_or(procedures::ALL[0])
+        } else {
+            procedures::ALL[n % procedures::ALL.len()]
+        };
+        let opened_at = now - random.below((540 * DAY_MS) as u64) as i64;
         let cap = left + random.below(left as u64 + 1) as usize;
         let forward_share = if behind { 25 } else { 90 };
         let walked = walk(

@@ -944,3 +944,29 @@ async fn admins_set_due_times_that_decide_what_is_overdue() {
         .unwrap();
     assert_eq!(refused.status(), 403);
 }
+
+#[tokio::test]
+async fn months_narrow_the_list_as_the_dashboard_counts_them() {
+    let app = TestApp::with_demo().await;
+    let mut desk = Desk::new(&app);
+    desk.open("PR6").await;
+    desk.open("PR05").await;
+    let jefe = desk.as_role("jefe-ugat").await;
+    let stats = app.get_json(&jefe, "/api/v1/stats").await;
+    let month = stats["months"][0]["month"].as_str().unwrap().to_owned();
+    assert_eq!(stats["months"][0]["opened"], 2);
+    let listed = app
+        .get_json(&jefe, &format!("/api/v1/cases?opened_in={month}"))
+        .await;
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    let none = app
+        .get_json(&jefe, &format!("/api/v1/cases?closed_in={month}"))
+        .await;
+    assert_eq!(none, json!([]));
+    let wrong = jefe
+        .get(app.url("/api/v1/cases?opened_in=noviembre"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 422);
+}

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::session::{error_text, Session};
 use crate::actions::{entities_for_opening, list_cases, EntityChoice, OpenCase};
-use crate::cases::bolivia_time;
+use crate::cases::{bolivia_time, CaseFilter};
 use crate::domain::access::{CASE_OPENERS, ENTITY_OPENS};
 use crate::domain::procedure::ActivityNumber;
 use crate::domain::procedures;
@@ -17,31 +17,42 @@ pub fn CasesPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.with(|q| q.get(name)).filter(|v| !v.is_empty());
     let cases = Resource::new(
-        move || {
-            (
-                param("procedimiento"),
-                param("estado"),
-                param("referencia"),
-                param("mias").is_some(),
-                param("actividad").and_then(|n| n.parse::<ActivityNumber>().ok()),
-                param("vencidos").is_some(),
-            )
+        move || CaseFilter {
+            procedure: param("procedimiento"),
+            status: param("estado"),
+            entity_id: None,
+            reference: param("referencia"),
+            waiting_for_me: param("mias").is_some(),
+            activity: param("actividad").and_then(|n| n.parse::<ActivityNumber>().ok()),
+            overdue: param("vencidos").is_some(),
+            opened_in: param("abiertos_en"),
+            closed_in: param("cerrados_en"),
         },
-        |(procedure, status, reference, mine, activity, overdue)| {
-            list_cases(procedure, status, reference, mine, activity, overdue)
-        },
+        list_cases,
     );
     // Lists opened from the dashboard say what they hold, and keep it.
     let drill_down = move || {
         let activity = param("actividad");
         let overdue = param("vencidos").is_some();
-        (activity.is_some() || overdue).then(|| {
-            let mut text = "Solo expedientes abiertos".to_owned();
+        let opened_in = param("abiertos_en");
+        let closed_in = param("cerrados_en");
+        (activity.is_some() || overdue || opened_in.is_some() || closed_in.is_some()).then(|| {
+            let mut text = if activity.is_some() || overdue {
+                "Solo expedientes abiertos".to_owned()
+            } else {
+                "Solo expedientes".to_owned()
+            };
             if let Some(n) = &activity {
                 text.push_str(&format!(" en la actividad {n}"));
             }
             if overdue {
                 text.push_str(" que pasaron su plazo");
+            }
+            if let Some(month) = &opened_in {
+                text.push_str(&format!(" abiertos en {month}"));
+            }
+            if let Some(month) = &closed_in {
+                text.push_str(&format!(" cerrados en {month}"));
             }
             view! {
                 <p class="notice" data-drill-down="">
@@ -103,6 +114,8 @@ pub fn CasesPage() -> impl IntoView {
             </div>
             {move || param("actividad").map(|n| view! { <input type="hidden" name="actividad" value=n /> })}
             {move || param("vencidos").map(|_| view! { <input type="hidden" name="vencidos" value="1" /> })}
+            {move || param("abiertos_en").map(|m| view! { <input type="hidden" name="abiertos_en" value=m /> })}
+            {move || param("cerrados_en").map(|m| view! { <input type="hidden" name="cerrados_en" value=m /> })}
             <button type="submit" class="button">"Filtrar"</button>
         </Form>
         <Transition fallback=|| view! { <p>"Cargando…"</p> }>

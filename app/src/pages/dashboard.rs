@@ -232,9 +232,15 @@ fn months_section(months: &[MonthCount]) -> impl IntoView {
         .collect_view();
     let rows = recent
         .iter()
-        .map(
-            |m| view! { <tr><td>{m.month.clone()}</td><td>{m.opened}</td><td>{m.closed}</td></tr> },
-        )
+        .map(|m| {
+            view! {
+                <tr>
+                    <td>{m.month.clone()}</td>
+                    <td><a href=format!("/expedientes?abiertos_en={}", m.month)>{m.opened}</a></td>
+                    <td><a href=format!("/expedientes?cerrados_en={}", m.month)>{m.closed}</a></td>
+                </tr>
+            }
+        })
         .collect_view();
     view! {
         <section class="panel" aria-labelledby="months-title">

@@ -7,6 +7,7 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
 use crate::admin::{AccountRow, EntityRow};
+pub use crate::cases::CaseFilter;
 use crate::cases::{active_activities, CaseSummary, CaseView, HistoryEntry, InboxItem, Repeat};
 use crate::domain::access::{Actor, Refusal};
 use crate::domain::engine::{CaseState, EngineError};
@@ -730,20 +731,6 @@ pub async fn case_view(
     }))
 }
 
-#[derive(Default)]
-pub struct CaseFilter {
-    pub procedure: Option<String>,
-    pub status: Option<String>,
-    pub entity_id: Option<String>,
-    pub reference: Option<String>,
-    /// Only cases with a current activity that waits for the reader.
-    pub waiting_for_me: bool,
-    /// Only cases standing at this activity (of `procedure`, when given).
-    pub activity: Option<ActivityNumber>,
-    /// Only cases with a current activity past its due time.
-    pub overdue: bool,
-}
-
 /// `(c.procedure = 'PR6' AND cc.activity IN (2, 18)) OR …` for the
 /// activities that wait for `actor`; `false` when none does.
 fn push_waiting_for(builder: &mut QueryBuilder<'_, Sqlite>, actor: &Actor) {
@@ -785,11 +772,8 @@ fn push_standing_at(
     let now = now_ms();
     builder.push(" AND c.status = 'open' AND EXISTS (SELECT 1 FROM case_current cc WHERE cc.case_id = c.id AND (1 = 0");
     for procedure in procedures::ALL {
-        if filter
-            .procedure
-            .as_deref()
-            .is_some_and(|code| code != procedure.code)
-        {
+        let wanted = filter.procedure.as_deref().and_then(procedures::find);
+        if wanted.is_some_and(|w| w.code != procedure.code) {
             continue;
         }
         for activity in procedure.activities {
@@ -820,13 +804,25 @@ pub async fn list_cases(
     let mut builder = QueryBuilder::<Sqlite>::new(
         "SELECT c.id, c.reference, c.procedure, c.entity_id, c.title, c.status, c.version, c.updated_at FROM cases c WHERE 1 = 1",
     );
-    if let Some(procedure) = &filter.procedure {
+    let procedure = filter.procedure.as_deref().and_then(procedures::find);
+    if filter.procedure.as_deref().is_some_and(|p| !p.is_empty()) && procedure.is_none() {
+        return Err(ApiError::invalid(
+            "procedure",
+            "No existe ese procedimiento; use PR05, PR6, PR7 o PR09.",
+        ));
+    }
+    if let Some(procedure) = procedure {
         builder
             .push(" AND c.procedure = ")
-            .push_bind(procedure.clone());
+            .push_bind(procedure.code);
     }
-    if let Some(status) = &filter.status {
-        builder.push(" AND c.status = ").push_bind(status.clone());
+    if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
+        if status != "open" && status != "closed" {
+            return Err(ApiError::invalid("status", "El estado es open o closed."));
+        }
+        builder
+            .push(" AND c.status = ")
+            .push_bind(status.to_owned());
     }
     // An entity sees its own cases whatever it asks for.
     if let Some(entity) = actor.entity_id.as_ref().or(filter.entity_id.as_ref()) {
@@ -834,7 +830,7 @@ pub async fn list_cases(
             .push(" AND c.entity_id = ")
             .push_bind(entity.clone());
     }
-    if let Some(reference) = &filter.reference {
+    if let Some(reference) = filter.reference.as_ref().filter(|r| !r.trim().is_empty()) {
         builder
             .push(" AND UPPER(c.reference) LIKE ")
             .push_bind(format!("%{}%", reference.trim().to_uppercase()));
@@ -843,6 +839,23 @@ pub async fn list_cases(
         builder.push(" AND EXISTS (SELECT 1 FROM case_current cc WHERE cc.case_id = c.id AND ");
         push_waiting_for(&mut builder, actor);
         builder.push(")");
+    }
+    for (column, month) in [
+        ("c.opened_at", &filter.opened_in),
+        ("c.closed_at", &filter.closed_in),
+    ] {
+        let Some(month) = month else { continue };
+        let bounds = crate::cases::bolivia_month_start(month).zip(
+            crate::cases::next_month(month).and_then(|m| crate::cases::bolivia_month_start(&m)),
+        );
+        let (from, until) = bounds.ok_or_else(|| {
+            ApiError::invalid("month", "Escriba el mes como AAAA-MM, por ejemplo 2026-11.")
+        })?;
+        builder
+            .push(format!(" AND {column} >= "))
+            .push_bind(from)
+            .push(format!(" AND {column} < "))
+            .push_bind(until);
     }
     if filter.activity.is_some() || filter.overdue {
         let due = super::stats::DueTimes::load(pool).await?;
