@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::domain::integrations::IntegrationStats;
 use crate::domain::stats::Stats;
 
 #[server]
@@ -99,10 +100,10 @@ pub fn months_csv(stats: &Stats) -> String {
 }
 
 /// PR09: every integration with its stage, as CSV rows.
-pub fn integrations_csv(stats: &Stats) -> String {
+pub fn integrations_csv(stats: &IntegrationStats) -> String {
     csv(
         &["entidad", "herramienta", "estado", "expediente"],
-        stats.integrations.integrations.iter().map(|i| {
+        stats.integrations.iter().map(|i| {
             vec![
                 i.entity.clone(),
                 i.tool.label().to_owned(),
@@ -114,11 +115,10 @@ pub fn integrations_csv(stats: &Stats) -> String {
 }
 
 /// PR09: the inconsistencies found, as CSV rows.
-pub fn inconsistencies_csv(stats: &Stats) -> String {
+pub fn inconsistencies_csv(stats: &IntegrationStats) -> String {
     csv(
         &["entidad", "expediente", "hallazgo"],
         stats
-            .integrations
             .inconsistencies
             .iter()
             .map(|i| vec![i.entity.clone(), i.reference.clone(), i.finding.clone()]),

@@ -426,26 +426,24 @@ async fn integrations_csv(
     State(cache): StatsState,
     user: CurrentUser,
 ) -> Result<Response, ApiError> {
-    stats_csv(
-        &cache,
-        &user,
+    app::server::stats::managers_only(&user)?;
+    let whole = cache.integrations().await?;
+    Ok(csv_download(
         "integraciones.csv",
-        app::dashboard::integrations_csv,
-    )
-    .await
+        app::dashboard::integrations_csv(&whole),
+    ))
 }
 
 async fn inconsistencies_csv(
     State(cache): StatsState,
     user: CurrentUser,
 ) -> Result<Response, ApiError> {
-    stats_csv(
-        &cache,
-        &user,
+    app::server::stats::managers_only(&user)?;
+    let whole = cache.integrations().await?;
+    Ok(csv_download(
         "inconsistencias.csv",
-        app::dashboard::inconsistencies_csv,
-    )
-    .await
+        app::dashboard::inconsistencies_csv(&whole),
+    ))
 }
 
 async fn due_times(

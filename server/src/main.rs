@@ -16,11 +16,8 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
-    let leptos_options = get_configuration(None)?.leptos_options;
-    let address = leptos_options.site_addr;
     let database_url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| server::db::DEFAULT_DATABASE_URL.to_owned());
-    let pool = server::db::connect(&database_url).await?;
     // `server seed [cases] [history rows]` fills the database for
     // measurements instead of serving.
     let mut args = std::env::args().skip(1);
@@ -29,8 +26,12 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
             |arg: Option<String>, default: usize| arg.map_or(Ok(default), |a| a.parse::<usize>());
         let cases = number(args.next(), 100_000)?;
         let history = number(args.next(), 2_000_000)?;
+        let pool = server::db::connect(&database_url).await?;
         return server::seed::run(&pool, cases, history).await;
     }
+    let leptos_options = get_configuration(None)?.leptos_options;
+    let address = leptos_options.site_addr;
+    let pool = server::db::connect(&database_url).await?;
     if app::server::demo::enabled() {
         app::server::demo::seed(&pool)
             .await

@@ -128,8 +128,26 @@ pub struct ToolCount {
 pub struct IntegrationStats {
     /// One row per tool, by the stage each integration reached.
     pub per_tool: Vec<ToolCount>,
+    pub integrations_total: usize,
+    pub inconsistencies_total: usize,
     pub integrations: Vec<Integration>,
     pub inconsistencies: Vec<Inconsistency>,
+}
+
+/// How many rows of each list the dashboard carries; the CSV has them all.
+pub const SHOWN: usize = 50;
+
+impl IntegrationStats {
+    /// The same figures with the lists cut to their first [`SHOWN`] rows.
+    pub fn summary(&self) -> IntegrationStats {
+        IntegrationStats {
+            per_tool: self.per_tool.clone(),
+            integrations_total: self.integrations_total,
+            inconsistencies_total: self.inconsistencies_total,
+            integrations: self.integrations.iter().take(SHOWN).cloned().collect(),
+            inconsistencies: self.inconsistencies.iter().take(SHOWN).cloned().collect(),
+        }
+    }
 }
 
 fn sent(case: &Pr6Case, anexo: u8) -> Option<&SentForm> {
@@ -237,6 +255,8 @@ pub fn integrations(cases: &[Pr6Case]) -> IntegrationStats {
         .collect();
     IntegrationStats {
         per_tool,
+        integrations_total: integrations.len(),
+        inconsistencies_total: inconsistencies.len(),
         integrations,
         inconsistencies,
     }

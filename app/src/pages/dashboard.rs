@@ -321,7 +321,10 @@ fn integrations_section(stats: &IntegrationStats) -> impl IntoView {
                 </table>
             </div>
             <details>
-                <summary>{format!("Detalle por entidad ({})", stats.integrations.len())}</summary>
+                <summary>{format!("Detalle por entidad ({})", stats.integrations_total)}</summary>
+                {(stats.integrations_total > stats.integrations.len()).then(|| view! {
+                    <p class="muted">{format!("Se muestran las primeras {}; el CSV de integraciones las tiene todas.", stats.integrations.len())}</p>
+                })}
                 <div class="table-wrap">
                     <table class="table">
                         <thead>
@@ -336,8 +339,11 @@ fn integrations_section(stats: &IntegrationStats) -> impl IntoView {
                     </table>
                 </div>
             </details>
-            <h3>"Inconsistencias para el informe técnico"</h3>
+            <h3>{format!("Inconsistencias para el informe técnico ({})", stats.inconsistencies_total)}</h3>
             {findings}
+            {(stats.inconsistencies_total > stats.inconsistencies.len()).then(|| view! {
+                <p class="muted">{format!("Se muestran las primeras {}; el CSV de inconsistencias las tiene todas.", stats.inconsistencies.len())}</p>
+            })}
         </section>
     }
 }

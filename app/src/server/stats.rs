@@ -15,7 +15,7 @@ use super::error::ApiError;
 use super::store::{now_ms, User};
 use crate::domain::access::MANAGERS;
 use crate::domain::engine::CaseState;
-use crate::domain::integrations::{integrations, Pr6Case, SentForm};
+use crate::domain::integrations::{integrations, IntegrationStats, Pr6Case, SentForm};
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
 use crate::domain::stats::{default_due_ms, summarize, CaseFact, Stats, Took};
@@ -36,8 +36,15 @@ pub fn managers_only(user: &User) -> Result<(), ApiError> {
     }
 }
 
+/// The figures, and PR09's lists whole (the figures carry their first rows).
+#[derive(Clone)]
+pub struct Snapshot {
+    pub stats: Arc<Stats>,
+    pub integrations: Arc<IntegrationStats>,
+}
+
 /// Every fact the figures need, read now.
-pub async fn compute(pool: &SqlitePool) -> Result<Stats, ApiError> {
+pub async fn compute(pool: &SqlitePool) -> Result<Snapshot, ApiError> {
     let mut cases: Vec<CaseFact> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut rows =
@@ -89,8 +96,12 @@ pub async fn compute(pool: &SqlitePool) -> Result<Stats, ApiError> {
     let mut stats = summarize(&procedures::ALL, &cases, &took, now_ms(), |p, n| {
         due.of(p, n)
     });
-    stats.integrations = integrations(&pr6_cases(pool).await?);
-    Ok(stats)
+    let whole = integrations(&pr6_cases(pool).await?);
+    stats.integrations = whole.summary();
+    Ok(Snapshot {
+        stats: Arc::new(stats),
+        integrations: Arc::new(whole),
+    })
 }
 
 /// The PR6 cases with what PR09 reads of them: the activities done, the way
@@ -252,7 +263,7 @@ pub async fn set_due_times(
 /// The latest figures and when they were taken.
 pub struct StatsCache {
     pool: SqlitePool,
-    snapshot: RwLock<Option<(Instant, Arc<Stats>)>>,
+    snapshot: RwLock<Option<(Instant, Snapshot)>>,
     refreshing: AtomicBool,
     first: tokio::sync::Mutex<()>,
 }
@@ -267,22 +278,31 @@ impl StatsCache {
         })
     }
 
-    fn cached(&self) -> Option<(Instant, Arc<Stats>)> {
+    fn cached(&self) -> Option<(Instant, Snapshot)> {
         self.snapshot.read().ok()?.clone()
     }
 
-    async fn refresh(&self) -> Result<Arc<Stats>, ApiError> {
-        let stats = Arc::new(compute(&self.pool).await?);
+    async fn refresh(&self) -> Result<Snapshot, ApiError> {
+        let fresh = compute(&self.pool).await?;
         if let Ok(mut snapshot) = self.snapshot.write() {
-            *snapshot = Some((Instant::now(), stats.clone()));
+            *snapshot = Some((Instant::now(), fresh.clone()));
         }
-        Ok(stats)
+        Ok(fresh)
     }
 
     /// Fresh figures at once; stale ones at once too, while new ones are
     /// computed in the background; the very first are computed on the spot.
     pub async fn get(self: &Arc<Self>) -> Result<Arc<Stats>, ApiError> {
-        if let Some((taken, stats)) = self.cached() {
+        Ok(self.snapshot().await?.stats)
+    }
+
+    /// PR09's lists whole, for the CSV downloads.
+    pub async fn integrations(self: &Arc<Self>) -> Result<Arc<IntegrationStats>, ApiError> {
+        Ok(self.snapshot().await?.integrations)
+    }
+
+    async fn snapshot(self: &Arc<Self>) -> Result<Snapshot, ApiError> {
+        if let Some((taken, snapshot)) = self.cached() {
             if taken.elapsed() > FRESH_FOR && !self.refreshing.swap(true, Ordering::AcqRel) {
                 let this = self.clone();
                 tokio::spawn(async move {
@@ -292,11 +312,11 @@ impl StatsCache {
                     this.refreshing.store(false, Ordering::Release);
                 });
             }
-            return Ok(stats);
+            return Ok(snapshot);
         }
         let _only_one = self.first.lock().await;
         match self.cached() {
-            Some((_, stats)) => Ok(stats),
+            Some((_, snapshot)) => Ok(snapshot),
             None => self.refresh().await,
         }
     }
