@@ -428,6 +428,15 @@ impl Anexo {
         Anexo::ALL.into_iter().find(|a| a.slug() == slug)
     }
 
+    /// Its number in the manual: 1, 2 or 3.
+    pub const fn number(self) -> u8 {
+        match self {
+            Anexo::Uno => 1,
+            Anexo::Dos => 2,
+            Anexo::Tres => 3,
+        }
+    }
+
     pub const fn title(self) -> &'static str {
         match self {
             Anexo::Uno => "Anexo 1 · Aprobación de documentos (Ciudadanía Digital)",

@@ -141,7 +141,7 @@ fn procedure_section(p: &ProcedureStats) -> impl IntoView {
                 .unwrap_or_default();
             let waited = a
                 .oldest_since
-                .map(|since| duration_label(p_now() - since))
+                .map(|since| duration_label(crate::now_ms() - since))
                 .unwrap_or_default();
             view! {
                 <tr>
@@ -193,10 +193,6 @@ fn procedure_section(p: &ProcedureStats) -> impl IntoView {
             </details>
         </section>
     }
-}
-
-fn p_now() -> i64 {
-    crate::now_ms()
 }
 
 fn months_section(months: &[MonthCount]) -> impl IntoView {

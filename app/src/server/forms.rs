@@ -232,12 +232,7 @@ pub async fn submit(pool: &SqlitePool, user: &User, anexo: Anexo) -> Result<Subm
 
 /// `PR6-2026-0007-A2v1`: the case, the form, its version.
 fn submission_reference(case_reference: &str, anexo: Anexo, version: i64) -> String {
-    let number = match anexo {
-        Anexo::Uno => 1,
-        Anexo::Dos => 2,
-        Anexo::Tres => 3,
-    };
-    format!("{case_reference}-A{number}v{version}")
+    format!("{case_reference}-A{}v{version}", anexo.number())
 }
 
 struct CaseEvent<'a> {

@@ -150,11 +150,7 @@ async fn pr6_cases(pool: &SqlitePool) -> Result<Vec<Pr6Case>, ApiError> {
             continue;
         };
         let form: Option<AnyForm> = serde_json::from_str(row.get("data")).ok();
-        let number = match anexo {
-            Anexo::Uno => 1,
-            Anexo::Dos => 2,
-            Anexo::Tres => 3,
-        };
+        let number = anexo.number();
         let latest = SentForm {
             anexo: number,
             returned: row.get::<String, _>("status") == "returned",
