@@ -27,8 +27,11 @@ lint:
 	cargo clippy -p server -p app --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
+# Every API and store test runs twice: on SQLite, then on a throwaway
+# PostgreSQL cluster (one per run, a database per test).
 unit:
-	cargo test -p app -p server
+	cargo nextest run -p app -p server
+	scripts/postgres.sh cargo nextest run -p server
 
 e2e:
 	scripts/e2e.sh

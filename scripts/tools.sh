@@ -47,6 +47,14 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 }
 
+# The tests run every API test on PostgreSQL too (scripts/postgres.sh).
+apt_install postgresql
+
+if ! cargo nextest --version >/dev/null 2>&1; then
+  say "installing cargo-nextest"
+  cargo install cargo-nextest --locked
+fi
+
 case "${1:-}" in
   --browser) apt_install chromium ;;
   --bench) apt_install brotli wrk curl sqlite3 ;;

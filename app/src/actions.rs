@@ -1,67 +1,21 @@
-//! Server functions: thin, they find the signed-in account, call the store
-//! and report its refusals in the words the API uses.
+//! Server functions, all of them: thin, they find the signed-in account,
+//! call a service and report its refusals in the words the API uses.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
+use crate::accounts::{Account, AdminOverview, EntityChoice};
 use crate::cases::{CaseFilter, CaseSummary, CaseView, InboxItem};
 use crate::domain::procedure::ActivityNumber;
-use crate::domain::role::Role;
-
-/// The signed-in account as the pages need it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Account {
-    pub email: String,
-    pub roles: Vec<Role>,
-    pub entity_id: Option<String>,
-    pub is_admin: bool,
-}
-
-impl Account {
-    pub fn is_entity(&self) -> bool {
-        self.entity_id.is_some()
-    }
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) mod backend {
-    use leptos::prelude::*;
-    use sqlx::SqlitePool;
-
-    use crate::server::auth;
-    use crate::server::error::ApiError;
-    use crate::server::store::User;
-
-    pub fn pool() -> Result<SqlitePool, ServerFnError> {
-        use_context::<SqlitePool>()
-            .ok_or_else(|| ServerFnError::ServerError("database unavailable".into()))
-    }
-
-    pub async fn headers() -> Result<http::HeaderMap, ServerFnError> {
-        Ok(leptos_axum::extract::<http::HeaderMap>().await?)
-    }
-
-    /// The account of the request's session; `Unauthorized` without one.
-    pub async fn signed_in(pool: &SqlitePool) -> Result<(User, String), ApiError> {
-        let headers = headers()
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        let session = auth::session_user(pool, &headers).await?;
-        Ok((session.user, session.token_hash))
-    }
-
-    pub fn set_cookie(value: http::HeaderValue) {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.append_header(http::header::SET_COOKIE, value);
-        }
-    }
-}
+use crate::domain::stats::Stats;
+use crate::forms::Submission;
+use crate::portal::{FormPageData, Portal};
 
 #[server]
 pub async fn current_account() -> Result<Option<Account>, ServerFnError> {
     use crate::server::error::ApiError;
-    let pool = backend::pool()?;
-    match backend::signed_in(&pool).await {
+    use crate::server::request;
+    let db = request::db()?;
+    match request::signed_in(&db).await {
         Ok((user, _)) => Ok(Some(user.account())),
         Err(ApiError::Unauthorized) => Ok(None),
         Err(error) => Err(error.into()),
@@ -82,50 +36,45 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::server::auth;
-    let pool = backend::pool()?;
-    let user = auth::authenticate(&pool, &email, password).await?;
-    backend::set_cookie(auth::start_session(&pool, &user).await?);
+    use crate::server::{auth, request};
+    let db = request::db()?;
+    let user = auth::authenticate(&db, &email, password).await?;
+    request::set_cookie(auth::start_session(&db, &user).await?);
     leptos_axum::redirect(safe_next(next.as_deref()));
     Ok(())
 }
 
 #[server]
 pub async fn sign_out() -> Result<(), ServerFnError> {
-    use crate::server::{auth, store};
-    let pool = backend::pool()?;
-    if let Ok((_, token_hash)) = backend::signed_in(&pool).await {
-        store::delete_session(&pool, &token_hash).await?;
+    use crate::server::{auth, request};
+    let db = request::db()?;
+    if let Ok((_, token_hash)) = request::signed_in(&db).await {
+        db.delete_session(&token_hash).await?;
     }
-    backend::set_cookie(auth::cleared_cookie());
+    request::set_cookie(auth::cleared_cookie());
     leptos_axum::redirect("/ingresar");
     Ok(())
 }
 
 #[server]
 pub async fn list_cases(filter: CaseFilter) -> Result<Vec<CaseSummary>, ServerFnError> {
-    use crate::server::store;
-    let pool = backend::pool()?;
-    let (user, _) = backend::signed_in(&pool).await?;
-    Ok(store::list_cases(&pool, &user.actor(), &filter).await?)
-}
-
-/// An entity a case can be opened for.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct EntityChoice {
-    pub id: String,
-    pub name: String,
+    use crate::server::{cases, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    Ok(cases::list(&db, &user.actor(), &filter).await?)
 }
 
 #[server]
 pub async fn entities_for_opening() -> Result<Vec<EntityChoice>, ServerFnError> {
-    use crate::server::store;
-    let pool = backend::pool()?;
-    let (user, _) = backend::signed_in(&pool).await?;
-    let entities = store::list_entities(&pool).await?;
-    Ok(entities
+    use crate::server::request;
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    let actor = user.actor();
+    Ok(db
+        .list_entities()
+        .await?
         .into_iter()
-        .filter(|e| user.entity_id.as_ref().is_none_or(|own| own == &e.id))
+        .filter(|e| actor.may_see(&e.id))
         .map(|e| EntityChoice {
             id: e.id,
             name: e.name,
@@ -141,35 +90,32 @@ pub async fn open_case(
 ) -> Result<String, ServerFnError> {
     use crate::domain::procedures;
     use crate::server::error::ApiError;
-    use crate::server::store;
-    let pool = backend::pool()?;
-    let (user, _) = backend::signed_in(&pool).await?;
+    use crate::server::{cases, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
     let procedure = procedures::find(&procedure)
         .ok_or_else(|| ApiError::invalid("procedure", "Elija un procedimiento."))?;
-    let id = store::open_case(&pool, &user, procedure, &entity_id, &title).await?;
+    let id = cases::open(&db, &user, procedure, &entity_id, &title).await?;
     leptos_axum::redirect(&format!("/expedientes/{id}"));
     Ok(id)
 }
 
 #[server]
 pub async fn inbox() -> Result<Vec<InboxItem>, ServerFnError> {
-    use crate::server::store;
-    let pool = backend::pool()?;
-    let (user, _) = backend::signed_in(&pool).await?;
-    Ok(store::inbox(&pool, &user.actor()).await?)
+    use crate::server::{cases, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    Ok(cases::inbox(&db, &user.actor()).await?)
 }
 
 #[server]
 pub async fn load_case(id: String) -> Result<CaseView, ServerFnError> {
-    use crate::server::error::ApiError;
-    use crate::server::store;
-    let pool = backend::pool()?;
-    let (user, _) = backend::signed_in(&pool).await?;
-    store::case_view(&pool, &user.actor(), &id)
+    use crate::server::{cases, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    cases::view(&db, &user.actor(), &id)
         .await?
-        .ok_or_else(|| {
-            ApiError::NotFound("No existe el expediente o no le corresponde.".into()).into()
-        })
+        .ok_or_else(|| cases::case_not_found().into())
 }
 
 #[server]
@@ -182,14 +128,14 @@ pub async fn complete_activity(
     version: i64,
 ) -> Result<CaseView, ServerFnError> {
     use crate::server::error::ApiError;
-    use crate::server::store::{self, Completion};
-    let pool = backend::pool()?;
-    let (user, _) = backend::signed_in(&pool).await?;
-    store::complete_activity(
-        &pool,
+    use crate::server::{cases, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    cases::complete(
+        &db,
         &user,
         &id,
-        Completion {
+        cases::Completion {
             activity: number,
             choice: choice.as_deref(),
             output_reference: &output_reference,
@@ -198,9 +144,78 @@ pub async fn complete_activity(
         },
     )
     .await?;
-    store::case_view(&pool, &user.actor(), &id)
+    cases::view(&db, &user.actor(), &id)
         .await?
         .ok_or_else(|| ApiError::Internal("a completed case is not visible".into()).into())
+}
+
+#[server]
+pub async fn load_administration() -> Result<AdminOverview, ServerFnError> {
+    use crate::server::{admin, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    Ok(admin::overview(&db, &user).await?)
+}
+
+#[server]
+pub async fn load_dashboard() -> Result<Stats, ServerFnError> {
+    use std::sync::Arc;
+
+    use crate::server::request;
+    use crate::server::stats::{managers_only, StatsCache};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    managers_only(&user)?;
+    let cache = use_context::<Arc<StatsCache>>()
+        .ok_or_else(|| ServerFnError::new("statistics unavailable"))?;
+    Ok((*cache.get().await?).clone())
+}
+
+#[cfg(feature = "ssr")]
+fn anexo_or_not_found(slug: &str) -> Result<crate::forms::Anexo, crate::server::error::ApiError> {
+    crate::forms::Anexo::from_slug(slug)
+        .ok_or_else(|| crate::server::error::ApiError::NotFound("No existe ese formulario.".into()))
+}
+
+#[server]
+pub async fn load_portal() -> Result<Portal, ServerFnError> {
+    use crate::server::{forms, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    Ok(forms::portal(&db, &user).await?)
+}
+
+#[server]
+pub async fn load_form_page(anexo: String) -> Result<FormPageData, ServerFnError> {
+    use crate::forms::today_in_bolivia;
+    use crate::server::{forms, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    let anexo = anexo_or_not_found(&anexo)?;
+    let draft = forms::load_draft(&db, &user, anexo).await?;
+    let portal = forms::portal(&db, &user).await?;
+    Ok(FormPageData {
+        report: draft.form.validate(today_in_bolivia()),
+        draft,
+        latest: forms::latest(&db, &user, anexo).await?,
+        open_case: portal.open_case,
+    })
+}
+
+#[server]
+pub async fn load_submission(id: String) -> Result<Submission, ServerFnError> {
+    use crate::server::{forms, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    Ok(forms::submission(&db, &user, &id).await?)
+}
+
+#[server]
+pub async fn load_case_submissions(case_id: String) -> Result<Vec<Submission>, ServerFnError> {
+    use crate::server::{forms, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    Ok(forms::submissions(&db, &user, Some(&case_id)).await?)
 }
 
 #[cfg(test)]

@@ -1,23 +1,7 @@
-//! The managers' dashboard as the page loads it.
-
-use leptos::prelude::*;
+//! The managers' dashboard's figures as words and CSV.
 
 use crate::domain::integrations::IntegrationStats;
 use crate::domain::stats::Stats;
-
-#[server]
-pub async fn load_dashboard() -> Result<Stats, ServerFnError> {
-    use std::sync::Arc;
-
-    use crate::actions::backend;
-    use crate::server::stats::{managers_only, StatsCache};
-    let pool = backend::pool()?;
-    let (user, _) = backend::signed_in(&pool).await?;
-    managers_only(&user)?;
-    let cache = use_context::<Arc<StatsCache>>()
-        .ok_or_else(|| ServerFnError::new("statistics unavailable"))?;
-    Ok((*cache.get().await?).clone())
-}
 
 /// A duration as a manager reads it: hours under two days, else days.
 pub fn duration_label(ms: i64) -> String {

@@ -2,8 +2,8 @@
 //! The application shared by the server and the browser: the pure domain,
 //! the pages and their components.
 
+pub mod accounts;
 pub mod actions;
-pub mod admin;
 pub mod api;
 pub mod cases;
 pub mod components;
@@ -31,20 +31,6 @@ use pages::not_found::NotFound;
 use pages::portal::{AnnexPage, CheckAnswersPage, PortalPage, SentPage, SubmissionPage};
 use pages::procedure::ProcedurePage;
 use pages::session::{AccountMenu, Session, SignInPage};
-
-/// Milliseconds since the Unix epoch, on the server or in the browser.
-pub fn now_ms() -> i64 {
-    #[cfg(target_arch = "wasm32")]
-    {
-        js_sys::Date::now() as i64
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64)
-    }
-}
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -1,31 +1,29 @@
-//! Durable transitions per second on the embedded SQLite: each completion of
-//! an activity is one committed transaction (synchronous=FULL, WAL), through
-//! the same store the API and the pages use.
+//! Durable transitions per second: each completion of an activity is one
+//! committed transaction, through the same case service the API and the
+//! pages use. On the embedded SQLite (WAL, synchronous=FULL) by default, or
+//! on the database `BENCH_DATABASE_URL` names (PostgreSQL, say).
 
 use std::time::Instant;
 
 use app::domain::procedures::PR09;
-use app::server::store::{self, Completion};
+use app::server::cases::{self, Completion};
+use app::server::store::Db;
 
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let pool = server::db::connect(&url).await.expect("database");
-    app::server::demo::seed(&pool).await.expect("demo accounts");
-    let entity = store::list_entities(&pool).await.unwrap().remove(0);
-    let jefe = store::find_user_by_email(&pool, "jefe-ugat@demo.local")
-        .await
-        .unwrap()
-        .unwrap();
-    let profesional = store::find_user_by_email(&pool, "profesional-ait@demo.local")
-        .await
-        .unwrap()
-        .unwrap();
-    let responsable = store::find_user_by_email(&pool, "responsable-ait@demo.local")
-        .await
-        .unwrap()
-        .unwrap();
+    let url = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.db").display()));
+    let db = Db::connect(&url).await.expect("database");
+    app::server::demo::seed(&db).await.expect("demo accounts");
+    let entity = db.list_entities().await.unwrap().remove(0);
+    let user = |email: &'static str| {
+        let db = db.clone();
+        async move { db.find_user_by_email(email).await.unwrap().unwrap() }
+    };
+    let jefe = user("jefe-ugat@demo.local").await;
+    let profesional = user("profesional-ait@demo.local").await;
+    let responsable = user("responsable-ait@demo.local").await;
     let cases: usize = std::env::var("BENCH_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -34,8 +32,9 @@ async fn main() {
     let started = Instant::now();
     let mut ids = Vec::with_capacity(cases);
     for i in 0..cases {
+        let title = format!("Seguimiento {i}");
         ids.push(
-            store::open_case(&pool, &jefe, &PR09, &entity.id, &format!("Seguimiento {i}"))
+            cases::open(&db, &jefe, &PR09, &entity.id, &title)
                 .await
                 .unwrap(),
         );
@@ -48,8 +47,8 @@ async fn main() {
     let mut transitions = 0;
     for id in &ids {
         for (number, user, version) in [(1, &profesional, 1), (2, &responsable, 2)] {
-            store::complete_activity(
-                &pool,
+            cases::complete(
+                &db,
                 user,
                 id,
                 Completion {
@@ -66,7 +65,7 @@ async fn main() {
         }
     }
     let completing = started.elapsed();
-    println!("== Durable transitions on the embedded SQLite (WAL, synchronous=FULL)");
+    println!("== Durable transitions on {}", db.backend_name());
     println!(
         "opened {cases} cases in {:.2} s: {:.0} cases/s",
         opening.as_secs_f64(),

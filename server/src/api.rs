@@ -6,22 +6,22 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
-use sqlx::SqlitePool;
 
-use app::actions::Account;
+use app::accounts::{Account, AccountRow, DueRow, Entity, EntityRow};
 use app::api::ProcedureDoc;
 use app::cases::{CaseSummary, CaseView};
 use app::domain::procedure::ActivityNumber;
 use app::domain::procedures;
 
 use crate::AppState;
-use app::admin::{AccountRow, EntityRow};
+use app::cases::CaseFilter;
 use app::forms::{today_in_bolivia, Anexo, AnyForm, Draft, Report, Submission};
 use app::server::admin::{self, NewAccount};
 use app::server::auth::{self, CurrentUser};
+use app::server::cases::{self, Completion};
 use app::server::error::{ApiError, ApiJson};
 use app::server::forms;
-use app::server::store::{self, CaseFilter, Completion, Entity};
+use app::server::store::Db;
 
 /// Requests larger than this are refused before they are read.
 const BODY_LIMIT: usize = 64 * 1024;
@@ -73,7 +73,7 @@ async fn get_procedure(Path(code): Path<String>) -> Result<Json<ProcedureDoc>, A
 }
 
 pub async fn health(State(state): State<AppState>) -> Result<&'static str, ApiError> {
-    sqlx::query("SELECT 1").execute(&state.pool).await?;
+    state.db.ping().await?;
     Ok("ok")
 }
 
@@ -84,20 +84,17 @@ struct Credentials {
 }
 
 async fn login(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
-    let user = auth::authenticate(&pool, &body.email, body.password).await?;
-    let cookie = auth::start_session(&pool, &user).await?;
+    let user = auth::authenticate(&db, &body.email, body.password).await?;
+    let cookie = auth::start_session(&db, &user).await?;
     Ok(auth::with_cookie(Json(user.account()), cookie))
 }
 
-async fn logout(
-    State(pool): State<SqlitePool>,
-    user: Option<CurrentUser>,
-) -> Result<Response, ApiError> {
+async fn logout(State(db): State<Db>, user: Option<CurrentUser>) -> Result<Response, ApiError> {
     if let Some(user) = user {
-        store::delete_session(&pool, &user.token_hash).await?;
+        db.delete_session(&user.token_hash).await?;
     }
     Ok(auth::with_cookie(
         StatusCode::NO_CONTENT,
@@ -110,10 +107,10 @@ async fn me(user: CurrentUser) -> Json<Account> {
 }
 
 async fn list_entities(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
 ) -> Result<Json<Vec<EntityRow>>, ApiError> {
-    Ok(Json(admin::overview(&pool, &user).await?.entities))
+    Ok(Json(admin::overview(&db, &user).await?.entities))
 }
 
 #[derive(Deserialize)]
@@ -123,27 +120,27 @@ struct NewEntity {
 }
 
 async fn create_entity(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
     ApiJson(body): ApiJson<NewEntity>,
 ) -> Result<(StatusCode, Json<Entity>), ApiError> {
-    let entity = admin::create_entity(&pool, &user, &body.name, &body.code).await?;
+    let entity = admin::create_entity(&db, &user, &body.name, &body.code).await?;
     Ok((StatusCode::CREATED, Json(entity)))
 }
 
 async fn list_users(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
 ) -> Result<Json<Vec<AccountRow>>, ApiError> {
-    Ok(Json(admin::overview(&pool, &user).await?.accounts))
+    Ok(Json(admin::overview(&db, &user).await?.accounts))
 }
 
 async fn create_user(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
     ApiJson(body): ApiJson<NewAccount>,
 ) -> Result<(StatusCode, Json<Account>), ApiError> {
-    let created = admin::create_account(&pool, &user, body).await?;
+    let created = admin::create_account(&db, &user, body).await?;
     Ok((StatusCode::CREATED, Json(created.account())))
 }
 
@@ -155,13 +152,13 @@ struct Access {
 }
 
 async fn change_access(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Access>,
 ) -> Result<Json<AccountRow>, ApiError> {
     Ok(Json(
-        admin::change_access(&pool, &user, &id, &body.roles, body.is_admin).await?,
+        admin::change_access(&db, &user, &id, &body.roles, body.is_admin).await?,
     ))
 }
 
@@ -173,7 +170,7 @@ struct OpenCase {
 }
 
 async fn open_case(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
     ApiJson(body): ApiJson<OpenCase>,
 ) -> Result<(StatusCode, Json<CaseView>), ApiError> {
@@ -183,32 +180,30 @@ async fn open_case(
             "No existe ese procedimiento; use PR05, PR6, PR7 o PR09.",
         )
     })?;
-    let id = store::open_case(&pool, &user, procedure, &body.entity_id, &body.title).await?;
-    let view = store::case_view(&pool, &user.actor(), &id)
+    let id = cases::open(&db, &user, procedure, &body.entity_id, &body.title).await?;
+    let view = cases::view(&db, &user.actor(), &id)
         .await?
         .ok_or_else(|| ApiError::Internal("a new case is not visible".into()))?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
 async fn list_cases(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
     Query(filter): Query<CaseFilter>,
 ) -> Result<Json<Vec<CaseSummary>>, ApiError> {
-    Ok(Json(
-        store::list_cases(&pool, &user.actor(), &filter).await?,
-    ))
+    Ok(Json(cases::list(&db, &user.actor(), &filter).await?))
 }
 
 async fn get_case(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<CaseView>, ApiError> {
-    store::case_view(&pool, &user.actor(), &id)
+    cases::view(&db, &user.actor(), &id)
         .await?
         .map(Json)
-        .ok_or_else(|| ApiError::NotFound("No existe el expediente o no le corresponde.".into()))
+        .ok_or_else(cases::case_not_found)
 }
 
 #[derive(Deserialize)]
@@ -220,13 +215,13 @@ struct CompleteBody {
 }
 
 async fn complete(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
     Path((id, number)): Path<(String, ActivityNumber)>,
     ApiJson(body): ApiJson<CompleteBody>,
 ) -> Result<Json<CaseView>, ApiError> {
-    store::complete_activity(
-        &pool,
+    cases::complete(
+        &db,
         &user,
         &id,
         Completion {
@@ -238,7 +233,7 @@ async fn complete(
         },
     )
     .await?;
-    get_case(State(pool), user, Path(id)).await
+    get_case(State(db), user, Path(id)).await
 }
 
 fn anexo_of(slug: &str) -> Result<Anexo, ApiError> {
@@ -270,13 +265,11 @@ async fn validate_form(
 }
 
 async fn get_draft(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Draft>, ApiError> {
-    Ok(Json(
-        forms::load_draft(&pool, &user, anexo_of(&slug)?).await?,
-    ))
+    Ok(Json(forms::load_draft(&db, &user, anexo_of(&slug)?).await?))
 }
 
 #[derive(serde::Serialize)]
@@ -285,22 +278,22 @@ struct Saved {
 }
 
 async fn put_draft(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Json<Saved>, ApiError> {
     let form = form_from(anexo_of(&slug)?, body)?;
-    let saved_at = forms::save_draft(&pool, &user, &form).await?;
+    let saved_at = forms::save_draft(&db, &user, &form).await?;
     Ok(Json(Saved { saved_at }))
 }
 
 async fn submit_form(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
     Path(slug): Path<String>,
 ) -> Result<(StatusCode, Json<Submission>), ApiError> {
-    let submission = forms::submit(&pool, &user, anexo_of(&slug)?).await?;
+    let submission = forms::submit(&db, &user, anexo_of(&slug)?).await?;
     Ok((StatusCode::CREATED, Json(submission)))
 }
 
@@ -310,30 +303,30 @@ struct SubmissionQuery {
 }
 
 async fn list_submissions(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
     Query(query): Query<SubmissionQuery>,
 ) -> Result<Json<Vec<Submission>>, ApiError> {
     Ok(Json(
-        forms::submissions(&pool, &user, query.case_id.as_deref()).await?,
+        forms::submissions(&db, &user, query.case_id.as_deref()).await?,
     ))
 }
 
 async fn get_submission(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<Submission>, ApiError> {
-    Ok(Json(forms::submission(&pool, &user, &id).await?))
+    Ok(Json(forms::submission(&db, &user, &id).await?))
 }
 
 /// A sent Anexo 2 as the RFC 7591 client registration, to download.
 async fn registration(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let submission = forms::submission(&pool, &user, &id).await?;
+    let submission = forms::submission(&db, &user, &id).await?;
     let AnyForm::Dos(anexo2) = &submission.form else {
         return Err(ApiError::NotFound(
             "Solo el Anexo 2 tiene registro de cliente.".into(),
@@ -358,13 +351,13 @@ struct ReturnBody {
 }
 
 async fn return_submission(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReturnBody>,
 ) -> Result<Json<Submission>, ApiError> {
     Ok(Json(
-        forms::return_submission(&pool, &user, &id, &body.observations).await?,
+        forms::return_submission(&db, &user, &id, &body.observations).await?,
     ))
 }
 
@@ -446,22 +439,19 @@ async fn inconsistencies_csv(
     ))
 }
 
-async fn due_times(
-    State(pool): State<SqlitePool>,
-    user: CurrentUser,
-) -> Result<Json<Vec<app::admin::DueRow>>, ApiError> {
+async fn due_times(State(db): State<Db>, user: CurrentUser) -> Result<Json<Vec<DueRow>>, ApiError> {
     app::server::stats::managers_only(&user)?;
-    Ok(Json(admin::due_rows(&pool).await?))
+    Ok(Json(admin::due_rows(&db).await?))
 }
 
 /// `{ "9": 72, "10": "" }`: hours per activity; empty or null resets to the
 /// default.
 async fn set_due_times(
-    State(pool): State<SqlitePool>,
+    State(db): State<Db>,
     user: CurrentUser,
     Path(code): Path<String>,
     ApiJson(body): ApiJson<std::collections::BTreeMap<String, serde_json::Value>>,
-) -> Result<Json<Vec<app::admin::DueRow>>, ApiError> {
+) -> Result<Json<Vec<DueRow>>, ApiError> {
     let procedure = procedures::find(&code)
         .ok_or_else(|| ApiError::NotFound(format!("No existe el procedimiento «{code}».")))?;
     let mut hours = Vec::new();
@@ -497,6 +487,6 @@ async fn set_due_times(
         };
         hours.push((number, parsed));
     }
-    app::server::stats::set_due_times(&pool, &user, procedure, &hours).await?;
-    Ok(Json(admin::due_rows(&pool).await?))
+    admin::set_due_times(&db, &user, procedure, &hours).await?;
+    Ok(Json(admin::due_rows(&db).await?))
 }

@@ -3,7 +3,6 @@
 //! server-rendered Leptos pages, in one axum router.
 
 pub mod api;
-pub mod db;
 pub mod seed;
 
 use axum::extract::FromRef;
@@ -11,27 +10,27 @@ use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use sqlx::SqlitePool;
 use tower_http::compression::CompressionLayer;
 
 use std::sync::Arc;
 
 use app::server::stats::StatsCache;
+use app::server::store::Db;
 use app::{shell, App};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub pool: SqlitePool,
+    pub db: Db,
     pub stats: Arc<StatsCache>,
 }
 
-pub fn router(leptos_options: LeptosOptions, pool: SqlitePool) -> Router {
+pub fn router(leptos_options: LeptosOptions, db: Db) -> Router {
     let routes = generate_route_list(App);
     let state = AppState {
         leptos_options: leptos_options.clone(),
-        stats: StatsCache::new(pool.clone()),
-        pool,
+        stats: StatsCache::new(db.clone()),
+        db,
     };
     Router::new()
         .nest("/api/v1", api::routes())
@@ -41,10 +40,10 @@ pub fn router(leptos_options: LeptosOptions, pool: SqlitePool) -> Router {
             routes,
             {
                 // Server functions reach the database through the context.
-                let pool = state.pool.clone();
+                let db = state.db.clone();
                 let stats = state.stats.clone();
                 move || {
-                    provide_context(pool.clone());
+                    provide_context(db.clone());
                     provide_context(stats.clone());
                 }
             },

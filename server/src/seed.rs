@@ -7,14 +7,19 @@
 
 use std::time::Instant;
 
+use app::cases::HistoryEvent;
+use app::domain::calendar::{bolivia_calendar, now_ms};
 use app::domain::engine::CaseState;
 use app::domain::procedure::Procedure;
 use app::domain::procedures;
-use sqlx::SqlitePool;
+use app::domain::role::Role;
+use app::server::store::{CaseChange, Db, NewCase, NewUser, StateChange};
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
 const ENTITIES: usize = 200;
+/// The account synthetic cases are opened and moved by.
+const SEED_USER: &str = "seed";
 
 /// xorshift64*: small, fast and reproducible.
 struct Random(u64);
@@ -32,11 +37,17 @@ impl Random {
     }
 }
 
-struct Walk {
+struct Step {
+    activity: u16,
+    choice: &'static str,
+    at: i64,
+    /// The case after the step, and the activities it made current.
     state: CaseState,
-    /// (activity, choice, started_at, finished_at)
-    steps: Vec<(u16, &'static str, i64, i64)>,
-    current_since: Vec<(u16, i64)>,
+    entered: Vec<u16>,
+}
+
+struct Walk {
+    steps: Vec<Step>,
 }
 
 /// Walks `procedure` from its first activity for at most `budget` steps,
@@ -52,8 +63,6 @@ fn walk(
     random: &mut Random,
 ) -> Walk {
     let mut state = CaseState::start(procedure);
-    let mut since: std::collections::BTreeMap<u16, i64> =
-        state.active.iter().map(|a| (*a, opened_at)).collect();
     let mut clock = opened_at;
     let mut steps = Vec::new();
     while !state.is_closed() && steps.len() < budget {
@@ -79,164 +88,149 @@ fn walk(
         let Ok(step) = state.complete(procedure, number, Some(choice.id)) else {
             break;
         };
-        let started = since.remove(&number).unwrap_or(clock);
-        steps.push((number, choice.id, started, clock));
-        for added in step.state.active.difference(&state.active) {
-            since.insert(*added, clock);
-        }
-        if step.state.is_closed() {
-            since.clear();
-        }
+        let mut still_current = state.active.clone();
+        still_current.remove(&number);
+        let entered = step
+            .state
+            .active
+            .difference(&still_current)
+            .copied()
+            .collect();
+        steps.push(Step {
+            activity: number,
+            choice: choice.id,
+            at: clock,
+            state: step.state.clone(),
+            entered,
+        });
         state = step.state;
     }
-    let current_since = state
-        .active
-        .iter()
-        .map(|a| (*a, since.get(a).copied().unwrap_or(clock)))
-        .collect();
-    Walk {
-        state,
-        steps,
-        current_since,
-    }
+    Walk { steps }
 }
 
-/// Seeds `cases` cases and about `history_target` history rows.
+/// Cases written per transaction.
+const BATCH: usize = 1_000;
+
+/// Seeds `cases` cases and about `history_target` history rows, through
+/// the same path by which cases open and change.
 pub async fn run(
-    pool: &SqlitePool,
+    db: &Db,
     cases: usize,
     history_target: usize,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
-    let now = app::now_ms();
+    let now = now_ms();
     let mut random = Random(0x9E37_79B9_7F4A_7C15);
-
-    let mut tx = pool.begin().await?;
-    sqlx::query("INSERT INTO users (id, email, password_hash, is_admin, created_at) VALUES ('seed', 'semilla@sistema.local', '!', FALSE, ?) ON CONFLICT DO NOTHING")
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    db.create_user(NewUser {
+        id: Some(SEED_USER),
+        email: "semilla@sistema.local",
+        password_hash: "!".into(),
+        roles: &[],
+        entity_id: None,
+        is_admin: false,
+    })
+    .await
+    .map_err(|e| e.to_string())?;
     for e in 0..ENTITIES {
-        sqlx::query("INSERT INTO entities (id, name, code, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
-            .bind(format!("seed-entity-{e}"))
-            .bind(format!("Entidad sintética {e}"))
-            .bind(format!("SEM-{e}"))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        db.create_entity(
+            Some(&format!("seed-entity-{e}")),
+            &format!("Entidad sintética {e}"),
+            &format!("SEM-{e}"),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
     }
-    tx.commit().await?;
-
+    let entity_ids: Vec<String> = (0..ENTITIES).map(|e| format!("seed-entity-{e}")).collect();
     let mut history_rows = 0usize;
-    let mut counters: std::collections::HashMap<(&str, i64), i64> = Default::default();
-    let mut tx = pool.begin().await?;
-    for n in 0..cases {
-        // Steps this case may take so that the history reaches its target:
-        // behind it, the longest procedure comes up and loops (observation
-        // rounds) are taken more often.
-        let left = history_target.saturating_sub(history_rows) / (cases - n);
-        let behind = history_rows < history_target * n / cases;
-        let procedure = if behind {
-            procedures::ALL
-                .iter()
-                .copied()
-                .max_by_key(|p| p.activities.len())
-                .unwrap_or(procedures::ALL[0])
-        } else {
-            procedures::ALL[n % procedures::ALL.len()]
-        };
-        let opened_at = now - random.below((540 * DAY_MS) as u64) as i64;
-        let cap = left + random.below(left as u64 + 1) as usize;
-        let forward_share = if behind { 25 } else { 90 };
-        let walked = walk(
-            procedure,
-            opened_at,
-            now,
-            cap.max(1),
-            forward_share,
-            &mut random,
-        );
-        let year = app::cases::bolivia_calendar(opened_at).0;
-        let number = counters.entry((procedure.code, year)).or_insert(0);
-        *number += 1;
-        let id = format!("seed-{n:08}");
-        let reference = format!("{}-{year}-S{number:06}", procedure.code);
-        let last = walked.steps.last().map_or(opened_at, |s| s.3);
-        let closed_at = walked.state.is_closed().then_some(last);
-        sqlx::query(
-            "INSERT INTO cases (id, reference, procedure, entity_id, title, status, state, version, ending, opened_by, opened_at, updated_at, closed_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'seed', ?, ?, ?)",
-        )
-        .bind(&id)
-        .bind(&reference)
-        .bind(procedure.code)
-        .bind(format!("seed-entity-{}", n % ENTITIES))
-        .bind("Caso sintético")
-        .bind(if closed_at.is_some() { "closed" } else { "open" })
-        .bind(serde_json::to_string(&walked.state)?)
-        .bind(walked.steps.len() as i64 + 1)
-        .bind(walked.state.ended.as_ref().map(|e| e.label.clone()))
-        .bind(opened_at)
-        .bind(last)
-        .bind(closed_at)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO case_history (case_id, version, at, user_id) VALUES (?, 1, ?, 'seed')",
-        )
-        .bind(&id)
-        .bind(opened_at)
-        .execute(&mut *tx)
-        .await?;
-        for (version, (activity, choice, started_at, at)) in walked.steps.iter().enumerate() {
-            let role = procedure.activity(*activity).map(|a| a.roles[0].slug());
-            sqlx::query(
-                "INSERT INTO case_history (case_id, version, at, user_id, role, activity, choice, output, output_reference, started_at)
-                 VALUES (?, ?, ?, 'seed', ?, ?, ?, ?, 'S/N', ?)",
-            )
-            .bind(&id)
-            .bind(version as i64 + 2)
-            .bind(at)
-            .bind(role)
-            .bind(i64::from(*activity))
-            .bind(choice)
-            .bind(procedure.activity(*activity).map(|a| a.output))
-            .bind(started_at)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("INSERT INTO activity_times (procedure, activity, started_at, finished_at) VALUES (?, ?, ?, ?)")
-                .bind(procedure.code)
-                .bind(i64::from(*activity))
-                .bind(started_at)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+    let mut n = 0;
+    while n < cases {
+        let mut batch = Vec::with_capacity(BATCH);
+        while n < cases && batch.len() < BATCH {
+            // Steps this case may take so that the history reaches its
+            // target: behind it, the longest procedure comes up and loops
+            // (observation rounds) are taken more often.
+            let left = history_target.saturating_sub(history_rows) / (cases - n);
+            let behind = history_rows < history_target * n / cases;
+            let procedure = if behind {
+                procedures::ALL
+                    .iter()
+                    .copied()
+                    .max_by_key(|p| p.activities.len())
+                    .unwrap_or(procedures::ALL[0])
+            } else {
+                procedures::ALL[n % procedures::ALL.len()]
+            };
+            let opened_at = now - random.below((540 * DAY_MS) as u64) as i64;
+            let cap = left + random.below(left as u64 + 1) as usize;
+            let forward_share = if behind { 25 } else { 90 };
+            let walked = walk(
+                procedure,
+                opened_at,
+                now,
+                cap.max(1),
+                forward_share,
+                &mut random,
+            );
+            history_rows += walked.steps.len() + 1;
+            batch.push((
+                format!("seed-{n:08}"),
+                procedure,
+                n % ENTITIES,
+                opened_at,
+                walked,
+            ));
+            n += 1;
         }
-        history_rows += walked.steps.len() + 1;
-        if closed_at.is_none() {
-            for (activity, since) in &walked.current_since {
-                sqlx::query("INSERT INTO case_current (case_id, activity, since) VALUES (?, ?, ?)")
-                    .bind(&id)
-                    .bind(i64::from(*activity))
-                    .bind((*since).min(now))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        if n % 5_000 == 4_999 {
-            tx.commit().await?;
-            tx = pool.begin().await?;
-        }
+        let first = batch
+            .iter()
+            .map(|(_, procedure, _, _, _)| CaseState::start(procedure))
+            .collect::<Vec<_>>();
+        let replayed: Vec<_> = batch
+            .iter()
+            .zip(&first)
+            .map(|((id, procedure, entity, opened_at, walked), first)| {
+                let case = NewCase {
+                    id,
+                    procedure,
+                    year: bolivia_calendar(*opened_at).0,
+                    entity_id: &entity_ids[*entity],
+                    title: "Caso sintético",
+                    state: first,
+                    current_since: first.active.iter().map(|&a| (a, *opened_at)).collect(),
+                    opened_by: SEED_USER,
+                    at: *opened_at,
+                };
+                let changes = walked
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, step)| {
+                        let activity = procedure.activity(step.activity);
+                        CaseChange {
+                            case_id: id,
+                            expected_version: i as i64 + 1,
+                            at: step.at,
+                            user_id: SEED_USER,
+                            role: activity.map_or(Role::JefeUgat, |a| a.roles[0]),
+                            event: HistoryEvent::Completed,
+                            activity: Some(step.activity),
+                            choice: Some(step.choice),
+                            output: activity.map(|a| a.output),
+                            output_reference: Some("S/N"),
+                            comment: None,
+                            step: Some(StateChange {
+                                procedure: procedure.code,
+                                state: &step.state,
+                                entered: step.entered.clone(),
+                            }),
+                        }
+                    })
+                    .collect();
+                (case, changes)
+            })
+            .collect();
+        db.replay(&replayed).await.map_err(|e| e.to_string())?;
     }
-    for ((procedure, year), last) in counters {
-        sqlx::query("INSERT INTO case_counters (procedure, year, last_number) VALUES (?, ?, ?) ON CONFLICT (procedure, year) DO UPDATE SET last_number = MAX(last_number, excluded.last_number)")
-            .bind(procedure)
-            .bind(year)
-            .bind(last)
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
     println!(
         "seeded {cases} cases and {history_rows} history rows in {:.1} s",
         started.elapsed().as_secs_f64()

@@ -309,7 +309,8 @@ mod assistant {
             let body = browser::form_json(form).to_string();
             match browser::send(&url, "PUT", body).await {
                 Ok(()) => {
-                    let time = crate::cases::bolivia_time(crate::now_ms());
+                    let time =
+                        crate::domain::calendar::bolivia_time(crate::domain::calendar::now_ms());
                     self.saved
                         .set(format!("Borrador guardado a las {}.", &time[11..]));
                     true

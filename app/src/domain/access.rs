@@ -91,9 +91,42 @@ impl Actor {
             Some(own) if own == case_entity && procedure.code == ENTITY_OPENS => Ok(()),
             Some(own) if own != case_entity => Err(Refusal::NotVisible),
             Some(_) => Err(Refusal::WrongRole),
-            None if self.is_admin || CASE_OPENERS.iter().any(|r| self.roles.contains(r)) => Ok(()),
+            None if self.opens_any_procedure() => Ok(()),
             None => Err(Refusal::WrongRole),
         }
+    }
+
+    /// Registers entities and accounts, assigns roles and sets due times.
+    pub fn administers(&self) -> bool {
+        self.is_admin
+    }
+
+    /// Follows the work on the managers' dashboard.
+    pub fn sees_dashboard(&self) -> bool {
+        self.entity_id.is_none()
+            && (self.is_admin || MANAGERS.iter().any(|r| self.roles.contains(r)))
+    }
+
+    /// Opens cases of every procedure (an entity opens its own PR6 only).
+    pub fn opens_any_procedure(&self) -> bool {
+        self.entity_id.is_none()
+            && (self.is_admin || CASE_OPENERS.iter().any(|r| self.roles.contains(r)))
+    }
+
+    /// The role under which this actor returns an entity's sent form with
+    /// observations; `None` for whoever does not review forms.
+    pub fn form_reviewer_role(&self) -> Option<Role> {
+        if self.entity_id.is_some() {
+            return None;
+        }
+        FORM_REVIEWERS
+            .into_iter()
+            .find(|role| self.roles.contains(role))
+    }
+
+    /// The entity whose request forms this actor fills; staff fill none.
+    pub fn fills_forms_for(&self) -> Option<&str> {
+        self.entity_id.as_deref()
     }
 
     /// The role under which this actor completes `activity` of a case of
@@ -115,6 +148,21 @@ impl Actor {
 mod tests {
     use super::*;
     use crate::domain::procedures::{PR05, PR6, PR7};
+
+    #[test]
+    fn managers_admins_and_reviewers_are_staff_with_their_roles() {
+        let dge = Actor::staff([Role::Dge]);
+        assert!(dge.sees_dashboard() && !dge.administers());
+        assert_eq!(dge.form_reviewer_role(), None);
+        assert!(Actor::admin().sees_dashboard() && Actor::admin().administers());
+        let profesional = Actor::staff([Role::ProfesionalAit, Role::JefeUgat]);
+        assert_eq!(profesional.form_reviewer_role(), Some(Role::ProfesionalAit));
+        assert!(!Actor::staff([Role::Uit]).sees_dashboard());
+        let entity = Actor::entity("e1");
+        assert!(!entity.sees_dashboard() && !entity.opens_any_procedure());
+        assert_eq!(entity.fills_forms_for(), Some("e1"));
+        assert_eq!(Actor::staff([Role::JefeUgat]).fills_forms_for(), None);
+    }
 
     #[test]
     fn staff_complete_only_the_activities_of_their_roles() {

@@ -3,6 +3,8 @@
 
 pub mod access;
 pub mod accounts;
+pub mod calendar;
+pub mod case_input;
 pub mod checker;
 pub mod engine;
 pub mod integrations;

@@ -118,7 +118,7 @@ pub struct Stats {
 }
 
 fn month_of(ms: i64) -> String {
-    let (year, month, _, _) = crate::cases::bolivia_calendar(ms);
+    let (year, month, _, _) = crate::domain::calendar::bolivia_calendar(ms);
     format!("{year:04}-{month:02}")
 }
 

@@ -488,9 +488,15 @@ impl AnyForm {
     }
 }
 
+/// `PR6-2026-0007-A2v1`: the case, the form, its version.
+pub fn submission_reference(case_reference: &str, anexo: Anexo, version: i64) -> String {
+    format!("{case_reference}-A{}v{version}", anexo.number())
+}
+
 /// Today's date as it reads in Bolivia.
 pub fn today_in_bolivia() -> Date {
-    let (year, month, day, _) = crate::cases::bolivia_calendar(crate::now_ms());
+    let (year, month, day, _) =
+        crate::domain::calendar::bolivia_calendar(crate::domain::calendar::now_ms());
     (year, month, day)
 }
 

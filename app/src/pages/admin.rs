@@ -5,10 +5,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::session::error_text;
-use crate::admin::{load_administration, AccountRow, DueRow, EntityRow};
-use crate::cases::bolivia_time;
+use crate::accounts::{AccountRow, DueRow, EntityRow};
+use crate::actions::load_administration;
 use crate::components::json_form::JsonForm;
 use crate::domain::accounts::{MAX_ENTITY_CODE, MAX_ENTITY_NAME, MIN_PASSWORD_CHARS};
+use crate::domain::calendar::bolivia_time;
 use crate::domain::procedures;
 use crate::domain::role::{roles_label, Role};
 

@@ -6,28 +6,23 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::session::{error_text, Session};
-use crate::actions::{load_case, Account, CompleteActivity};
-use crate::cases::{bolivia_time, span, waited, ActiveActivity, CaseView};
+use crate::accounts::Account;
+use crate::actions::load_case_submissions;
+use crate::actions::{load_case, CompleteActivity};
+use crate::cases::{ActiveActivity, CaseView, HistoryEvent};
 use crate::components::detail::ActivityDetail;
 use crate::components::flowchart::Flowchart;
 use crate::components::json_form::JsonForm;
-use crate::domain::access::{Actor, FORM_REVIEWERS};
+use crate::domain::access::Actor;
+use crate::domain::calendar::{bolivia_time, span, waited};
+use crate::domain::case_input::{MAX_COMMENT, MAX_OBSERVATIONS, MAX_OUTPUT_REFERENCE};
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
 use crate::domain::role::{roles_label, Role};
 use crate::forms::SubmissionStatus;
-use crate::portal::load_case_submissions;
 
 /// How often an open case page asks whether someone else changed it.
 const FOLLOW_EVERY_MS: u64 = 3_000;
-
-fn actor_of(account: &Account) -> Actor {
-    Actor {
-        roles: account.roles.iter().copied().collect(),
-        entity_id: account.entity_id.clone(),
-        is_admin: account.is_admin,
-    }
-}
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -112,23 +107,15 @@ fn CaseBody(initial: CaseView, account: Option<Account>) -> impl IntoView {
     });
 
     let is_entity = account.as_ref().is_some_and(Account::is_entity);
-    let actor = Signal::stored(account.as_ref().map(|a| (actor_of(a), a.is_entity())));
+    let actor = Signal::stored(account.as_ref().map(|a| (a.actor(), a.is_entity())));
     let selected = RwSignal::new(None::<ActivityNumber>);
     let diagram = Signal::derive(move || Some(case.with(CaseView::diagram_state)));
-    let status = move || {
-        case.with(|c| {
-            if c.status == "open" {
-                "Abierto"
-            } else {
-                "Cerrado"
-            }
-        })
-    };
+    let status = move || case.with(|c| c.status.label());
 
     view! {
         <p class="case-status">
             "Estado: "
-            <span class="status" data-status=move || case.with(|c| c.status.clone())>{status}</span>
+            <span class="status" data-status=move || case.with(|c| c.status.as_str())>{status}</span>
         </p>
         {is_entity.then(|| view! { <PlainSummary procedure case /> })}
         <div class="procedure-layout">
@@ -281,7 +268,7 @@ fn ActiveCard(
     view! {
         <li class="current-item" data-active=number>
             <h3>{format!("Actividad {number} · {}", activity.title)}</h3>
-            <p class="muted">{format!("{} · en curso {}", roles_label(activity.roles), waited(since, crate::now_ms()))}</p>
+            <p class="muted">{format!("{} · en curso {}", roles_label(activity.roles), waited(since, crate::domain::calendar::now_ms()))}</p>
             <Show
                 when=may_complete
                 fallback=move || view! { <p class="muted">{format!("A cargo de: {}.", roles_label(activity.roles))}</p> }
@@ -290,11 +277,11 @@ fn ActiveCard(
                     {choices}
                     <div class="field">
                         <label for=format!("reference-{number}")>{format!("Referencia de la salida ({})", activity.output)}</label>
-                        <input id=format!("reference-{number}") type="text" bind:value=reference maxlength="200" placeholder="Por ejemplo, NI-AGETIC-123/2026" />
+                        <input id=format!("reference-{number}") type="text" bind:value=reference maxlength=MAX_OUTPUT_REFERENCE placeholder="Por ejemplo, NI-AGETIC-123/2026" />
                     </div>
                     <div class="field">
                         <label for=format!("comment-{number}")>"Comentario (opcional)"</label>
-                        <textarea id=format!("comment-{number}") bind:value=comment maxlength="2000" rows="2"></textarea>
+                        <textarea id=format!("comment-{number}") bind:value=comment maxlength=MAX_COMMENT rows="2"></textarea>
                     </div>
                     {move || problem.get().map(|p| view! { <p class="notice notice-error" role="alert">{p}</p> })}
                     <button type="submit" class="button button-primary" disabled=move || complete.pending().get()>
@@ -321,10 +308,10 @@ fn Timeline(procedure: &'static Procedure, case: RwSignal<CaseView>) -> impl Int
                     let form = entry.output.clone().unwrap_or_default();
                     let reference = entry.output_reference.clone().unwrap_or_default();
                     let what = match entry.activity.and_then(|n| procedure.activity(n)) {
-                        None if entry.event.as_deref() == Some("form-submitted") => {
+                        None if entry.event == Some(HistoryEvent::FormSubmitted) => {
                             format!("Envió el formulario {form} ({reference}).")
                         }
-                        None if entry.event.as_deref() == Some("form-returned") => {
+                        None if entry.event == Some(HistoryEvent::FormReturned) => {
                             format!("Devolvió con observaciones el formulario {form} ({reference}).")
                         }
                         None => "Abrió el expediente.".to_owned(),
@@ -368,7 +355,7 @@ fn Timeline(procedure: &'static Procedure, case: RwSignal<CaseView>) -> impl Int
 }
 
 fn is_form_reviewer(account: &Account) -> bool {
-    !account.is_entity() && account.roles.iter().any(|r| FORM_REVIEWERS.contains(r))
+    account.actor().form_reviewer_role().is_some()
 }
 
 /// The request forms the entity sent into this case, every version, and for
@@ -394,7 +381,7 @@ fn CaseForms(case_id: String, reviewer: bool) -> impl IntoView {
                                         <JsonForm action=format!("/api/v1/submissions/{}/return", s.id) method="POST".into() done=here.clone()>
                                             <div class="field">
                                                 <label for=field.clone()>"Observaciones para la entidad"</label>
-                                                <textarea id=field name="observations" required rows="3"></textarea>
+                                                <textarea id=field name="observations" required maxlength=MAX_OBSERVATIONS rows="3"></textarea>
                                             </div>
                                             <button type="submit" class="button button-primary">"Devolver a la entidad"</button>
                                         </JsonForm>

@@ -6,9 +6,12 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::session::{error_text, Session};
-use crate::actions::{entities_for_opening, list_cases, EntityChoice, OpenCase};
-use crate::cases::{bolivia_time, CaseFilter};
-use crate::domain::access::{CASE_OPENERS, ENTITY_OPENS};
+use crate::accounts::EntityChoice;
+use crate::actions::{entities_for_opening, list_cases, OpenCase};
+use crate::cases::CaseFilter;
+use crate::domain::access::ENTITY_OPENS;
+use crate::domain::calendar::bolivia_time;
+use crate::domain::case_input::MAX_TITLE;
 use crate::domain::procedure::ActivityNumber;
 use crate::domain::procedures;
 
@@ -73,9 +76,7 @@ pub fn CasesPage() -> impl IntoView {
             .get()
             .and_then(Result::ok)
             .flatten()
-            .is_some_and(|a| {
-                a.is_entity() || a.is_admin || a.roles.iter().any(|r| CASE_OPENERS.contains(r))
-            })
+            .is_some_and(|a| a.is_entity() || a.actor().opens_any_procedure())
     };
     view! {
         <Title text="Expedientes" />
@@ -140,7 +141,7 @@ pub fn CasesPage() -> impl IntoView {
                                 .map(|case| {
                                     let href = format!("/expedientes/{}", case.id);
                                     let reference = case.reference.clone();
-                                    let status = if case.status == "open" { "Abierto" } else { "Cerrado" };
+                                    let status = case.status.label();
                                     view! {
                                         <tr data-case=reference>
                                             <td><a href=href>{case.reference}</a></td>
@@ -214,7 +215,7 @@ fn OpenCaseForm(entities: Vec<EntityChoice>, entity_only: bool) -> impl IntoView
                 </div>
                 <div class="field">
                     <label for="open-title">"Título"</label>
-                    <input id="open-title" name="title" type="text" maxlength="300" required placeholder="Integración de Ciudadanía Digital al sistema de trámites" />
+                    <input id="open-title" name="title" type="text" maxlength=MAX_TITLE required placeholder="Integración de Ciudadanía Digital al sistema de trámites" />
                 </div>
                 <button type="submit" class="button button-primary">"Abrir expediente"</button>
             </ActionForm>

@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 use super::session::error_text;
-use crate::cases::bolivia_time;
-use crate::dashboard::{duration_label, load_dashboard};
+use crate::actions::load_dashboard;
+use crate::dashboard::duration_label;
+use crate::domain::calendar::bolivia_time;
 use crate::domain::integrations::IntegrationStats;
 use crate::domain::procedures;
 use crate::domain::stats::{MonthCount, ProcedureStats, Spread, Stats};
@@ -141,7 +142,7 @@ fn procedure_section(p: &ProcedureStats) -> impl IntoView {
                 .unwrap_or_default();
             let waited = a
                 .oldest_since
-                .map(|since| duration_label(crate::now_ms() - since))
+                .map(|since| duration_label(crate::domain::calendar::now_ms() - since))
                 .unwrap_or_default();
             view! {
                 <tr>

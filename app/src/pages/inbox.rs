@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use super::session::error_text;
 use crate::actions::inbox;
-use crate::cases::waited;
+use crate::domain::calendar::waited;
 use crate::domain::procedures;
 
 #[component]
@@ -32,7 +32,7 @@ pub fn InboxPage() -> impl IntoView {
                             view! { <p class="muted">"No hay actividades esperando por sus roles."</p> }.into_any()
                         }
                         Ok(items) => {
-                            let now = crate::now_ms();
+                            let now = crate::domain::calendar::now_ms();
                             let rows = items
                                 .into_iter()
                                 .map(|item| {

@@ -7,12 +7,13 @@ use leptos_router::hooks::use_params_map;
 use serde_json::Value;
 
 use super::session::error_text;
-use crate::cases::bolivia_time;
+use crate::actions::{load_form_page, load_portal, load_submission};
 use crate::components::form_assistant::FormAssistant;
 use crate::components::json_form::JsonForm;
+use crate::domain::calendar::bolivia_time;
 use crate::forms::fields::{Field, Kind};
 use crate::forms::{Anexo, AnyForm, Submission, SubmissionStatus};
-use crate::portal::{load_form_page, load_portal, load_submission, CaseLink};
+use crate::portal::CaseLink;
 
 /// The form's fields as JSON, whatever form it is.
 fn values_of(form: &AnyForm) -> Value {

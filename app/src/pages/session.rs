@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::actions::{current_account, safe_next, Account, SignIn, SignOut};
-use crate::domain::access::MANAGERS;
+use crate::accounts::Account;
+use crate::actions::{current_account, safe_next, SignIn, SignOut};
 
 /// The session's account, read once per page on the server.
 #[derive(Clone, Copy)]
@@ -47,9 +47,9 @@ pub fn AccountMenu() -> impl IntoView {
                     .map(|account| match account.ok().flatten() {
                         Some(account) => {
                             view! {
-                                {account.is_admin.then(|| view! { <a href="/administracion">"Administración"</a> })}
+                                {account.actor().administers().then(|| view! { <a href="/administracion">"Administración"</a> })}
                                 {account.is_entity().then(|| view! { <a href="/portal">"Formularios"</a> })}
-                                {(!account.is_entity() && (account.is_admin || account.roles.iter().any(|r| MANAGERS.contains(r))))
+                                {account.actor().sees_dashboard()
                                     .then(|| view! { <a href="/tablero">"Tablero"</a> })}
                                 <span class="account" data-account=account.email.clone()>{account.email.clone()}</span>
                                 <SignOutButton />

@@ -11,10 +11,10 @@ use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 
 use super::error::ApiError;
-use super::store::{self, now_ms};
+use super::store::{self, Db};
+use crate::domain::calendar::now_ms;
 
 pub const SESSION_COOKIE: &str = "sesion";
 /// A session unused this long ends.
@@ -60,12 +60,8 @@ pub async fn verify_password(password: String, stored: Option<String>) -> bool {
 
 /// The account whose password this is; the same refusal whether the e-mail
 /// or the password is wrong.
-pub async fn authenticate(
-    pool: &SqlitePool,
-    email: &str,
-    password: String,
-) -> Result<store::User, ApiError> {
-    let user = store::find_user_by_email(pool, email).await?;
+pub async fn authenticate(db: &Db, email: &str, password: String) -> Result<store::User, ApiError> {
+    let user = db.find_user_by_email(email).await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let verified = verify_password(password, stored).await;
     user.filter(|_| verified).ok_or_else(|| {
@@ -77,9 +73,9 @@ pub async fn authenticate(
 }
 
 /// Opens a session for `user` and returns the cookie that carries it.
-pub async fn start_session(pool: &SqlitePool, user: &store::User) -> Result<HeaderValue, ApiError> {
+pub async fn start_session(db: &Db, user: &store::User) -> Result<HeaderValue, ApiError> {
     let (token, hash) = new_session_token();
-    store::create_session(pool, &hash, &user.id).await?;
+    db.create_session(&hash, &user.id).await?;
     Ok(session_cookie(&token))
 }
 
@@ -153,35 +149,37 @@ impl std::ops::Deref for CurrentUser {
 
 impl<S> FromRequestParts<S> for CurrentUser
 where
-    SqlitePool: FromRef<S>,
+    Db: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let pool = SqlitePool::from_ref(state);
-        session_user(&pool, &parts.headers).await
+        let db = Db::from_ref(state);
+        session_user(&db, &parts.headers).await
     }
 }
 
 /// The account of the live session a request's cookie names.
-pub async fn session_user(pool: &SqlitePool, headers: &HeaderMap) -> Result<CurrentUser, ApiError> {
+pub async fn session_user(db: &Db, headers: &HeaderMap) -> Result<CurrentUser, ApiError> {
     let token = session_token(headers).ok_or(ApiError::Unauthorized)?;
     let hash = token_hash(&token);
-    let session = store::find_session(pool, &hash)
+    let session = db
+        .find_session(&hash)
         .await?
         .ok_or(ApiError::Unauthorized)?;
     let now = now_ms();
     if now - session.last_seen_at > IDLE_TIMEOUT_MS
         || now - session.created_at > ABSOLUTE_TIMEOUT_MS
     {
-        store::delete_session(pool, &hash).await?;
+        db.delete_session(&hash).await?;
         return Err(ApiError::Unauthorized);
     }
     if now - session.last_seen_at > TOUCH_EVERY_MS {
-        store::touch_session(pool, &hash, now).await?;
+        db.touch_session(&hash, now).await?;
     }
-    let user = store::find_user_by_id(pool, &session.user_id)
+    let user = db
+        .find_user_by_id(&session.user_id)
         .await?
         .ok_or(ApiError::Unauthorized)?;
     Ok(CurrentUser {
@@ -193,7 +191,7 @@ pub async fn session_user(pool: &SqlitePool, headers: &HeaderMap) -> Result<Curr
 /// For requests that may or may not come with a live session.
 impl<S> OptionalFromRequestParts<S> for CurrentUser
 where
-    SqlitePool: FromRef<S>,
+    Db: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;

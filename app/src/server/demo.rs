@@ -2,13 +2,11 @@
 //! demo entity with its account and an administrator, all with password
 //! `demo`. Never on unless asked for.
 
-use sqlx::SqlitePool;
-
 use crate::domain::role::Role;
 
 use super::auth::hash_password;
 use super::error::ApiError;
-use super::store::{self, NewUser};
+use super::store::{Db, NewUser};
 
 pub const PASSWORD: &str = "demo";
 pub const ENTITY_CODE: &str = "DEMO";
@@ -18,15 +16,28 @@ pub fn enabled() -> bool {
 }
 
 /// Creates whatever of the demo data is missing; running it twice is harmless.
-pub async fn seed(pool: &SqlitePool) -> Result<(), ApiError> {
+pub async fn seed(db: &Db) -> Result<(), ApiError> {
     let hash = hash_password(PASSWORD.to_owned()).await?;
-    let entity = match store::list_entities(pool)
+    let existing = db
+        .list_entities()
         .await?
         .into_iter()
-        .find(|e| e.code == ENTITY_CODE)
-    {
+        .find(|e| e.code == ENTITY_CODE);
+    let entity = match existing {
         Some(entity) => entity,
-        None => store::create_entity(pool, "Entidad de demostración", ENTITY_CODE).await?,
+        // Another server starting at the same moment may have made it.
+        None => match db
+            .create_entity(None, "Entidad de demostración", ENTITY_CODE)
+            .await?
+        {
+            Some(entity) => entity,
+            None => db
+                .list_entities()
+                .await?
+                .into_iter()
+                .find(|e| e.code == ENTITY_CODE)
+                .ok_or_else(|| ApiError::Internal("demo entity vanished".into()))?,
+        },
     };
     let mut accounts: Vec<(String, Vec<Role>, Option<&str>, bool)> = Role::ALL
         .into_iter()
@@ -48,19 +59,18 @@ pub async fn seed(pool: &SqlitePool) -> Result<(), ApiError> {
     ));
     accounts.push(("admin@demo.local".into(), Vec::new(), None, true));
     for (email, roles, entity_id, is_admin) in accounts {
-        if store::find_user_by_email(pool, &email).await?.is_some() {
+        if db.find_user_by_email(&email).await?.is_some() {
             continue;
         }
-        store::create_user(
-            pool,
-            NewUser {
-                email: &email,
-                password_hash: hash.clone(),
-                roles: &roles,
-                entity_id,
-                is_admin,
-            },
-        )
+        // `None`: another server made it meanwhile, which is as good.
+        db.create_user(NewUser {
+            id: None,
+            email: &email,
+            password_hash: hash.clone(),
+            roles: &roles,
+            entity_id,
+            is_admin,
+        })
         .await?;
     }
     Ok(())

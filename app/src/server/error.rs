@@ -67,6 +67,17 @@ impl ApiError {
     }
 }
 
+/// For logs and command-line tools: the detail of internal failures too.
+/// (Not `std::error::Error`: server functions convert it themselves.)
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApiError::Internal(detail) => write!(f, "{detail}"),
+            other => write!(f, "{} ({})", other.message(), other.status()),
+        }
+    }
+}
+
 /// Server functions report the same message the API would, and the page
 /// or call that failed answers with the API's status (a case that is not
 /// yours is a 404 on its page too).

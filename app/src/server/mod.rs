@@ -1,11 +1,16 @@
-//! The server side of the app (built with the `ssr` feature only): errors,
-//! accounts and sessions, and the store behind the JSON API and the server
-//! functions.
+//! The server side of the app (built with the `ssr` feature only), in
+//! layers that import only downward: errors and the live stream of changes;
+//! the store; the services that decide (sessions, cases, forms,
+//! administration, the dashboard's figures); and the request plumbing of
+//! the server functions.
 
 pub mod admin;
 pub mod auth;
+pub mod cases;
 pub mod demo;
 pub mod error;
 pub mod forms;
+pub mod live;
+pub mod request;
 pub mod stats;
 pub mod store;

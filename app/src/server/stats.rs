@@ -8,12 +8,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use futures_util::TryStreamExt;
-use sqlx::{Row, SqlitePool};
-
 use super::error::ApiError;
-use super::store::{now_ms, User};
-use crate::domain::access::MANAGERS;
+use super::store::{Db, User};
+use crate::cases::CaseStatus;
+use crate::domain::calendar::now_ms;
 use crate::domain::engine::CaseState;
 use crate::domain::integrations::{integrations, IntegrationStats, Pr6Case, SentForm};
 use crate::domain::procedure::{ActivityNumber, Procedure};
@@ -25,9 +23,7 @@ use crate::forms::{Anexo, AnyForm};
 const FRESH_FOR: Duration = Duration::from_secs(60);
 
 pub fn managers_only(user: &User) -> Result<(), ApiError> {
-    if user.entity_id.is_none()
-        && (user.is_admin || MANAGERS.iter().any(|r| user.roles.contains(r)))
-    {
+    if user.actor().sees_dashboard() {
         Ok(())
     } else {
         Err(ApiError::Forbidden(
@@ -44,59 +40,48 @@ pub struct Snapshot {
 }
 
 /// Every fact the figures need, read now.
-pub async fn compute(pool: &SqlitePool) -> Result<Snapshot, ApiError> {
-    let mut cases: Vec<CaseFact> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut rows =
-        sqlx::query("SELECT id, procedure, status, opened_at, closed_at, state FROM cases")
-            .fetch(pool);
-    while let Some(row) = rows.try_next().await? {
-        let Some(procedure) = procedures::find(row.get("procedure")) else {
+pub async fn compute(db: &Db) -> Result<Snapshot, ApiError> {
+    let figures = db.case_figures().await?;
+    let mut cases: Vec<CaseFact> = Vec::with_capacity(figures.cases.len());
+    let mut index: HashMap<String, usize> = HashMap::with_capacity(figures.cases.len());
+    for (id, code, status, opened_at, closed_at, state) in figures.cases {
+        let Some(procedure) = procedures::find(&code) else {
             continue;
         };
-        let state: CaseState = serde_json::from_str(row.get("state")).unwrap_or_default();
+        let state: CaseState = serde_json::from_str(&state).unwrap_or_default();
         let extra_rounds = state.rounds.values().map(|r| r.saturating_sub(1)).sum();
-        index.insert(row.get("id"), cases.len());
+        index.insert(id, cases.len());
         cases.push(CaseFact {
             procedure,
-            open: row.get::<String, _>("status") == "open",
-            opened_at: row.get("opened_at"),
-            closed_at: row.get("closed_at"),
+            open: CaseStatus::parse(&status) == Some(CaseStatus::Open),
+            opened_at,
+            closed_at,
             extra_rounds,
             current: Vec::new(),
         });
     }
-    drop(rows);
-    let mut current = sqlx::query("SELECT case_id, activity, since FROM case_current").fetch(pool);
-    while let Some(row) = current.try_next().await? {
-        if let Some(&i) = index.get(row.get::<&str, _>("case_id")) {
-            let number =
-                ActivityNumber::try_from(row.get::<i64, _>("activity")).unwrap_or_default();
-            cases[i].current.push((number, row.get("since")));
+    for (case_id, activity, since) in figures.current {
+        if let Some(&i) = index.get(&case_id) {
+            let number = ActivityNumber::try_from(activity).unwrap_or_default();
+            cases[i].current.push((number, since));
         }
     }
-    drop(current);
-    let mut took = Vec::new();
-    let mut times = sqlx::query(
-        "SELECT procedure, activity, finished_at - started_at AS ms FROM activity_times",
-    )
-    .fetch(pool);
-    while let Some(row) = times.try_next().await? {
-        if let Some(procedure) = procedures::find(row.get("procedure")) {
-            took.push(Took {
-                procedure,
-                activity: ActivityNumber::try_from(row.get::<i64, _>("activity"))
-                    .unwrap_or_default(),
-                ms: row.get("ms"),
-            });
-        }
-    }
-    drop(times);
-    let due = DueTimes::load(pool).await?;
+    let took: Vec<Took> = figures
+        .times
+        .into_iter()
+        .filter_map(|(code, activity, ms)| {
+            Some(Took {
+                procedure: procedures::find(&code)?,
+                activity: ActivityNumber::try_from(activity).unwrap_or_default(),
+                ms,
+            })
+        })
+        .collect();
+    let due = DueTimes::load(db).await?;
     let mut stats = summarize(&procedures::ALL, &cases, &took, now_ms(), |p, n| {
         due.of(p, n)
     });
-    let whole = integrations(&pr6_cases(pool).await?);
+    let whole = integrations(&pr6_cases(db).await?);
     stats.integrations = whole.summary();
     Ok(Snapshot {
         stats: Arc::new(stats),
@@ -104,56 +89,40 @@ pub async fn compute(pool: &SqlitePool) -> Result<Snapshot, ApiError> {
     })
 }
 
-/// The PR6 cases with what PR09 reads of them: the activities done, the way
-/// taken at activity 9, and the latest version of each form sent.
-async fn pr6_cases(pool: &SqlitePool) -> Result<Vec<Pr6Case>, ApiError> {
-    let mut cases: Vec<Pr6Case> = Vec::new();
+async fn pr6_cases(db: &Db) -> Result<Vec<Pr6Case>, ApiError> {
+    let figures = db.pr6_figures().await?;
+    let mut cases: Vec<Pr6Case> = Vec::with_capacity(figures.cases.len());
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut rows = sqlx::query(
-        "SELECT c.id, c.reference, c.status, c.state, e.name FROM cases c JOIN entities e ON e.id = c.entity_id
-         WHERE c.procedure = 'PR6' ORDER BY c.reference",
-    )
-    .fetch(pool);
-    while let Some(row) = rows.try_next().await? {
-        let state: CaseState = serde_json::from_str(row.get("state")).unwrap_or_default();
-        index.insert(row.get("id"), cases.len());
+    for (id, reference, status, state, entity) in figures.cases {
+        let state: CaseState = serde_json::from_str(&state).unwrap_or_default();
+        index.insert(id.clone(), cases.len());
         cases.push(Pr6Case {
-            case_id: row.get("id"),
-            reference: row.get("reference"),
-            entity: row.get("name"),
-            closed: row.get::<String, _>("status") == "closed",
+            case_id: id,
+            reference,
+            entity,
+            closed: CaseStatus::parse(&status) == Some(CaseStatus::Closed),
             done: state.done,
             way_at_9: None,
             forms: Vec::new(),
         });
     }
-    drop(rows);
-    let mut ways = sqlx::query(
-        "SELECT h.case_id, h.choice FROM case_history h JOIN cases c ON c.id = h.case_id
-         WHERE h.activity = 9 AND c.procedure = 'PR6' ORDER BY h.version",
-    )
-    .fetch(pool);
-    while let Some(row) = ways.try_next().await? {
-        if let Some(&i) = index.get(row.get::<&str, _>("case_id")) {
-            cases[i].way_at_9 = row.get("choice");
+    for (case_id, choice) in figures.ways {
+        if let Some(&i) = index.get(&case_id) {
+            cases[i].way_at_9 = choice;
         }
     }
-    drop(ways);
-    let mut sent =
-        sqlx::query("SELECT case_id, anexo, status, data FROM form_submissions ORDER BY version")
-            .fetch(pool);
-    while let Some(row) = sent.try_next().await? {
-        let Some(&i) = index.get(row.get::<&str, _>("case_id")) else {
+    for (case_id, anexo, status, data) in figures.sent {
+        let Some(&i) = index.get(&case_id) else {
             continue;
         };
-        let Some(anexo) = Anexo::from_slug(row.get("anexo")) else {
+        let Some(anexo) = Anexo::from_slug(&anexo) else {
             continue;
         };
-        let form: Option<AnyForm> = serde_json::from_str(row.get("data")).ok();
+        let form: Option<AnyForm> = serde_json::from_str(&data).ok();
         let number = anexo.number();
         let latest = SentForm {
             anexo: number,
-            returned: row.get::<String, _>("status") == "returned",
+            returned: status == "returned",
             names_payment_methods: matches!(&form, Some(AnyForm::Tres(f)) if !f.payment_methods.is_empty()),
             declares_authentication: matches!(&form, Some(AnyForm::Uno(f)) if f.authentication_integrated),
         };
@@ -164,22 +133,18 @@ async fn pr6_cases(pool: &SqlitePool) -> Result<Vec<Pr6Case>, ApiError> {
     Ok(cases)
 }
 
-/// How long each activity may wait: what an administrator set, else the
-/// default for who does it.
 #[derive(Clone, Debug, Default)]
 pub struct DueTimes(HashMap<(String, ActivityNumber), i64>);
 
 impl DueTimes {
-    pub async fn load(pool: &SqlitePool) -> Result<DueTimes, ApiError> {
-        let rows = sqlx::query("SELECT procedure, activity, due_ms FROM activity_due")
-            .fetch_all(pool)
-            .await?;
+    pub async fn load(db: &Db) -> Result<DueTimes, ApiError> {
         Ok(DueTimes(
-            rows.iter()
-                .map(|row| {
-                    let number =
-                        ActivityNumber::try_from(row.get::<i64, _>("activity")).unwrap_or_default();
-                    ((row.get("procedure"), number), row.get("due_ms"))
+            db.due_times()
+                .await?
+                .into_iter()
+                .map(|(procedure, activity, due_ms)| {
+                    let number = ActivityNumber::try_from(activity).unwrap_or_default();
+                    ((procedure, number), due_ms)
                 })
                 .collect(),
         ))
@@ -203,71 +168,18 @@ pub fn default_due(procedure: &Procedure, number: ActivityNumber) -> i64 {
         .map_or(default_due_ms(&[]), |a| default_due_ms(a.roles))
 }
 
-/// Sets (or, with `None`, resets to the default) the due times of a
-/// procedure's activities, in one transaction.
-pub async fn set_due_times(
-    pool: &SqlitePool,
-    user: &User,
-    procedure: &Procedure,
-    hours: &[(ActivityNumber, Option<u32>)],
-) -> Result<(), ApiError> {
-    crate::server::admin::admin_only(user)?;
-    let mut errors = Vec::new();
-    for (number, value) in hours {
-        if procedure.activity(*number).is_none() {
-            errors.push(crate::domain::validation::FieldError::new(
-                &number.to_string(),
-                format!("{} no tiene actividad {number}.", procedure.code),
-            ));
-        } else if value.is_some_and(|h| !(1..=8_760).contains(&h)) {
-            errors.push(crate::domain::validation::FieldError::new(
-                &number.to_string(),
-                format!("Actividad {number}: escriba un plazo de 1 a 8760 horas, o déjelo vacío para el plazo por defecto."),
-            ));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    for (number, value) in hours {
-        match value {
-            Some(h) => {
-                sqlx::query(
-                    "INSERT INTO activity_due (procedure, activity, due_ms) VALUES (?, ?, ?)
-                     ON CONFLICT (procedure, activity) DO UPDATE SET due_ms = excluded.due_ms",
-                )
-                .bind(procedure.code)
-                .bind(i64::from(*number))
-                .bind(i64::from(*h) * 3_600_000)
-                .execute(&mut *tx)
-                .await?;
-            }
-            None => {
-                sqlx::query("DELETE FROM activity_due WHERE procedure = ? AND activity = ?")
-                    .bind(procedure.code)
-                    .bind(i64::from(*number))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
 /// The latest figures and when they were taken.
 pub struct StatsCache {
-    pool: SqlitePool,
+    db: Db,
     snapshot: RwLock<Option<(Instant, Snapshot)>>,
     refreshing: AtomicBool,
     first: tokio::sync::Mutex<()>,
 }
 
 impl StatsCache {
-    pub fn new(pool: SqlitePool) -> Arc<StatsCache> {
+    pub fn new(db: Db) -> Arc<StatsCache> {
         Arc::new(StatsCache {
-            pool,
+            db,
             snapshot: RwLock::new(None),
             refreshing: AtomicBool::new(false),
             first: tokio::sync::Mutex::new(()),
@@ -279,7 +191,7 @@ impl StatsCache {
     }
 
     async fn refresh(&self) -> Result<Snapshot, ApiError> {
-        let fresh = compute(&self.pool).await?;
+        let fresh = compute(&self.db).await?;
         if let Ok(mut snapshot) = self.snapshot.write() {
             *snapshot = Some((Instant::now(), fresh.clone()));
         }

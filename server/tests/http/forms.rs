@@ -1,9 +1,7 @@
 //! The request forms over real HTTP: checking without storing, drafts,
 //! submission into the PR6 case, return with observations, documents.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use serde_json::{json, Value};
 
 fn anexo2() -> Value {
@@ -73,10 +71,7 @@ async fn validation_needs_no_login_and_stores_nothing() {
     let (status, body) = send(app.client.post(&url).json(&json!({ "scopes": "openid" }))).await;
     assert_eq!(status, 422);
     assert!(body["error"].is_string());
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM form_drafts")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let stored = app.count("SELECT COUNT(*) FROM form_drafts").await;
     assert_eq!(stored, 0);
 }
 

@@ -1,6 +1,4 @@
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use serde_json::Value;
 
 #[tokio::test]

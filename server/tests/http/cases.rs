@@ -1,11 +1,9 @@
 //! The cases API over real HTTP, each test on a fresh database.
 
-mod common;
-
 use std::collections::HashMap;
 
+use crate::common::TestApp;
 use app::domain::procedures;
-use common::TestApp;
 use serde_json::{json, Value};
 
 /// Signed-in clients by role slug, created on first use.
@@ -374,7 +372,7 @@ async fn an_empty_choice_is_no_choice_in_the_api_too() {
 async fn references_count_per_procedure_and_year() {
     let app = TestApp::with_demo().await;
     let mut desk = Desk::new(&app);
-    let year = app::cases::bolivia_calendar(app::server::store::now_ms())
+    let year = app::domain::calendar::bolivia_calendar(app::domain::calendar::now_ms())
         .0
         .to_string();
     let first = desk.open("PR6").await;
@@ -889,11 +887,11 @@ async fn admins_set_due_times_that_decide_what_is_overdue() {
     let case = desk.open("PR6").await;
     let id = case["id"].as_str().unwrap();
     // Activity 1 has waited two hours.
-    sqlx::query("UPDATE case_current SET since = since - 7200000 WHERE case_id = ?")
-        .bind(id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.execute(
+        "UPDATE case_current SET since = since - 7200000 WHERE case_id = $1",
+        &[id],
+    )
+    .await;
     let jefe = desk.as_role("jefe-ugat").await;
     let overdue = || async {
         app.get_json(&jefe, "/api/v1/cases?procedure=PR6&activity=1&overdue=true")

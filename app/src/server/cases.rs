@@ -1,0 +1,324 @@
+//! The case service: who may open, see and complete what, checked input,
+//! and the engine's move, above the store; the server functions and the
+//! JSON handlers both come through here.
+
+use std::collections::BTreeMap;
+
+use super::error::ApiError;
+use super::stats::DueTimes;
+use super::store::{CaseChange, CaseQuery, CaseRecord, Db, NewCase, StateChange, User};
+use crate::cases::{
+    active_activities, CaseFilter, CaseStatus, CaseSummary, CaseView, HistoryEvent, InboxItem,
+    Repeat,
+};
+use crate::domain::access::{Actor, Refusal};
+use crate::domain::calendar::{bolivia_calendar, bolivia_month_start, next_month, now_ms};
+use crate::domain::case_input::{check_completion, check_title};
+use crate::domain::engine::{CaseState, EngineError};
+use crate::domain::procedure::{ActivityNumber, Procedure};
+use crate::domain::procedures;
+
+pub fn refusal(refusal: Refusal) -> ApiError {
+    match refusal {
+        Refusal::NotVisible => case_not_found(),
+        Refusal::WrongRole => {
+            ApiError::Forbidden("Su rol no permite esta acción en este expediente.".into())
+        }
+    }
+}
+
+pub fn case_not_found() -> ApiError {
+    ApiError::NotFound("No existe el expediente o no le corresponde.".into())
+}
+
+/// What a person is told when someone else changed the case first.
+pub fn stale() -> ApiError {
+    ApiError::Conflict(
+        "Otra persona modificó este expediente mientras usted lo veía. Recargue la página para ver su estado actual.".into(),
+    )
+}
+
+fn reject_if_any(errors: Vec<crate::domain::validation::FieldError>) -> Result<(), ApiError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Invalid(errors))
+    }
+}
+
+/// Opens a case at its first activity and returns its id.
+pub async fn open(
+    db: &Db,
+    user: &User,
+    procedure: &'static Procedure,
+    entity_id: &str,
+    title: &str,
+) -> Result<String, ApiError> {
+    user.actor()
+        .may_open(procedure, entity_id)
+        .map_err(|r| match r {
+            Refusal::NotVisible => {
+                ApiError::Forbidden("Solo puede abrir expedientes de su propia entidad.".into())
+            }
+            other => refusal(other),
+        })?;
+    reject_if_any(check_title(title))?;
+    if db.find_entity(entity_id).await?.is_none() {
+        return Err(ApiError::invalid(
+            "entity_id",
+            "No existe una entidad con ese identificador.",
+        ));
+    }
+    let at = now_ms();
+    let state = CaseState::start(procedure);
+    let id = super::store::new_id();
+    db.open_case(&NewCase {
+        id: &id,
+        procedure,
+        year: bolivia_calendar(at).0,
+        entity_id,
+        title: title.trim(),
+        current_since: state.active.iter().map(|&n| (n, at)).collect(),
+        state: &state,
+        opened_by: &user.id,
+        at,
+    })
+    .await?;
+    Ok(id)
+}
+
+/// A completion as the person sent it.
+pub struct Completion<'a> {
+    pub activity: ActivityNumber,
+    pub choice: Option<&'a str>,
+    pub output_reference: &'a str,
+    pub comment: Option<&'a str>,
+    /// The version the person saw; another one is a conflict.
+    pub version: i64,
+}
+
+fn procedure_of(record: &CaseRecord) -> Result<&'static Procedure, ApiError> {
+    procedures::find(&record.procedure).ok_or_else(|| {
+        ApiError::Internal(format!(
+            "case {} of unknown procedure {}",
+            record.id, record.procedure
+        ))
+    })
+}
+
+fn state_of(record: &CaseRecord) -> Result<CaseState, ApiError> {
+    serde_json::from_str(&record.state)
+        .map_err(|e| ApiError::Internal(format!("case {} state: {e}", record.id)))
+}
+
+/// Completes a current activity of a case: one event appended, refused
+/// whole when the case moved on since the person saw it.
+pub async fn complete(
+    db: &Db,
+    user: &User,
+    case_id: &str,
+    completion: Completion<'_>,
+) -> Result<(), ApiError> {
+    reject_if_any(check_completion(
+        completion.output_reference,
+        completion.comment,
+    ))?;
+    // A form's untouched choice arrives empty: it means no choice, from the
+    // pages and the API alike.
+    let choice = completion.choice.map(str::trim).filter(|c| !c.is_empty());
+    let record = db.find_case(case_id).await?.ok_or_else(case_not_found)?;
+    let actor = user.actor();
+    if !actor.may_see(&record.entity_id) {
+        return Err(case_not_found());
+    }
+    let procedure = procedure_of(&record)?;
+    let activity = procedure.activity(completion.activity).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "La actividad {} no existe en {}.",
+            completion.activity, procedure.code
+        ))
+    })?;
+    let role = actor
+        .role_for(activity, &record.entity_id)
+        .map_err(refusal)?;
+    if completion.version != record.version {
+        return Err(stale());
+    }
+    let state = state_of(&record)?;
+    let step = state
+        .complete(procedure, completion.activity, choice)
+        .map_err(|error| match error {
+            EngineError::ChoiceRequired { .. } | EngineError::ChoiceNotOffered { .. } => {
+                ApiError::invalid("choice", error.to_string())
+            }
+            EngineError::NotCurrent(_) | EngineError::CaseClosed => {
+                ApiError::Conflict(error.to_string())
+            }
+            EngineError::UnknownActivity(_) => ApiError::NotFound(error.to_string()),
+            EngineError::ReachedTwice(_) => ApiError::Internal(error.to_string()),
+        })?;
+    let mut still_current = state.active.clone();
+    still_current.remove(&completion.activity);
+    let applied = db
+        .append(&CaseChange {
+            case_id,
+            expected_version: record.version,
+            at: now_ms(),
+            user_id: &user.id,
+            role,
+            event: HistoryEvent::Completed,
+            activity: Some(completion.activity),
+            choice: Some(step.choice.id),
+            output: Some(activity.output),
+            output_reference: Some(completion.output_reference.trim()),
+            comment: completion.comment.map(str::trim).filter(|c| !c.is_empty()),
+            step: Some(StateChange {
+                procedure: procedure.code,
+                entered: step
+                    .state
+                    .active
+                    .difference(&still_current)
+                    .copied()
+                    .collect(),
+                state: &step.state,
+            }),
+        })
+        .await?;
+    if applied {
+        Ok(())
+    } else {
+        Err(stale())
+    }
+}
+
+/// A case as its reader may see it: `None` when it does not exist or is
+/// another entity's.
+pub async fn view(db: &Db, actor: &Actor, id: &str) -> Result<Option<CaseView>, ApiError> {
+    let Some(record) = db.find_case(id).await? else {
+        return Ok(None);
+    };
+    if !actor.may_see(&record.entity_id) {
+        return Ok(None);
+    }
+    let procedure = procedure_of(&record)?;
+    let state = state_of(&record)?;
+    let since: BTreeMap<i64, i64> = db.current_since(id).await?.into_iter().collect();
+    let history = db.history(id).await?;
+    Ok(Some(CaseView {
+        active: active_activities(procedure, &state, |n| {
+            since.get(&i64::from(n)).copied().unwrap_or(0)
+        }),
+        waiting: state.waiting.keys().copied().collect(),
+        done: state.done.iter().copied().collect(),
+        repeated: state
+            .rounds
+            .iter()
+            .filter(|(_, &rounds)| rounds > 1)
+            .map(|(&activity, &rounds)| Repeat { activity, rounds })
+            .collect(),
+        history,
+        id: record.id,
+        reference: record.reference,
+        procedure: record.procedure,
+        entity_id: record.entity_id,
+        entity_name: record.entity_name,
+        title: record.title,
+        status: record.status,
+        version: record.version,
+        ending: record.ending,
+        opened_at: record.opened_at,
+        updated_at: record.updated_at,
+    }))
+}
+
+/// `[from, until)` of a month in Bolivia, from `"2026-11"`.
+fn month_range(month: &str) -> Result<(i64, i64), ApiError> {
+    bolivia_month_start(month)
+        .zip(next_month(month).and_then(|m| bolivia_month_start(&m)))
+        .ok_or_else(|| {
+            ApiError::invalid("month", "Escriba el mes como AAAA-MM, por ejemplo 2026-11.")
+        })
+}
+
+/// The cases the filter asks for that `actor` may see, newest first.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    filter: &CaseFilter,
+) -> Result<Vec<CaseSummary>, ApiError> {
+    let wanted = filter.procedure.as_deref().filter(|p| !p.trim().is_empty());
+    let procedure = match wanted {
+        Some(code) => Some(procedures::find(code.trim()).ok_or_else(|| {
+            ApiError::invalid(
+                "procedure",
+                "No existe ese procedimiento; use PR05, PR6, PR7 o PR09.",
+            )
+        })?),
+        None => None,
+    };
+    let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(text) => Some(
+            CaseStatus::parse(text)
+                .ok_or_else(|| ApiError::invalid("status", "El estado es open o closed."))?,
+        ),
+        None => None,
+    };
+    let standing_at = if filter.activity.is_some() || filter.overdue {
+        let due = DueTimes::load(db).await?;
+        let now = now_ms();
+        let mut terms = Vec::new();
+        for p in procedures::ALL {
+            if procedure.is_some_and(|w| w.code != p.code) {
+                continue;
+            }
+            for activity in p.activities {
+                if filter.activity.is_some_and(|n| n != activity.number) {
+                    continue;
+                }
+                let since_before = filter.overdue.then(|| now - due.of(p, activity.number));
+                terms.push((p.code, activity.number, since_before));
+            }
+        }
+        Some(terms)
+    } else {
+        None
+    };
+    let query = CaseQuery {
+        procedure,
+        status,
+        // An entity sees its own cases whatever it asks for.
+        entity_id: actor
+            .entity_id
+            .as_deref()
+            .or(filter.entity_id.as_deref().filter(|e| !e.is_empty())),
+        reference: filter
+            .reference
+            .as_ref()
+            .map(|r| r.trim().to_uppercase())
+            .filter(|r| !r.is_empty()),
+        waiting_for: filter.waiting_for_me.then_some(actor),
+        opened: filter.opened_in.as_deref().map(month_range).transpose()?,
+        closed: filter.closed_in.as_deref().map(month_range).transpose()?,
+        standing_at,
+    };
+    db.list_cases(&query).await
+}
+
+/// The current activities that wait for `actor`, oldest first.
+pub async fn inbox(db: &Db, actor: &Actor) -> Result<Vec<InboxItem>, ApiError> {
+    db.inbox(actor).await
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::calendar::bolivia_calendar;
+
+    #[test]
+    fn references_count_by_the_bolivian_year() {
+        let year_of = |ms| bolivia_calendar(ms).0;
+        assert_eq!(year_of(0), 1969, "still 1969 in La Paz");
+        // 2026-01-01T03:59:59Z is New Year's Eve in La Paz; 04:00Z is not.
+        assert_eq!(year_of(1_767_239_999_000), 2025);
+        assert_eq!(year_of(1_767_240_000_000), 2026);
+    }
+}

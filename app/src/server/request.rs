@@ -1,0 +1,31 @@
+//! What a server function reaches through the request: the database and
+//! the signed-in account.
+
+use leptos::prelude::*;
+
+use super::auth;
+use super::error::ApiError;
+use super::store::{Db, User};
+
+pub fn db() -> Result<Db, ServerFnError> {
+    use_context::<Db>().ok_or_else(|| ServerFnError::ServerError("database unavailable".into()))
+}
+
+pub async fn headers() -> Result<http::HeaderMap, ServerFnError> {
+    Ok(leptos_axum::extract::<http::HeaderMap>().await?)
+}
+
+/// The account of the request's session; `Unauthorized` without one.
+pub async fn signed_in(db: &Db) -> Result<(User, String), ApiError> {
+    let headers = headers()
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let session = auth::session_user(db, &headers).await?;
+    Ok((session.user, session.token_hash))
+}
+
+pub fn set_cookie(value: http::HeaderValue) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}

@@ -1,0 +1,571 @@
+//! Persistence, by aggregate (accounts and sessions, entities, case events,
+//! case queries, forms, due times, the dashboard's figures), on one of two
+//! backends: SQLite, the embedded default, or PostgreSQL for several
+//! servers. The SQL is written once in `sql/` and compiled per backend
+//! (`sqlite.rs`, `postgres.rs`, each with the little that differs); [`Db`]
+//! is what the rest of the app holds, and it does not say which one runs.
+//! The store holds SQL only: who may do what, and what a change is, are
+//! decided above it.
+
+mod postgres;
+mod sqlite;
+
+use std::collections::BTreeSet;
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+
+use super::error::ApiError;
+use super::live::Live;
+use crate::accounts::{AccountRow, Entity, EntityRow};
+use crate::cases::{CaseChanged, CaseStatus, CaseSummary, HistoryEntry, HistoryEvent, InboxItem};
+use crate::domain::access::Actor;
+use crate::domain::engine::CaseState;
+use crate::domain::procedure::{ActivityNumber, Procedure};
+use crate::domain::role::Role;
+use crate::forms::Anexo;
+use crate::portal::CaseLink;
+
+/// A random 128-bit identifier, hex.
+pub fn new_id() -> String {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The database the app runs on, and the stream of its changes.
+#[derive(Clone, Debug)]
+pub struct Db {
+    backend: Backend,
+    live: Live,
+}
+
+#[derive(Clone, Debug)]
+enum Backend {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// Why the database could not be opened.
+#[derive(Debug)]
+pub enum ConnectError {
+    UnknownScheme(String),
+    Database(sqlx::Error),
+}
+
+impl std::fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConnectError::UnknownScheme(url) => write!(
+                f,
+                "DATABASE_URL «{url}» no es una base de datos conocida: use sqlite://ruta/archivo.db o postgres://usuario@servidor:5432/base"
+            ),
+            ConnectError::Database(error) => write!(f, "no se pudo abrir la base de datos: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ConnectError {}
+
+impl From<sqlx::Error> for ConnectError {
+    fn from(error: sqlx::Error) -> ConnectError {
+        ConnectError::Database(error)
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for ConnectError {
+    fn from(error: sqlx::migrate::MigrateError) -> ConnectError {
+        ConnectError::Database(error.into())
+    }
+}
+
+/// Runs `$module::$function(pool, args…)` on whichever backend `db` holds.
+macro_rules! on_backend {
+    ($db:expr, $module:ident :: $function:ident ( $($arg:expr),* $(,)? )) => {
+        match &$db.backend {
+            Backend::Sqlite(pool) => sqlite::sql::$module::$function(pool, $($arg),*).await,
+            Backend::Postgres(pool) => postgres::sql::$module::$function(pool, $($arg),*).await,
+        }
+    };
+}
+
+impl Db {
+    /// Opens (creating and migrating) the database `url` names:
+    /// `sqlite:…` or `postgres:…`/`postgresql:…`; any other scheme is
+    /// refused.
+    pub async fn connect(url: &str) -> Result<Db, ConnectError> {
+        let live = Live::default();
+        let backend = match url.split_once(':').map(|(scheme, _)| scheme) {
+            Some("sqlite") => Backend::Sqlite(sqlite::connect(url).await?),
+            Some("postgres" | "postgresql") => {
+                let pool = postgres::connect(url).await?;
+                postgres::listen(pool.clone(), live.clone());
+                Backend::Postgres(pool)
+            }
+            _ => return Err(ConnectError::UnknownScheme(url.to_owned())),
+        };
+        Ok(Db { backend, live })
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    pub fn live(&self) -> &Live {
+        &self.live
+    }
+
+    /// Tells the open pages of every server about a committed change.
+    fn committed(&self, changed: CaseChanged) {
+        match self.backend {
+            Backend::Sqlite(_) => sqlite::after_commit(&self.live, changed),
+            Backend::Postgres(_) => postgres::after_commit(&self.live, changed),
+        }
+    }
+
+    pub async fn ping(&self) -> Result<(), ApiError> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+            Backend::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+        }?;
+        Ok(())
+    }
+
+    // Accounts and sessions.
+
+    pub async fn find_user_by_id(&self, id: &str) -> Result<Option<User>, ApiError> {
+        on_backend!(self, accounts::find_user_by_id(id))
+    }
+
+    pub async fn find_user_by_email(&self, email: &str) -> Result<Option<User>, ApiError> {
+        let email = email.trim().to_lowercase();
+        on_backend!(self, accounts::find_user_by_email(&email))
+    }
+
+    /// `None` when the e-mail is taken.
+    pub async fn create_user(&self, user: NewUser<'_>) -> Result<Option<User>, ApiError> {
+        let id = user.id.map_or_else(new_id, str::to_owned);
+        let email = user.email.trim().to_lowercase();
+        let user = NewUser {
+            email: &email,
+            ..user
+        };
+        let now = crate::domain::calendar::now_ms();
+        if !on_backend!(self, accounts::create_user(&id, &user, now))? {
+            return Ok(None);
+        }
+        self.find_user_by_id(&id).await
+    }
+
+    pub async fn list_accounts(&self) -> Result<Vec<AccountRow>, ApiError> {
+        on_backend!(self, accounts::list_accounts())
+    }
+
+    pub async fn set_user_access(
+        &self,
+        user_id: &str,
+        roles: &[Role],
+        is_admin: bool,
+    ) -> Result<bool, ApiError> {
+        on_backend!(self, accounts::set_user_access(user_id, roles, is_admin))
+    }
+
+    pub async fn create_session(&self, token_hash: &str, user_id: &str) -> Result<(), ApiError> {
+        let now = crate::domain::calendar::now_ms();
+        on_backend!(self, accounts::create_session(token_hash, user_id, now))
+    }
+
+    pub async fn find_session(&self, token_hash: &str) -> Result<Option<Session>, ApiError> {
+        on_backend!(self, accounts::find_session(token_hash))
+    }
+
+    pub async fn touch_session(&self, token_hash: &str, now: i64) -> Result<(), ApiError> {
+        on_backend!(self, accounts::touch_session(token_hash, now))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), ApiError> {
+        on_backend!(self, accounts::delete_session(token_hash))
+    }
+
+    // Entities.
+
+    /// `None` when the code is taken.
+    pub async fn create_entity(
+        &self,
+        id: Option<&str>,
+        name: &str,
+        code: &str,
+    ) -> Result<Option<Entity>, ApiError> {
+        let entity = Entity {
+            id: id.map_or_else(new_id, str::to_owned),
+            name: name.trim().to_owned(),
+            code: code.trim().to_uppercase(),
+        };
+        let now = crate::domain::calendar::now_ms();
+        Ok(on_backend!(self, entities::create_entity(&entity, now))?.then_some(entity))
+    }
+
+    pub async fn find_entity(&self, id: &str) -> Result<Option<Entity>, ApiError> {
+        on_backend!(self, entities::find_entity(id))
+    }
+
+    pub async fn list_entities(&self) -> Result<Vec<Entity>, ApiError> {
+        on_backend!(self, entities::list_entities())
+    }
+
+    pub async fn list_entity_rows(&self) -> Result<Vec<EntityRow>, ApiError> {
+        on_backend!(self, entities::list_entity_rows())
+    }
+
+    // Case events: the one path by which a case changes.
+
+    /// Opens a case; returns its reference.
+    pub async fn open_case(&self, case: &NewCase<'_>) -> Result<String, ApiError> {
+        let (reference, opened) = on_backend!(self, case_events::open(case))?;
+        self.committed(opened);
+        Ok(reference)
+    }
+
+    /// Appends an event to a case; `false` when the case is no longer at
+    /// the version the change was decided on (nothing is written).
+    pub async fn append(&self, change: &CaseChange<'_>) -> Result<bool, ApiError> {
+        let changed = on_backend!(self, case_events::append(change))?;
+        Ok(changed.map(|changed| self.committed(changed)).is_some())
+    }
+
+    /// Writes cases with their whole past through the same path, in one
+    /// transaction (seeding for measurements); announces nothing.
+    pub async fn replay(
+        &self,
+        cases: &[(NewCase<'_>, Vec<CaseChange<'_>>)],
+    ) -> Result<(), ApiError> {
+        on_backend!(self, case_events::replay(cases))
+    }
+
+    // Case queries.
+
+    pub async fn find_case(&self, id: &str) -> Result<Option<CaseRecord>, ApiError> {
+        on_backend!(self, case_queries::find_case(id))
+    }
+
+    pub async fn current_since(&self, id: &str) -> Result<Vec<(i64, i64)>, ApiError> {
+        on_backend!(self, case_queries::current_since(id))
+    }
+
+    pub async fn history(&self, id: &str) -> Result<Vec<HistoryEntry>, ApiError> {
+        on_backend!(self, case_queries::history(id))
+    }
+
+    pub async fn list_cases(&self, query: &CaseQuery<'_>) -> Result<Vec<CaseSummary>, ApiError> {
+        on_backend!(self, case_queries::list_cases(query))
+    }
+
+    pub async fn inbox(&self, actor: &Actor) -> Result<Vec<InboxItem>, ApiError> {
+        on_backend!(self, case_queries::inbox(actor))
+    }
+
+    // Forms.
+
+    pub async fn draft(
+        &self,
+        entity_id: &str,
+        anexo: Anexo,
+    ) -> Result<Option<(String, i64)>, ApiError> {
+        on_backend!(self, forms::draft(entity_id, anexo))
+    }
+
+    pub async fn drafts(&self, entity_id: &str) -> Result<Vec<(String, String, i64)>, ApiError> {
+        on_backend!(self, forms::drafts(entity_id))
+    }
+
+    pub async fn save_draft(
+        &self,
+        entity_id: &str,
+        anexo: Anexo,
+        data: &str,
+        user_id: &str,
+        now: i64,
+    ) -> Result<(), ApiError> {
+        on_backend!(
+            self,
+            forms::save_draft(entity_id, anexo, data, user_id, now)
+        )
+    }
+
+    /// Whether the entity has a sent `anexo` that was not returned.
+    pub async fn sent_and_kept(&self, entity_id: &str, anexo: Anexo) -> Result<bool, ApiError> {
+        on_backend!(self, forms::sent_and_kept(entity_id, anexo))
+    }
+
+    pub async fn open_pr6_case(&self, entity_id: &str) -> Result<Option<CaseLink>, ApiError> {
+        on_backend!(self, forms::open_pr6_case(entity_id))
+    }
+
+    pub async fn submit_form(&self, form: &FormSubmission<'_>) -> Result<SubmitOutcome, ApiError> {
+        let outcome = on_backend!(self, forms::submit(form))?;
+        if let SubmitOutcome::Sent(changed) = &outcome {
+            self.committed(changed.clone());
+        }
+        Ok(outcome)
+    }
+
+    pub async fn return_form(&self, back: &FormReturn<'_>) -> Result<ReturnOutcome, ApiError> {
+        let outcome = on_backend!(self, forms::return_submission(back))?;
+        if let ReturnOutcome::Returned(changed) = &outcome {
+            self.committed(changed.clone());
+        }
+        Ok(outcome)
+    }
+
+    pub async fn find_submission(&self, id: &str) -> Result<Option<SubmissionRow>, ApiError> {
+        on_backend!(self, forms::find_submission(id))
+    }
+
+    pub async fn submissions(
+        &self,
+        case_id: Option<&str>,
+        entity_id: Option<&str>,
+    ) -> Result<Vec<SubmissionRow>, ApiError> {
+        on_backend!(self, forms::submissions(case_id, entity_id))
+    }
+
+    // Due times and the dashboard's figures.
+
+    pub async fn due_times(&self) -> Result<Vec<(String, i64, i64)>, ApiError> {
+        on_backend!(self, due_times::due_times())
+    }
+
+    pub async fn set_due_times(
+        &self,
+        procedure: &str,
+        due_ms: &[(ActivityNumber, Option<i64>)],
+    ) -> Result<(), ApiError> {
+        on_backend!(self, due_times::set_due_times(procedure, due_ms))
+    }
+
+    pub async fn case_figures(&self) -> Result<CaseFigures, ApiError> {
+        on_backend!(self, figures::case_figures())
+    }
+
+    pub async fn pr6_figures(&self) -> Result<Pr6Figures, ApiError> {
+        on_backend!(self, figures::pr6_figures())
+    }
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Session {
+    pub user_id: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub entity_id: Option<String>,
+    pub is_admin: bool,
+    pub roles: BTreeSet<Role>,
+}
+
+impl User {
+    pub fn new(
+        id: String,
+        email: String,
+        password_hash: String,
+        entity_id: Option<String>,
+        is_admin: bool,
+        mut roles: BTreeSet<Role>,
+    ) -> User {
+        if entity_id.is_some() {
+            // An entity's account acts as the entity, and as nothing else.
+            roles = BTreeSet::from([Role::Entidad]);
+        }
+        User {
+            id,
+            email,
+            password_hash,
+            entity_id,
+            is_admin,
+            roles,
+        }
+    }
+
+    /// The account as the pages and the API show it.
+    pub fn account(&self) -> crate::accounts::Account {
+        crate::accounts::Account {
+            email: self.email.clone(),
+            roles: self.roles.iter().copied().collect(),
+            entity_id: self.entity_id.clone(),
+            is_admin: self.is_admin,
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor {
+            roles: self.roles.clone(),
+            entity_id: self.entity_id.clone(),
+            is_admin: self.is_admin,
+        }
+    }
+}
+
+pub struct NewUser<'a> {
+    /// A fixed identifier (seeding); a random one when `None`.
+    pub id: Option<&'a str>,
+    pub email: &'a str,
+    pub password_hash: String,
+    pub roles: &'a [Role],
+    pub entity_id: Option<&'a str>,
+    pub is_admin: bool,
+}
+
+/// A case as stored.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CaseRecord {
+    pub id: String,
+    pub reference: String,
+    pub procedure: String,
+    pub entity_id: String,
+    pub entity_name: String,
+    pub title: String,
+    #[sqlx(try_from = "String")]
+    pub status: CaseStatus,
+    /// The engine's state, JSON.
+    pub state: String,
+    pub version: i64,
+    pub ending: Option<String>,
+    pub opened_at: i64,
+    pub updated_at: i64,
+}
+
+/// A new case, at the activities its procedure starts with.
+pub struct NewCase<'a> {
+    pub id: &'a str,
+    pub procedure: &'static Procedure,
+    /// The year in Bolivia, which numbers the reference.
+    pub year: i64,
+    pub entity_id: &'a str,
+    pub title: &'a str,
+    pub state: &'a CaseState,
+    pub current_since: Vec<(ActivityNumber, i64)>,
+    pub opened_by: &'a str,
+    pub at: i64,
+}
+
+/// One event appended to a case.
+pub struct CaseChange<'a> {
+    pub case_id: &'a str,
+    /// The version the change was decided on; another is a conflict.
+    pub expected_version: i64,
+    pub at: i64,
+    pub user_id: &'a str,
+    pub role: Role,
+    pub event: HistoryEvent,
+    /// The activity completed, for a completion.
+    pub activity: Option<ActivityNumber>,
+    pub choice: Option<&'a str>,
+    pub output: Option<&'a str>,
+    pub output_reference: Option<&'a str>,
+    pub comment: Option<&'a str>,
+    /// How the engine moved the case, for a completion.
+    pub step: Option<StateChange<'a>>,
+}
+
+/// The engine's move of a case: its new state and the activities that
+/// became current.
+pub struct StateChange<'a> {
+    pub procedure: &'static str,
+    pub state: &'a CaseState,
+    pub entered: Vec<ActivityNumber>,
+}
+
+/// What a list of cases is narrowed to, checked and normalised.
+#[derive(Default)]
+pub struct CaseQuery<'a> {
+    pub procedure: Option<&'static Procedure>,
+    pub status: Option<CaseStatus>,
+    pub entity_id: Option<&'a str>,
+    /// Upper case, part of the reference.
+    pub reference: Option<String>,
+    /// Only cases with a current activity that waits for this actor.
+    pub waiting_for: Option<&'a Actor>,
+    /// `[from, until)` in milliseconds.
+    pub opened: Option<(i64, i64)>,
+    pub closed: Option<(i64, i64)>,
+    /// Only open cases standing at one of these `(procedure, activity,
+    /// current since before)`.
+    pub standing_at: Option<Vec<(&'static str, ActivityNumber, Option<i64>)>>,
+}
+
+/// A form being sent.
+pub struct FormSubmission<'a> {
+    pub id: &'a str,
+    pub entity_id: &'a str,
+    pub anexo: Anexo,
+    /// The checked form, JSON.
+    pub data: &'a str,
+    pub user_id: &'a str,
+    pub at: i64,
+}
+
+pub enum SubmitOutcome {
+    Sent(CaseChanged),
+    NoOpenCase,
+    CaseChanged,
+}
+
+/// A sent form returned with observations.
+pub struct FormReturn<'a> {
+    pub id: &'a str,
+    pub observations: &'a str,
+    pub user_id: &'a str,
+    pub role: Role,
+    pub at: i64,
+}
+
+pub enum ReturnOutcome {
+    Returned(CaseChanged),
+    NotFound,
+    AlreadyReturned,
+    CaseChanged,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SubmissionRow {
+    pub id: String,
+    pub anexo: String,
+    pub reference: String,
+    pub version: i64,
+    pub case_id: String,
+    pub case_reference: String,
+    pub entity_name: String,
+    pub status: String,
+    pub observations: Option<String>,
+    pub submitted_at: i64,
+    pub submitted_by: String,
+    pub data: String,
+    pub entity_id: String,
+}
+
+/// Every case `(id, procedure, status, opened_at, closed_at, state)`,
+/// current activity `(case_id, activity, since)` and completed activity's
+/// `(procedure, activity, ms taken)`.
+pub struct CaseFigures {
+    pub cases: Vec<(String, String, String, i64, Option<i64>, String)>,
+    pub current: Vec<(String, i64, i64)>,
+    pub times: Vec<(String, i64, i64)>,
+}
+
+/// PR6's cases `(id, reference, status, state, entity name)`, the choices
+/// made at activity 9 `(case_id, choice)` and the sent forms `(case_id,
+/// anexo, status, data)`.
+pub struct Pr6Figures {
+    pub cases: Vec<(String, String, String, String, String)>,
+    pub ways: Vec<(String, Option<String>)>,
+    pub sent: Vec<(String, String, String, String)>,
+}

@@ -1,0 +1,99 @@
+//! The scale-out store: several stateless app servers on one PostgreSQL.
+//! Changes are announced with `NOTIFY` inside their transaction, so every
+//! server (this one too) hears of them once they commit, through `LISTEN`.
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgListener, PgPoolOptions};
+
+use super::Live;
+use crate::cases::CaseChanged;
+
+/// The channel changes of cases are announced on.
+const CHANNEL: &str = "case_changed";
+
+pub(super) mod dialect {
+    use crate::cases::CaseChanged;
+
+    pub type DB = sqlx::Postgres;
+    pub type Pool = sqlx::PgPool;
+    pub type Connection = sqlx::PgConnection;
+
+    /// Read committed is enough: every change is guarded by the case's
+    /// version (`UPDATE … WHERE version = $n`), which PostgreSQL re-checks
+    /// after waiting for a concurrent writer of the same row.
+    pub async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error> {
+        pool.begin().await
+    }
+
+    pub async fn announce(conn: &mut Connection, changed: &CaseChanged) -> Result<(), sqlx::Error> {
+        let payload = serde_json::to_string(changed).unwrap_or_default();
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(super::CHANNEL)
+            .bind(payload)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+}
+
+// The same SQL, compiled for this backend: deliberate, see `sql/mod.rs`.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/mod.rs"]
+pub(super) mod sql;
+
+pub(super) async fn connect(url: &str) -> Result<dialect::Pool, sqlx::Error> {
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect(url)
+        .await?;
+    // Servers starting together take turns: migrations hold an advisory lock.
+    sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+    Ok(pool)
+}
+
+/// `NOTIFY` already told every server, this one included.
+pub(super) fn after_commit(_live: &Live, _changed: CaseChanged) {}
+
+/// Forwards the changes every server announces to this server's open pages,
+/// for as long as the process lives; after a lost connection it listens
+/// again and tells the pages to catch up on what they may have missed.
+pub(super) fn listen(pool: dialect::Pool, live: Live) {
+    tokio::spawn(async move {
+        let mut pause = Duration::from_millis(100);
+        loop {
+            match PgListener::connect_with(&pool).await {
+                Ok(mut listener) => {
+                    if let Err(error) = listener.listen(CHANNEL).await {
+                        tracing::warn!(%error, "LISTEN {CHANNEL}");
+                    } else {
+                        pause = Duration::from_millis(100);
+                        live.resync();
+                        loop {
+                            match listener.try_recv().await {
+                                Ok(Some(notification)) => {
+                                    match serde_json::from_str(notification.payload()) {
+                                        Ok(changed) => live.publish(changed),
+                                        Err(error) => tracing::warn!(%error, "unreadable change"),
+                                    }
+                                }
+                                // The connection was lost; `try_recv` reconnects
+                                // on the next call, and what was said meanwhile
+                                // is gone.
+                                Ok(None) => live.resync(),
+                                Err(error) => {
+                                    tracing::warn!(%error, "listening for changes");
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "connecting to listen for changes"),
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(5));
+        }
+    });
+}

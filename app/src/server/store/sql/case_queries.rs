@@ -1,0 +1,192 @@
+//! Cases as their readers see them: one case with its history, the case
+//! list with its filters, and the inbox.
+
+use sqlx::QueryBuilder;
+
+use super::dialect::{Pool, DB};
+use crate::cases::{CaseSummary, HistoryEntry, HistoryEvent, InboxItem};
+use crate::domain::access::Actor;
+use crate::domain::procedure::ActivityNumber;
+use crate::domain::procedures;
+use crate::domain::role::Role;
+use crate::server::error::ApiError;
+use crate::server::store::{CaseQuery, CaseRecord};
+
+pub async fn find_case(pool: &Pool, id: &str) -> Result<Option<CaseRecord>, ApiError> {
+    Ok(sqlx::query_as::<_, CaseRecord>(
+        "SELECT c.id, c.reference, c.procedure, c.entity_id, e.name AS entity_name, c.title, c.status,
+                c.state, c.version, c.ending, c.opened_at, c.updated_at
+         FROM cases c JOIN entities e ON e.id = c.entity_id WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Since when each current activity of the case is current.
+pub async fn current_since(pool: &Pool, id: &str) -> Result<Vec<(i64, i64)>, ApiError> {
+    Ok(sqlx::query_as::<_, (i64, i64)>(
+        "SELECT activity, since FROM case_current WHERE case_id = $1",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?)
+}
+
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    version: i64,
+    at: i64,
+    email: String,
+    role: Option<String>,
+    activity: Option<i64>,
+    choice: Option<String>,
+    output: Option<String>,
+    output_reference: Option<String>,
+    comment: Option<String>,
+    event: Option<String>,
+    started_at: Option<i64>,
+}
+
+pub async fn history(pool: &Pool, id: &str) -> Result<Vec<HistoryEntry>, ApiError> {
+    let rows = sqlx::query_as::<_, HistoryRow>(
+        "SELECT h.version, h.at, u.email, h.role, h.activity, h.choice, h.output, h.output_reference, h.comment, h.event, h.started_at
+         FROM case_history h JOIN users u ON u.id = h.user_id WHERE h.case_id = $1 ORDER BY h.version",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let activity = r.activity.and_then(|n| ActivityNumber::try_from(n).ok());
+            let event = match HistoryEvent::from_column(r.event.as_deref(), activity) {
+                HistoryEvent::Opened | HistoryEvent::Completed => None,
+                other => Some(other),
+            };
+            HistoryEntry {
+                version: r.version,
+                at: r.at,
+                user: r.email,
+                role: r.role.as_deref().and_then(Role::from_slug),
+                activity,
+                choice: r.choice,
+                output: r.output,
+                output_reference: r.output_reference,
+                comment: r.comment,
+                event,
+                started_at: r.started_at,
+            }
+        })
+        .collect())
+}
+
+/// `(c.procedure = 'PR6' AND cc.activity IN (2, 18)) OR …` for the
+/// activities that wait for `actor`; `false` when none does.
+fn push_waiting_for(builder: &mut QueryBuilder<'_, DB>, actor: &Actor) {
+    builder.push("(");
+    let mut any = false;
+    for procedure in procedures::ALL {
+        let numbers = actor.activities_in(procedure);
+        if numbers.is_empty() {
+            continue;
+        }
+        if any {
+            builder.push(" OR ");
+        }
+        any = true;
+        builder
+            .push("(c.procedure = ")
+            .push_bind(procedure.code)
+            .push(" AND cc.activity IN (");
+        let mut list = builder.separated(", ");
+        for number in numbers {
+            list.push_bind(i64::from(number));
+        }
+        builder.push("))");
+    }
+    if !any {
+        builder.push("1 = 0");
+    }
+    builder.push(")");
+}
+
+pub async fn list_cases(pool: &Pool, query: &CaseQuery<'_>) -> Result<Vec<CaseSummary>, ApiError> {
+    let mut builder = QueryBuilder::<DB>::new(
+        "SELECT c.id, c.reference, c.procedure, c.entity_id, c.title, c.status, c.version, c.updated_at FROM cases c WHERE 1 = 1",
+    );
+    if let Some(procedure) = query.procedure {
+        builder
+            .push(" AND c.procedure = ")
+            .push_bind(procedure.code);
+    }
+    if let Some(status) = query.status {
+        builder.push(" AND c.status = ").push_bind(status.as_str());
+    }
+    if let Some(entity) = query.entity_id {
+        builder
+            .push(" AND c.entity_id = ")
+            .push_bind(entity.to_owned());
+    }
+    if let Some(reference) = &query.reference {
+        builder
+            .push(" AND UPPER(c.reference) LIKE ")
+            .push_bind(format!("%{reference}%"));
+    }
+    if let Some(actor) = query.waiting_for {
+        builder.push(" AND EXISTS (SELECT 1 FROM case_current cc WHERE cc.case_id = c.id AND ");
+        push_waiting_for(&mut builder, actor);
+        builder.push(")");
+    }
+    for (column, range) in [("c.opened_at", query.opened), ("c.closed_at", query.closed)] {
+        if let Some((from, until)) = range {
+            builder
+                .push(format!(" AND {column} >= "))
+                .push_bind(from)
+                .push(format!(" AND {column} < "))
+                .push_bind(until);
+        }
+    }
+    if let Some(standing) = &query.standing_at {
+        // One `(procedure, activity[, since before])` term per activity
+        // that qualifies.
+        builder.push(" AND c.status = 'open' AND EXISTS (SELECT 1 FROM case_current cc WHERE cc.case_id = c.id AND (1 = 0");
+        for (procedure, activity, since_before) in standing {
+            builder
+                .push(" OR (c.procedure = ")
+                .push_bind(*procedure)
+                .push(" AND cc.activity = ")
+                .push_bind(i64::from(*activity));
+            if let Some(before) = since_before {
+                builder.push(" AND cc.since < ").push_bind(*before);
+            }
+            builder.push(")");
+        }
+        builder.push("))");
+    }
+    builder.push(" ORDER BY c.opened_at DESC LIMIT 500");
+    Ok(builder
+        .build_query_as::<CaseSummary>()
+        .fetch_all(pool)
+        .await?)
+}
+
+/// The current activities that wait for `actor`, oldest first.
+pub async fn inbox(pool: &Pool, actor: &Actor) -> Result<Vec<InboxItem>, ApiError> {
+    let mut builder = QueryBuilder::<DB>::new(
+        "SELECT c.id AS case_id, c.reference, c.title, c.procedure, e.name AS entity_name, cc.activity, cc.since
+         FROM case_current cc JOIN cases c ON c.id = cc.case_id JOIN entities e ON e.id = c.entity_id
+         WHERE c.status = 'open' AND ",
+    );
+    push_waiting_for(&mut builder, actor);
+    if let Some(entity) = &actor.entity_id {
+        builder
+            .push(" AND c.entity_id = ")
+            .push_bind(entity.clone());
+    }
+    builder.push(" ORDER BY cc.since, c.reference LIMIT 500");
+    Ok(builder
+        .build_query_as::<InboxItem>()
+        .fetch_all(pool)
+        .await?)
+}

@@ -1,0 +1,14 @@
+//! The SQL both backends run, written once with `$1`-style parameters
+//! (which SQLite reads too) and compiled once per backend: the including
+//! module (`sqlite.rs` or `postgres.rs`) supplies `dialect`, the types and
+//! the few statements that differ.
+
+use super::dialect;
+
+pub mod accounts;
+pub mod case_events;
+pub mod case_queries;
+pub mod due_times;
+pub mod entities;
+pub mod figures;
+pub mod forms;

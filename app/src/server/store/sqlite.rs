@@ -1,0 +1,62 @@
+//! The embedded default: one SQLite file, WAL, `synchronous=FULL` so that
+//! a completed activity survives a power cut, write transactions begun
+//! `IMMEDIATE` so that two writers never deadlock on a lock upgrade.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use super::Live;
+use crate::cases::CaseChanged;
+
+pub(super) mod dialect {
+    use crate::cases::CaseChanged;
+
+    pub type DB = sqlx::Sqlite;
+    pub type Pool = sqlx::SqlitePool;
+    pub type Connection = sqlx::SqliteConnection;
+
+    pub async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error> {
+        pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// One process holds the file: changes are announced in process, once
+    /// committed (see [`super::after_commit`]).
+    pub async fn announce(
+        _conn: &mut Connection,
+        _changed: &CaseChanged,
+    ) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+}
+
+// The same SQL, compiled for this backend: deliberate, see `sql/mod.rs`.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/mod.rs"]
+pub(super) mod sql;
+
+pub(super) async fn connect(url: &str) -> Result<dialect::Pool, sqlx::Error> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    if let Some(parent) = options.get_filename().parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+        }
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
+    sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
+    Ok(pool)
+}
+
+/// Tells this process's open pages about a committed change.
+pub(super) fn after_commit(live: &Live, changed: CaseChanged) {
+    live.publish(changed);
+}

@@ -1,0 +1,192 @@
+//! Starts the real app on a free port with a fresh database for each test.
+//!
+//! The backend comes from the environment: SQLite in a temporary folder by
+//! default; with `TEST_DATABASE=postgres`, a new database for each test in
+//! the throwaway cluster that `TEST_POSTGRES_URL` names (`scripts/postgres.sh`
+//! starts one and sets both).
+// Each test uses its own part of these helpers.
+#![allow(dead_code)]
+
+use app::server::store::Db;
+use leptos::config::LeptosOptions;
+
+/// A database of its own for one test.
+pub struct TestDatabase {
+    pub url: String,
+    _folder: tempfile::TempDir,
+}
+
+impl TestDatabase {
+    pub async fn new() -> TestDatabase {
+        let folder = tempfile::tempdir().expect("temporary directory");
+        let url = match std::env::var("TEST_DATABASE").as_deref() {
+            Ok("postgres") => postgres_database().await,
+            Ok("sqlite") | Err(_) => {
+                format!("sqlite://{}", folder.path().join("test.db").display())
+            }
+            Ok(other) => panic!("TEST_DATABASE={other}: use sqlite or postgres"),
+        };
+        TestDatabase {
+            url,
+            _folder: folder,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.url.starts_with("postgres")
+    }
+}
+
+/// Creates an empty database in the test cluster and returns its URL.
+async fn postgres_database() -> String {
+    use sqlx::Connection;
+    let admin = std::env::var("TEST_POSTGRES_URL").expect(
+        "TEST_DATABASE=postgres needs TEST_POSTGRES_URL: run the tests through scripts/postgres.sh",
+    );
+    let name = format!("t{}", app::server::store::new_id());
+    let mut connection = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("the test cluster answers");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut connection)
+        .await
+        .expect("a new database");
+    // The admin URL names the `postgres` database: swap it for the new one.
+    let (base, query) = admin.split_once('?').unwrap_or((&admin, ""));
+    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+    if query.is_empty() {
+        format!("{base}/{name}")
+    } else {
+        format!("{base}/{name}?{query}")
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub database: TestDatabase,
+}
+
+pub fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("manual")
+        .site_root("target/site")
+        .build()
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let database = TestDatabase::new().await;
+        TestApp::on(database).await
+    }
+
+    /// The app on a database that already exists (a second server on the
+    /// same database, for one).
+    pub async fn on(database: TestDatabase) -> TestApp {
+        let db = Db::connect(&database.url).await.expect("database");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("free port");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app_db = db.clone();
+        tokio::spawn(async move {
+            axum::serve(listener, server::router(leptos_options(), app_db))
+                .await
+                .unwrap()
+        });
+        TestApp {
+            base,
+            client: reqwest::Client::new(),
+            db,
+            database,
+        }
+    }
+
+    /// The same app with the demo accounts (password "demo").
+    pub async fn with_demo() -> TestApp {
+        let app = TestApp::spawn().await;
+        app::server::demo::seed(&app.db)
+            .await
+            .expect("demo accounts");
+        app
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client with its own cookie jar, signed in as `email`.
+    pub async fn login(&self, email: &str) -> reqwest::Client {
+        login_at(&self.base, email).await
+    }
+
+    pub async fn demo_entity_id(&self) -> String {
+        self.db
+            .list_entities()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.code == app::server::demo::ENTITY_CODE)
+            .expect("the demo entity")
+            .id
+    }
+
+    /// `GET path` with `client`'s session, read as JSON.
+    pub async fn get_json(&self, client: &reqwest::Client, path: &str) -> serde_json::Value {
+        let response = client.get(self.url(path)).send().await.expect("request");
+        response.json().await.expect("a JSON body")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Runs one statement with `$1`-style parameters on the test's
+    /// database, behind the app's back (to age a case, say).
+    pub async fn execute(&self, sql: &str, args: &[&str]) -> u64 {
+        let url = &self.database.url;
+        if self.database.is_postgres() {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            let query = args.iter().fold(sqlx::query(sql), |q, a| q.bind(*a));
+            query.execute(&pool).await.unwrap().rows_affected()
+        } else {
+            let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+            let query = args.iter().fold(sqlx::query(sql), |q, a| q.bind(*a));
+            query.execute(&pool).await.unwrap().rows_affected()
+        }
+    }
+
+    /// A count the test reads behind the app's back.
+    pub async fn count(&self, sql: &str) -> i64 {
+        let url = &self.database.url;
+        if self.database.is_postgres() {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap()
+        } else {
+            let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap()
+        }
+    }
+}
+
+/// A client with its own cookie jar, signed in as `email` (password
+/// "demo") on the server at `base`.
+pub async fn login_at(base: &str, email: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let response = client
+        .post(format!("{base}/api/v1/login"))
+        .json(&serde_json::json!({ "email": email, "password": "demo" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "login of {email}");
+    client
+}

@@ -1,0 +1,9 @@
+//! The app over real HTTP, each test on a fresh database: SQLite by
+//! default, PostgreSQL when `TEST_DATABASE=postgres` (see `common`). One
+//! binary for every test, so the app is linked once.
+
+mod cases;
+mod common;
+mod forms;
+mod procedures;
+mod servers;

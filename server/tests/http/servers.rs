@@ -1,0 +1,216 @@
+//! Several server processes on one database, as behind a reverse proxy:
+//! nothing that must be shared lives in one process's memory.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{json, Value};
+
+use crate::common::{login_at, TestDatabase};
+
+/// A server process of the real binary, stopped when dropped.
+pub struct ServerProcess {
+    child: Child,
+    pub base: String,
+}
+
+impl ServerProcess {
+    /// Starts the server on `database` with the demo accounts, on a free
+    /// port, and waits until it listens.
+    pub fn start(database: &TestDatabase) -> ServerProcess {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+            .env("DATABASE_URL", &database.url)
+            .env("APP_DEMO", "1")
+            .env("LEPTOS_OUTPUT_NAME", "manual")
+            .env("LEPTOS_SITE_ROOT", "target/site")
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the server binary starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        // "Manual de procedimientos en http://127.0.0.1:PORT (backend)"
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("the server says where it listens")
+                .expect("readable output");
+            if let Some(at) = line.find("http://") {
+                let address = line[at..].split_whitespace().next().unwrap_or_default();
+                break address.to_owned();
+            }
+        };
+        std::thread::spawn(move || lines.for_each(drop));
+        ServerProcess { child, base }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Two servers on one fresh database (started one after the other, so that
+/// the first has migrated it).
+fn two_servers(database: &TestDatabase) -> (ServerProcess, ServerProcess) {
+    let first = ServerProcess::start(database);
+    let second = ServerProcess::start(database);
+    (first, second)
+}
+
+async fn open_case(base: &str, client: &reqwest::Client, entity: &str) -> reqwest::Response {
+    client
+        .post(format!("{base}/api/v1/cases"))
+        .json(&json!({ "procedure": "PR05", "entity_id": entity, "title": "Dos servidores" }))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn demo_entity(base: &str, admin: &reqwest::Client) -> String {
+    let entities: Value = admin
+        .get(format!("{base}/api/v1/entities"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    entities
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["code"] == "DEMO")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_session_made_on_one_server_works_on_the_other() {
+    let database = TestDatabase::new().await;
+    let (a, b) = two_servers(&database);
+    let client = login_at(&a.base, "jefe-ugat@demo.local").await;
+    let me: Value = client
+        .get(format!("{}/api/v1/me", b.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email"], "jefe-ugat@demo.local");
+    // Signing out on the second ends the session on the first too.
+    let out = client
+        .post(format!("{}/api/v1/logout", b.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 204);
+    let again = reqwest::Client::new()
+        .get(format!("{}/api/v1/me", a.base))
+        .header("cookie", "sesion=nada")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 401);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_completions_through_both_servers_let_exactly_one_win() {
+    let database = TestDatabase::new().await;
+    let (a, b) = two_servers(&database);
+    let jefe = login_at(&a.base, "jefe-ugat@demo.local").await;
+    let admin = login_at(&a.base, "admin@demo.local").await;
+    let entity = demo_entity(&a.base, &admin).await;
+    let case: Value = open_case(&a.base, &jefe, &entity)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = case["id"].as_str().unwrap().to_owned();
+    let first = app::domain::procedures::PR05.activity(1).unwrap().roles[0];
+    let holder = login_at(&a.base, &format!("{}@demo.local", first.slug())).await;
+    let attempts = (0..20).map(|i| {
+        let base = if i % 2 == 0 { &a.base } else { &b.base };
+        let url = format!("{base}/api/v1/cases/{id}/activities/1/complete");
+        let client = holder.clone();
+        async move {
+            client
+                .post(url)
+                .json(&json!({ "output_reference": format!("NI-{i}"), "version": 1 }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures::future::join_all(attempts).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        19,
+        "{statuses:?}"
+    );
+    let after: Value = jefe
+        .get(format!("{}/api/v1/cases/{id}", b.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let completions = after["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["activity"] == 1)
+        .count();
+    assert_eq!(completions, 1);
+    assert_eq!(after["version"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn cases_opened_at_once_through_both_servers_get_consecutive_references() {
+    let database = TestDatabase::new().await;
+    let (a, b) = two_servers(&database);
+    let jefe_a = login_at(&a.base, "jefe-ugat@demo.local").await;
+    let jefe_b = login_at(&b.base, "jefe-ugat@demo.local").await;
+    let admin = login_at(&a.base, "admin@demo.local").await;
+    let entity = demo_entity(&a.base, &admin).await;
+    let opened = (0..50).map(|i| {
+        let (base, client) = if i % 2 == 0 {
+            (a.base.clone(), jefe_a.clone())
+        } else {
+            (b.base.clone(), jefe_b.clone())
+        };
+        let entity = entity.clone();
+        async move {
+            let response = open_case(&base, &client, &entity).await;
+            assert_eq!(response.status(), 201);
+            let case: Value = response.json().await.unwrap();
+            case["reference"].as_str().unwrap().to_owned()
+        }
+    });
+    let references: BTreeSet<String> = futures::future::join_all(opened)
+        .await
+        .into_iter()
+        .collect();
+    assert_eq!(references.len(), 50, "distinct");
+    let numbers: BTreeSet<u32> = references
+        .iter()
+        .map(|r| r.rsplit('-').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(numbers, (1..=50).collect(), "consecutive from 1");
+}
