@@ -3,6 +3,7 @@
 //! server-rendered Leptos pages, in one axum router.
 
 pub mod api;
+pub mod events;
 pub mod seed;
 
 use axum::extract::FromRef;

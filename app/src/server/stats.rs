@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use tokio::sync::watch;
+
 use super::error::ApiError;
 use super::store::{Db, User};
 use crate::cases::CaseStatus;
@@ -168,34 +170,84 @@ pub fn default_due(procedure: &Procedure, number: ActivityNumber) -> i64 {
         .map_or(default_due_ms(&[]), |a| default_due_ms(a.roles))
 }
 
-/// The latest figures and when they were taken.
+/// The least time between two computations after changes, however
+/// quick they are; slower computations space themselves out more.
+const MIN_PACE: Duration = Duration::from_secs(5);
+
+/// The latest figures and when they were taken. Each server keeps its own:
+/// changes on any server mark them stale (through the live stream), and
+/// while someone watches the dashboard they are computed again at a pace
+/// the computation's own cost sets, then announced to the watchers.
 pub struct StatsCache {
     db: Db,
     snapshot: RwLock<Option<(Instant, Snapshot)>>,
     refreshing: AtomicBool,
+    /// Changed since the snapshot was taken.
+    dirty: AtomicBool,
+    /// How long the last computation took.
+    cost: RwLock<Duration>,
     first: tokio::sync::Mutex<()>,
+    /// `generated_at` of the latest figures, for the dashboard's stream.
+    refreshed: watch::Sender<i64>,
 }
 
 impl StatsCache {
     pub fn new(db: Db) -> Arc<StatsCache> {
-        Arc::new(StatsCache {
+        let cache = Arc::new(StatsCache {
             db,
             snapshot: RwLock::new(None),
             refreshing: AtomicBool::new(false),
+            dirty: AtomicBool::new(false),
+            cost: RwLock::new(Duration::ZERO),
             first: tokio::sync::Mutex::new(()),
-        })
+            refreshed: watch::channel(0).0,
+        });
+        follow_changes(&cache);
+        cache
+    }
+
+    /// Told each time the figures were computed again.
+    pub fn watch(&self) -> watch::Receiver<i64> {
+        self.refreshed.subscribe()
     }
 
     fn cached(&self) -> Option<(Instant, Snapshot)> {
         self.snapshot.read().ok()?.clone()
     }
 
+    /// How long to wait between computations after changes.
+    fn pace(&self) -> Duration {
+        let cost = self.cost.read().map_or(Duration::ZERO, |c| *c);
+        MIN_PACE.max(cost * 5)
+    }
+
     async fn refresh(&self) -> Result<Snapshot, ApiError> {
+        self.dirty.store(false, Ordering::Release);
+        let started = Instant::now();
         let fresh = compute(&self.db).await?;
+        if let Ok(mut cost) = self.cost.write() {
+            *cost = started.elapsed();
+        }
         if let Ok(mut snapshot) = self.snapshot.write() {
             *snapshot = Some((Instant::now(), fresh.clone()));
         }
+        self.refreshed.send_replace(fresh.stats.generated_at);
         Ok(fresh)
+    }
+
+    /// Computes the figures again in the background, unless that is under
+    /// way already.
+    fn refresh_in_background(self: &Arc<Self>) {
+        if self.refreshing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            if let Err(error) = this.refresh().await {
+                tracing::warn!(?error, "refreshing the dashboard's figures");
+            }
+            this.refreshing.store(false, Ordering::Release);
+        });
     }
 
     /// Fresh figures at once; stale ones at once too, while new ones are
@@ -211,14 +263,9 @@ impl StatsCache {
 
     async fn snapshot(self: &Arc<Self>) -> Result<Snapshot, ApiError> {
         if let Some((taken, snapshot)) = self.cached() {
-            if taken.elapsed() > FRESH_FOR && !self.refreshing.swap(true, Ordering::AcqRel) {
-                let this = self.clone();
-                tokio::spawn(async move {
-                    if let Err(error) = this.refresh().await {
-                        tracing::warn!(?error, "refreshing the dashboard's figures");
-                    }
-                    this.refreshing.store(false, Ordering::Release);
-                });
+            let changed = self.dirty.load(Ordering::Acquire) && taken.elapsed() > self.pace();
+            if changed || taken.elapsed() > FRESH_FOR {
+                self.refresh_in_background();
             }
             return Ok(snapshot);
         }
@@ -228,4 +275,36 @@ impl StatsCache {
             None => self.refresh().await,
         }
     }
+}
+
+/// Marks the figures stale on every change, and while the dashboard is
+/// watched, computes them again once the pace allows.
+fn follow_changes(cache: &Arc<StatsCache>) {
+    let weak = Arc::downgrade(cache);
+    let mut changes = cache.db.live().subscribe();
+    tokio::spawn(async move {
+        loop {
+            if let Err(tokio::sync::broadcast::error::RecvError::Closed) = changes.recv().await {
+                return;
+            }
+            let Some(cache) = weak.upgrade() else {
+                return;
+            };
+            cache.dirty.store(true, Ordering::Release);
+            let watched = cache.refreshed.receiver_count() > 0;
+            let Some((taken, _)) = cache.cached() else {
+                continue;
+            };
+            if watched {
+                let wait = cache.pace().saturating_sub(taken.elapsed());
+                drop(cache);
+                tokio::time::sleep(wait).await;
+                if let Some(cache) = weak.upgrade() {
+                    if cache.dirty.load(Ordering::Acquire) {
+                        cache.refresh_in_background();
+                    }
+                }
+            }
+        }
+    });
 }

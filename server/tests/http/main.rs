@@ -5,5 +5,6 @@
 mod cases;
 mod common;
 mod forms;
+mod live;
 mod procedures;
 mod servers;

@@ -1,0 +1,130 @@
+//! Server-sent events: a stream per case page, one for the signed-in
+//! person's inbox and case list, one for the dashboard. Each says only
+//! which case changed and its new version; the page fetches again what it
+//! shows. Every stream opens with `ready` (so a page that reconnects knows
+//! to catch up) and is kept alive with comments, which proxies must pass
+//! unbuffered (`X-Accel-Buffering: no`).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::header::{HeaderName, HeaderValue};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::stream::{self, Stream, StreamExt};
+use tokio::sync::broadcast::error::RecvError;
+
+use app::cases::CaseChanged;
+use app::domain::access::Actor;
+use app::server::auth::CurrentUser;
+use app::server::cases;
+use app::server::error::ApiError;
+use app::server::live::LiveEvent;
+use app::server::stats::{managers_only, StatsCache};
+use app::server::store::Db;
+
+/// How often an idle stream says it is still there.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// What a stream sends: `changed` with `{ "case_id", "version" }`, or
+/// `resync` when changes may have been missed.
+fn event_for(event: &LiveEvent) -> Event {
+    match event {
+        LiveEvent::Changed(changed) => Event::default().event("changed").data(
+            serde_json::json!({ "case_id": changed.case_id, "version": changed.version })
+                .to_string(),
+        ),
+        LiveEvent::Resync => Event::default().event("resync").data("{}"),
+    }
+}
+
+/// The live changes `keep` lets through, from now on.
+fn changes(
+    db: &Db,
+    keep: impl Fn(&CaseChanged) -> bool + Send + 'static,
+) -> impl Stream<Item = LiveEvent> + Send + 'static {
+    stream::unfold(
+        (db.live().subscribe(), keep),
+        |(mut receiver, keep)| async move {
+            loop {
+                match receiver.recv().await {
+                    Ok(LiveEvent::Changed(changed)) if !keep(&changed) => continue,
+                    Ok(event) => return Some((event, (receiver, keep))),
+                    // Fell behind: whatever was missed, the page fetches again.
+                    Err(RecvError::Lagged(_)) => {
+                        return Some((LiveEvent::Resync, (receiver, keep)))
+                    }
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        },
+    )
+}
+
+fn sse(ready: serde_json::Value, events: impl Stream<Item = Event> + Send + 'static) -> Response {
+    let first = Event::default().event("ready").data(ready.to_string());
+    let body = stream::once(async move { first })
+        .chain(events)
+        .map(Ok::<_, Infallible>);
+    let mut response = Sse::new(body)
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        HeaderName::from_static("x-accel-buffering"),
+        HeaderValue::from_static("no"),
+    );
+    headers.insert(
+        axum::http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+/// `GET /api/v1/cases/{id}/events`: the changes of one case, for whoever
+/// may see it (another entity's case is a 404, as its data is).
+pub async fn case_events(
+    State(db): State<Db>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    // Subscribe before reading, so that no change falls in between.
+    let live = {
+        let id = id.clone();
+        changes(&db, move |changed| changed.case_id == id)
+    };
+    let case = cases::view(&db, &user.actor(), &id)
+        .await?
+        .ok_or_else(cases::case_not_found)?;
+    let ready = serde_json::json!({ "case_id": case.id, "version": case.version });
+    Ok(sse(ready, live.map(|event| event_for(&event))))
+}
+
+/// `GET /api/v1/events`: the changes of every case the person may see,
+/// for their inbox and case list.
+pub async fn my_events(State(db): State<Db>, user: CurrentUser) -> Response {
+    let actor: Actor = user.actor();
+    let live = changes(&db, move |changed| actor.may_see(&changed.entity_id));
+    sse(serde_json::json!({}), live.map(|event| event_for(&event)))
+}
+
+/// `GET /api/v1/stats/events`: a `changed` each time the dashboard's
+/// figures were computed again after a change, for managers.
+pub async fn stats_events(
+    State(cache): State<Arc<StatsCache>>,
+    user: CurrentUser,
+) -> Result<Response, ApiError> {
+    managers_only(&user)?;
+    let refreshed = cache.watch();
+    let events = stream::unfold(refreshed, |mut refreshed| async move {
+        refreshed.changed().await.ok()?;
+        let generated_at = *refreshed.borrow_and_update();
+        let event = Event::default()
+            .event("changed")
+            .data(serde_json::json!({ "generated_at": generated_at }).to_string());
+        Some((event, refreshed))
+    });
+    Ok(sse(serde_json::json!({}), events))
+}
