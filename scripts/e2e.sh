@@ -1,25 +1,50 @@
 #!/usr/bin/env bash
-# Runs the browser tests against the release build, on a fresh database.
+# Runs the browser tests against the release build: every page on one
+# server with a fresh SQLite database, then the two-server test on two
+# servers sharing a throwaway PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port=${E2E_PORT:-3456}
 data=$(mktemp -d)
-server_pid=
+pids=()
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   rm -rf "$data"
 }
 trap cleanup EXIT
 
-APP_DEMO=1 LEPTOS_ENV=PROD LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$port" \
-  DATABASE_URL="sqlite://$data/e2e.db" ./target/release/server >"$data/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 150); do
-  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-  if ! kill -0 "$server_pid" 2>/dev/null; then cat "$data/server.log"; exit 1; fi
-  sleep 0.2
-done
+# start_server PORT DATABASE_URL: the release server with the demo accounts.
+start_server() {
+  APP_DEMO=1 LEPTOS_ENV=PROD LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$1" RUST_LOG=warn \
+    DATABASE_URL="$2" ./target/release/server >"$data/server-$1.log" 2>&1 &
+  local pid=$!
+  pids+=("$pid")
+  for _ in $(seq 1 150); do
+    curl -fsS "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0
+    if ! kill -0 "$pid" 2>/dev/null; then cat "$data/server-$1.log"; exit 1; fi
+    sleep 0.2
+  done
+  echo "the server on port $1 did not answer" >&2
+  cat "$data/server-$1.log"
+  exit 1
+}
 
+if [ -z "${TEST_POSTGRES_URL:-}" ]; then
+  start_server "$port" "sqlite://$data/e2e.db"
+  (cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test "$@")
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  pids=()
+  # The same script again, beside a throwaway PostgreSQL cluster.
+  scripts/postgres.sh "$0" "$@"
+  exit
+fi
+
+# Beside the cluster: two servers on one new database.
+psql -q "$TEST_POSTGRES_URL" -c "CREATE DATABASE e2e"
+shared="${TEST_POSTGRES_URL/\/postgres\?/\/e2e?}"
+start_server $((port + 1)) "$shared"
+start_server $((port + 2)) "$shared"
 cd end2end
-BASE_URL="http://127.0.0.1:$port" npx playwright test "$@"
+BASE_URL_A="http://127.0.0.1:$((port + 1))" BASE_URL_B="http://127.0.0.1:$((port + 2))" \
+  npx playwright test tests/servers.spec.ts

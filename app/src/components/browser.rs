@@ -119,3 +119,19 @@ pub async fn send(url: &str, method: &str, body: String) -> Result<(), (String, 
         .unwrap_or_default();
     Err((message, details))
 }
+
+/// The text of `GET url` (with the session's cookie), `None` when it
+/// cannot be read.
+pub async fn get_text(url: &str) -> Option<String> {
+    let response: web_sys::Response = JsFuture::from(leptos::prelude::window().fetch_with_str(url))
+        .await
+        .ok()?
+        .unchecked_into();
+    if !response.ok() {
+        return None;
+    }
+    JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()
+}

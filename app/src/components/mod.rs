@@ -4,4 +4,5 @@ pub mod detail;
 pub mod flowchart;
 pub mod form_assistant;
 pub mod json_form;
+pub mod live;
 pub mod practice;

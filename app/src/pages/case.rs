@@ -21,8 +21,11 @@ use crate::domain::procedures;
 use crate::domain::role::{roles_label, Role};
 use crate::forms::SubmissionStatus;
 
-/// How often an open case page asks whether someone else changed it.
-const FOLLOW_EVERY_MS: u64 = 3_000;
+/// A case id as a path segment: ids are hex, anything else is dropped.
+#[cfg(feature = "hydrate")]
+fn id_for_stream(id: &str) -> String {
+    id.chars().filter(char::is_ascii_alphanumeric).collect()
+}
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -79,32 +82,61 @@ fn CaseBody(initial: CaseView, account: Option<Account>) -> impl IntoView {
     let procedure = procedures::find(&initial.procedure).expect("cases hold known procedures");
     let id = initial.id.clone();
     let case = RwSignal::new(initial);
+    // What someone else did to the case while it was open here.
+    let news = RwSignal::new(None::<String>);
+    let me = account.as_ref().map(|a| a.email.clone());
     // Accept only newer versions: a slow answer must not undo a newer one.
     let offer = move |latest: CaseView| {
-        if latest.version > case.with_untracked(|c| c.version) {
-            case.set(latest);
+        let (version, before) = case.with_untracked(|c| (c.version, c.active.clone()));
+        if latest.version <= version {
+            return;
         }
+        let taken: Vec<_> = before
+            .iter()
+            .filter(|a| {
+                !latest
+                    .active
+                    .iter()
+                    .any(|now| now.number == a.number && now.since == a.since)
+            })
+            .filter(|a| {
+                latest.history.iter().any(|h| {
+                    h.version > version
+                        && h.activity == Some(a.number)
+                        && Some(&h.user) != me.as_ref()
+                })
+            })
+            .map(|a| a.number.to_string())
+            .collect();
+        if !taken.is_empty() {
+            news.set(Some(format!(
+                "Otra persona completó la actividad {} mientras usted veía el expediente; el historial lo muestra.",
+                taken.join(", ")
+            )));
+        }
+        case.set(latest);
     };
+    #[cfg(feature = "hydrate")]
     Effect::new(move || {
+        let url = format!("/api/v1/cases/{}/events", id_for_stream(&id));
         let id = id.clone();
-        let handle = set_interval_with_handle(
-            move || {
-                let id = id.clone();
-                leptos::task::spawn_local(async move {
-                    if let Ok(latest) = load_case(id).await {
-                        offer(latest);
-                    }
-                });
-            },
-            std::time::Duration::from_millis(FOLLOW_EVERY_MS),
-        )
-        .ok();
-        on_cleanup(move || {
-            if let Some(handle) = handle {
-                handle.clear();
+        let offer = offer.clone();
+        let refetch = std::rc::Rc::new(move |version: Option<i64>| {
+            if version.is_some_and(|v| v <= case.with_untracked(|c| c.version)) {
+                return;
             }
+            let id = id.clone();
+            let offer = offer.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(latest) = load_case(id).await {
+                    offer(latest);
+                }
+            });
         });
+        crate::components::live::follow(&url, refetch);
     });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (&id, &offer);
 
     let is_entity = account.as_ref().is_some_and(Account::is_entity);
     let actor = Signal::stored(account.as_ref().map(|a| (a.actor(), a.is_entity())));
@@ -125,6 +157,7 @@ fn CaseBody(initial: CaseView, account: Option<Account>) -> impl IntoView {
             <aside class="procedure-side">
                 <section class="panel" aria-labelledby="active-title">
                     <h2 id="active-title">"Actividades en curso"</h2>
+                    {move || news.get().map(|text| view! { <p class="notice" role="status" data-news="">{text}</p> })}
                     {move || case.with(|c| c.ending.clone()).map(|ending| view! {
                         <p class="notice notice-done" role="status">{format!("Expediente cerrado: {ending}")}</p>
                     })}

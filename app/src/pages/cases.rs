@@ -1,5 +1,6 @@
 //! `/expedientes`: the cases, with filters and search by reference.
 
+use crate::components::live::LiveRegion;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -119,61 +120,63 @@ pub fn CasesPage() -> impl IntoView {
             {move || param("cerrados_en").map(|m| view! { <input type="hidden" name="cerrados_en" value=m /> })}
             <button type="submit" class="button">"Filtrar"</button>
         </Form>
-        <Transition fallback=|| view! { <p>"Cargando…"</p> }>
-            {move || {
-                cases
-                    .get()
-                    .map(|result| match result {
-                        Err(error) => {
-                            view! {
-                                <p class="notice notice-error" role="alert">
-                                    {error_text(&error)} " " <a href="/ingresar?next=/expedientes">"Ingresar"</a>
-                                </p>
+        <LiveRegion stream="/api/v1/events".to_owned()>
+            <Transition fallback=|| view! { <p>"Cargando…"</p> }>
+                {move || {
+                    cases
+                        .get()
+                        .map(|result| match result {
+                            Err(error) => {
+                                view! {
+                                    <p class="notice notice-error" role="alert">
+                                        {error_text(&error)} " " <a href="/ingresar?next=/expedientes">"Ingresar"</a>
+                                    </p>
+                                }
+                                    .into_any()
                             }
-                                .into_any()
-                        }
-                        Ok(cases) if cases.is_empty() => {
-                            view! { <p class="muted">"No hay expedientes con estos filtros."</p> }.into_any()
-                        }
-                        Ok(cases) => {
-                            let rows = cases
-                                .into_iter()
-                                .map(|case| {
-                                    let href = format!("/expedientes/{}", case.id);
-                                    let reference = case.reference.clone();
-                                    let status = case.status.label();
-                                    view! {
-                                        <tr data-case=reference>
-                                            <td><a href=href>{case.reference}</a></td>
-                                            <td>{case.title}</td>
-                                            <td>{case.procedure}</td>
-                                            <td>{status}</td>
-                                            <td>{bolivia_time(case.updated_at)}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view();
-                            view! {
-                                <div class="table-wrap">
-                                    <table class="table">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Referencia"</th>
-                                                <th scope="col">"Título"</th>
-                                                <th scope="col">"Procedimiento"</th>
-                                                <th scope="col">"Estado"</th>
-                                                <th scope="col">"Última actualización"</th>
+                            Ok(cases) if cases.is_empty() => {
+                                view! { <p class="muted">"No hay expedientes con estos filtros."</p> }.into_any()
+                            }
+                            Ok(cases) => {
+                                let rows = cases
+                                    .into_iter()
+                                    .map(|case| {
+                                        let href = format!("/expedientes/{}", case.id);
+                                        let reference = case.reference.clone();
+                                        let status = case.status.label();
+                                        view! {
+                                            <tr data-case=reference>
+                                                <td><a href=href>{case.reference}</a></td>
+                                                <td>{case.title}</td>
+                                                <td>{case.procedure}</td>
+                                                <td>{status}</td>
+                                                <td>{bolivia_time(case.updated_at)}</td>
                                             </tr>
-                                        </thead>
-                                        <tbody>{rows}</tbody>
-                                    </table>
-                                </div>
+                                        }
+                                    })
+                                    .collect_view();
+                                view! {
+                                    <div class="table-wrap">
+                                        <table class="table">
+                                            <thead>
+                                                <tr>
+                                                    <th scope="col">"Referencia"</th>
+                                                    <th scope="col">"Título"</th>
+                                                    <th scope="col">"Procedimiento"</th>
+                                                    <th scope="col">"Estado"</th>
+                                                    <th scope="col">"Última actualización"</th>
+                                                </tr>
+                                            </thead>
+                                            <tbody>{rows}</tbody>
+                                        </table>
+                                    </div>
+                                }
+                                    .into_any()
                             }
-                                .into_any()
-                        }
-                    })
-            }}
-        </Transition>
+                        })
+                }}
+            </Transition>
+        </LiveRegion>
     }
 }
 

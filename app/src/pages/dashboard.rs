@@ -2,6 +2,7 @@
 //! here, each with its numbers as a table; every figure links to its cases.
 //! The page reloads itself every minute.
 
+use crate::components::live::LiveRegion;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -22,19 +23,21 @@ pub fn DashboardPage() -> impl IntoView {
         <Title text="Tablero" />
         <Meta http_equiv="refresh" content=REFRESH_SECONDS.to_string() />
         <h1>"Tablero"</h1>
-        <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
-            {move || {
-                stats.get().map(|result| match result {
-                    Err(error) => view! {
-                        <p class="notice notice-error" role="alert">
-                            {error_text(&error)} " " <a href="/ingresar?next=/tablero">"Ingresar"</a>
-                        </p>
-                    }
-                    .into_any(),
-                    Ok(stats) => dashboard(stats),
-                })
-            }}
-        </Suspense>
+        <LiveRegion stream="/api/v1/stats/events".to_owned()>
+            <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
+                {move || {
+                    stats.get().map(|result| match result {
+                        Err(error) => view! {
+                            <p class="notice notice-error" role="alert">
+                                {error_text(&error)} " " <a href="/ingresar?next=/tablero">"Ingresar"</a>
+                            </p>
+                        }
+                        .into_any(),
+                        Ok(stats) => dashboard(stats),
+                    })
+                }}
+            </Suspense>
+        </LiveRegion>
     }
 }
 

@@ -1,5 +1,6 @@
 //! `/bandeja`: the activities that wait for the reader's roles, oldest first.
 
+use crate::components::live::LiveRegion;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -15,51 +16,53 @@ pub fn InboxPage() -> impl IntoView {
         <Title text="Mi bandeja" />
         <h1>"Mi bandeja"</h1>
         <p class="lead">"Las actividades que esperan por sus roles, empezando por la que más esperó."</p>
-        <Transition fallback=|| view! { <p>"Cargando…"</p> }>
-            {move || {
-                items
-                    .get()
-                    .map(|result| match result {
-                        Err(error) => {
-                            view! {
-                                <p class="notice notice-error" role="alert">
-                                    {error_text(&error)} " " <a href="/ingresar?next=/bandeja">"Ingresar"</a>
-                                </p>
+        <LiveRegion stream="/api/v1/events".to_owned()>
+            <Transition fallback=|| view! { <p>"Cargando…"</p> }>
+                {move || {
+                    items
+                        .get()
+                        .map(|result| match result {
+                            Err(error) => {
+                                view! {
+                                    <p class="notice notice-error" role="alert">
+                                        {error_text(&error)} " " <a href="/ingresar?next=/bandeja">"Ingresar"</a>
+                                    </p>
+                                }
+                                    .into_any()
                             }
-                                .into_any()
-                        }
-                        Ok(items) if items.is_empty() => {
-                            view! { <p class="muted">"No hay actividades esperando por sus roles."</p> }.into_any()
-                        }
-                        Ok(items) => {
-                            let now = crate::domain::calendar::now_ms();
-                            let rows = items
-                                .into_iter()
-                                .map(|item| {
-                                    let activity = procedures::find(&item.procedure)
-                                        .and_then(|p| p.activity(item.activity))
-                                        .map(|a| a.title)
-                                        .unwrap_or_default();
-                                    let href = format!("/expedientes/{}", item.case_id);
-                                    let key = format!("{}:{}", item.reference, item.activity);
-                                    view! {
-                                        <li class="inbox-item" data-inbox=key>
-                                            <a href=href>
-                                                <span class="code">{item.reference}</span>
-                                                " "
-                                                {format!("Actividad {} · {activity}", item.activity)}
-                                            </a>
-                                            <p class="muted">
-                                                {format!("{} · {} · espera {}", item.title, item.entity_name, waited(item.since, now))}
-                                            </p>
-                                        </li>
-                                    }
-                                })
-                                .collect_view();
-                            view! { <ol class="inbox">{rows}</ol> }.into_any()
-                        }
-                    })
-            }}
-        </Transition>
+                            Ok(items) if items.is_empty() => {
+                                view! { <p class="muted">"No hay actividades esperando por sus roles."</p> }.into_any()
+                            }
+                            Ok(items) => {
+                                let now = crate::domain::calendar::now_ms();
+                                let rows = items
+                                    .into_iter()
+                                    .map(|item| {
+                                        let activity = procedures::find(&item.procedure)
+                                            .and_then(|p| p.activity(item.activity))
+                                            .map(|a| a.title)
+                                            .unwrap_or_default();
+                                        let href = format!("/expedientes/{}", item.case_id);
+                                        let key = format!("{}:{}", item.reference, item.activity);
+                                        view! {
+                                            <li class="inbox-item" data-inbox=key>
+                                                <a href=href>
+                                                    <span class="code">{item.reference}</span>
+                                                    " "
+                                                    {format!("Actividad {} · {activity}", item.activity)}
+                                                </a>
+                                                <p class="muted">
+                                                    {format!("{} · {} · espera {}", item.title, item.entity_name, waited(item.since, now))}
+                                                </p>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view();
+                                view! { <ol class="inbox">{rows}</ol> }.into_any()
+                            }
+                        })
+                }}
+            </Transition>
+        </LiveRegion>
     }
 }

@@ -1,0 +1,162 @@
+//! Pages that follow changes as they happen: a server-sent event stream
+//! tells which case changed, and the page fetches again what it shows. A
+//! stream that drops reconnects by itself and the page then catches up; a
+//! stream that cannot be opened at all falls back to asking every few
+//! seconds.
+
+use leptos::prelude::*;
+
+/// What the stream says: a case is now at `Some(version)`, or (`None`) the
+/// page may have missed changes and should fetch again.
+pub type OnChange = std::rc::Rc<dyn Fn(Option<i64>)>;
+
+/// How often a page without a stream asks whether something changed.
+#[cfg(feature = "hydrate")]
+const POLL_EVERY_MS: u64 = 3_000;
+
+/// Follows the event stream at `url` until the component is dropped.
+#[cfg(feature = "hydrate")]
+pub fn follow(url: &str, on_change: OnChange) {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    let Ok(source) = web_sys::EventSource::new(url) else {
+        poll(on_change);
+        return;
+    };
+    let opened_before = Rc::new(Cell::new(false));
+    let ready = {
+        let on_change = on_change.clone();
+        let opened_before = opened_before.clone();
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
+            // A reconnection: catch up on what happened meanwhile.
+            if opened_before.replace(true) {
+                on_change(None);
+            }
+        })
+    };
+    let changed = {
+        let on_change = on_change.clone();
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let version = event
+                .data()
+                .as_string()
+                .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+                .and_then(|v| v.get("version").and_then(serde_json::Value::as_i64));
+            on_change(version);
+        })
+    };
+    let resync = {
+        let on_change = on_change.clone();
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
+            on_change(None)
+        })
+    };
+    let failed = {
+        let source = source.clone();
+        let on_change = on_change.clone();
+        let polling = Rc::new(Cell::new(false));
+        Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
+            // CLOSED: refused (signed out, say) rather than dropped, which
+            // the browser retries by itself.
+            if source.ready_state() == web_sys::EventSource::CLOSED && !polling.replace(true) {
+                poll(on_change.clone());
+            }
+        })
+    };
+    let listen = |name: &str, callback: &Closure<dyn Fn(web_sys::MessageEvent)>| {
+        let _ = source.add_event_listener_with_callback(name, callback.as_ref().unchecked_ref());
+    };
+    listen("ready", &ready);
+    listen("changed", &changed);
+    listen("resync", &resync);
+    source.set_onerror(Some(failed.as_ref().unchecked_ref()));
+    let kept = send_wrapper::SendWrapper::new((source, ready, changed, resync, failed));
+    on_cleanup(move || {
+        let (source, ..) = &*kept;
+        source.close();
+    });
+}
+
+#[cfg(feature = "hydrate")]
+fn poll(on_change: OnChange) {
+    let on_change = send_wrapper::SendWrapper::new(on_change);
+    let handle = set_interval_with_handle(
+        move || on_change(None),
+        std::time::Duration::from_millis(POLL_EVERY_MS),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(handle) = handle {
+            handle.clear();
+        }
+    });
+}
+
+/// A part of a server-rendered page that renders itself again, in place,
+/// when a change the stream at `stream` tells of may concern it: the page
+/// is fetched again and this region's new markup replaces the old. Its
+/// content stays server-rendered (no markup in the wasm); it must hold no
+/// island of its own.
+#[island]
+pub fn LiveRegion(stream: String, children: Children) -> impl IntoView {
+    let region = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move || {
+        use std::cell::Cell;
+        use std::rc::Rc;
+        // Changes come in bursts: one fetch at a time, and one more if
+        // something changed while it ran.
+        let busy = Rc::new(Cell::new(false));
+        let again = Rc::new(Cell::new(false));
+        let refresh: Rc<dyn Fn()> = Rc::new({
+            let busy = busy.clone();
+            let again = again.clone();
+            move || {
+                if busy.replace(true) {
+                    again.set(true);
+                    return;
+                }
+                let busy = busy.clone();
+                let again = again.clone();
+                leptos::task::spawn_local(async move {
+                    loop {
+                        again.set(false);
+                        replace_region(region).await;
+                        if !again.get() {
+                            break;
+                        }
+                    }
+                    busy.set(false);
+                });
+            }
+        });
+        follow(&stream, Rc::new(move |_| refresh()));
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = &stream;
+    view! { <div data-live-region="" aria-live="polite" node_ref=region>{children()}</div> }
+}
+
+#[cfg(feature = "hydrate")]
+async fn replace_region(region: NodeRef<leptos::html::Div>) {
+    let Some(here) = region.get_untracked() else {
+        return;
+    };
+    let url = window().location().href().unwrap_or_default();
+    let Some(html) = super::browser::get_text(&url).await else {
+        return;
+    };
+    let Ok(parser) = web_sys::DomParser::new() else {
+        return;
+    };
+    let Ok(document) = parser.parse_from_string(&html, web_sys::SupportedType::TextHtml) else {
+        return;
+    };
+    if let Ok(Some(fresh)) = document.query_selector("[data-live-region]") {
+        here.set_inner_html(&fresh.inner_html());
+    }
+}
