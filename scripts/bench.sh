@@ -53,6 +53,15 @@ latency 2 16 "16 concurrent connections"
 
 echo
 cargo bench -q -p server --bench transitions 2>/dev/null
+# The same on PostgreSQL with its durable defaults (fsync on), and the time
+# from a commit on one server to the event on another server's stream.
+PG_DURABLE=1 scripts/postgres.sh bash -c '
+  for db in transitions live; do psql -q "$TEST_POSTGRES_URL" -c "CREATE DATABASE bench_$db"; done
+  echo
+  BENCH_DATABASE_URL="${TEST_POSTGRES_URL/\/postgres\?/\/bench_transitions?}" cargo bench -q -p server --bench transitions 2>/dev/null
+  echo
+  BENCH_DATABASE_URL="${TEST_POSTGRES_URL/\/postgres\?/\/bench_live?}" cargo bench -q -p server --bench live 2>/dev/null
+'
 
 # A case page as a signed-in person sees it, under concurrent load.
 APP_DEMO=1 LEPTOS_ENV=PROD LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$((port + 1))" RUST_LOG=warn \

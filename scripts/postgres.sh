@@ -28,10 +28,14 @@ trap stop EXIT
 
 as_owner "$bin/initdb" -A trust -U postgres -E UTF8 --locale=C.UTF-8 -D "$folder/data" >"$folder/initdb.log" 2>&1 ||
   { cat "$folder/initdb.log" >&2; exit 1; }
-# A throwaway cluster need not survive a power cut: fsync off makes tests
-# quicker (the app's own durability is measured by `make bench`).
-as_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w \
-  -o "-c listen_addresses='' -k $folder -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500" \
+# A throwaway cluster for tests need not survive a power cut: fsync off
+# makes them quicker. PG_DURABLE=1 keeps PostgreSQL's defaults, for
+# measuring durable transitions.
+settings="-c listen_addresses='' -k $folder -c max_connections=500"
+if [ "${PG_DURABLE:-}" != 1 ]; then
+  settings="$settings -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
+as_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w -o "$settings" \
   start >/dev/null || { cat "$folder/server.log" >&2; exit 1; }
 
 export TEST_POSTGRES_URL="postgres://postgres@localhost/postgres?host=$folder"

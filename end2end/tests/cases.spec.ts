@@ -94,7 +94,10 @@ test("a stale page is told to reload instead of overwriting", async ({ browser }
   const admin = await signIn(browser, "admin@demo.local");
   const opened = await openCase(admin, "PR09");
   const stale = await signIn(browser, "profesional-ait@demo.local");
-  // Hold the page's clock: it will not hear of the change until we let it.
+  // This page cannot open its event stream, so it falls back to asking
+  // now and then; hold its clock and it will not hear of the change until
+  // we let it.
+  await stale.route("**/api/v1/cases/*/events", (route) => route.fulfill({ status: 503, body: "" }));
   await stale.clock.install();
   await stale.goto(`/expedientes/${opened.id}`);
   await expect(stale.locator("html")).toHaveAttribute("data-hydrated", "true");
@@ -116,7 +119,7 @@ test("a stale page is told to reload instead of overwriting", async ({ browser }
   await card.getByRole("button", { name: "Completar actividad 1" }).click();
   await expect(card.getByRole("alert")).toContainText("Recargue la página");
 
-  // Once the page looks again, it shows the colleague's step.
+  // Once the page asks again, it shows the colleague's step.
   await stale.clock.runFor(4_000);
   await expect.poll(() => current(stale)).toEqual(["2"]);
   const view = await (await colleague.request.get(`/api/v1/cases/${opened.id}`)).json();

@@ -31,22 +31,20 @@ pub fn follow(url: &str, on_change: OnChange) {
     let ready = {
         let on_change = on_change.clone();
         let opened_before = opened_before.clone();
-        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
-            // A reconnection: catch up on what happened meanwhile.
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             if opened_before.replace(true) {
+                // A reconnection: catch up on what happened meanwhile.
                 on_change(None);
+            } else if let Some(version) = version_of(&event) {
+                // What changed between rendering and listening.
+                on_change(Some(version));
             }
         })
     };
     let changed = {
         let on_change = on_change.clone();
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let version = event
-                .data()
-                .as_string()
-                .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
-                .and_then(|v| v.get("version").and_then(serde_json::Value::as_i64));
-            on_change(version);
+            on_change(version_of(&event))
         })
     };
     let resync = {
@@ -79,6 +77,16 @@ pub fn follow(url: &str, on_change: OnChange) {
         let (source, ..) = &*kept;
         source.close();
     });
+}
+
+/// The `version` an event's data carries, if any.
+#[cfg(feature = "hydrate")]
+fn version_of(event: &web_sys::MessageEvent) -> Option<i64> {
+    event
+        .data()
+        .as_string()
+        .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+        .and_then(|v| v.get("version").and_then(serde_json::Value::as_i64))
 }
 
 #[cfg(feature = "hydrate")]
