@@ -42,30 +42,48 @@ async fn main() {
     let opening = started.elapsed();
 
     // Activities 1 (profesional) and 2 (responsable) of every case, one
-    // transaction each, the way people complete them.
+    // transaction each, the way people complete them: `BENCH_WORKERS`
+    // people at once, each on their own cases.
+    let workers: usize = std::env::var("BENCH_WORKERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
     let started = Instant::now();
+    let mut tasks = Vec::new();
+    for part in ids.chunks(ids.len().div_ceil(workers)) {
+        let (db, part) = (db.clone(), part.to_vec());
+        let (profesional, responsable) = (profesional.clone(), responsable.clone());
+        tasks.push(tokio::spawn(async move {
+            for id in &part {
+                for (number, user, version) in [(1, &profesional, 1), (2, &responsable, 2)] {
+                    cases::complete(
+                        &db,
+                        user,
+                        id,
+                        Completion {
+                            activity: number,
+                            choice: None,
+                            output_reference: "IT-1/2026",
+                            comment: None,
+                            version,
+                        },
+                    )
+                    .await
+                    .unwrap();
+                }
+            }
+            part.len() * 2
+        }));
+    }
     let mut transitions = 0;
-    for id in &ids {
-        for (number, user, version) in [(1, &profesional, 1), (2, &responsable, 2)] {
-            cases::complete(
-                &db,
-                user,
-                id,
-                Completion {
-                    activity: number,
-                    choice: None,
-                    output_reference: "IT-1/2026",
-                    comment: None,
-                    version,
-                },
-            )
-            .await
-            .unwrap();
-            transitions += 1;
-        }
+    for task in tasks {
+        transitions += task.await.unwrap();
     }
     let completing = started.elapsed();
-    println!("== Durable transitions on {}", db.backend_name());
+    println!(
+        "== Durable transitions on {} ({workers} at once)",
+        db.backend_name()
+    );
     println!(
         "opened {cases} cases in {:.2} s: {:.0} cases/s",
         opening.as_secs_f64(),

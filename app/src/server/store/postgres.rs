@@ -19,10 +19,12 @@ pub(super) mod dialect {
     pub type Pool = sqlx::PgPool;
     pub type Connection = sqlx::PgConnection;
 
+    pub type WriteTx = sqlx::Transaction<'static, DB>;
+
     /// Read committed is enough: every change is guarded by the case's
     /// version (`UPDATE … WHERE version = $n`), which PostgreSQL re-checks
     /// after waiting for a concurrent writer of the same row.
-    pub async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error> {
+    pub async fn begin_write(pool: &Pool) -> Result<WriteTx, sqlx::Error> {
         pool.begin().await
     }
 

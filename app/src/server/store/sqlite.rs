@@ -11,14 +11,58 @@ use super::Live;
 use crate::cases::CaseChanged;
 
 pub(super) mod dialect {
+    use std::sync::OnceLock;
+
+    use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
     use crate::cases::CaseChanged;
 
     pub type DB = sqlx::Sqlite;
     pub type Pool = sqlx::SqlitePool;
     pub type Connection = sqlx::SqliteConnection;
 
-    pub async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error> {
-        pool.begin_with("BEGIN IMMEDIATE").await
+    /// A write transaction, holding the process's turn to write.
+    pub struct WriteTx {
+        tx: sqlx::Transaction<'static, DB>,
+        _turn: OwnedSemaphorePermit,
+    }
+
+    impl WriteTx {
+        pub async fn commit(self) -> Result<(), sqlx::Error> {
+            self.tx.commit().await
+        }
+    }
+
+    impl std::ops::Deref for WriteTx {
+        type Target = Connection;
+
+        fn deref(&self) -> &Connection {
+            &self.tx
+        }
+    }
+
+    impl std::ops::DerefMut for WriteTx {
+        fn deref_mut(&mut self) -> &mut Connection {
+            &mut self.tx
+        }
+    }
+
+    /// SQLite writes one transaction at a time: writers queue here, in
+    /// order, rather than spin on the file's lock (which under load costs
+    /// more than the writes). `IMMEDIATE` still guards against any other
+    /// process on the file.
+    pub async fn begin_write(pool: &Pool) -> Result<WriteTx, sqlx::Error> {
+        static TURN: OnceLock<std::sync::Arc<Semaphore>> = OnceLock::new();
+        let turn = TURN
+            .get_or_init(|| std::sync::Arc::new(Semaphore::new(1)))
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| sqlx::Error::PoolClosed)?;
+        Ok(WriteTx {
+            tx: pool.begin_with("BEGIN IMMEDIATE").await?,
+            _turn: turn,
+        })
     }
 
     /// One process holds the file: changes are announced in process, once
