@@ -132,6 +132,21 @@ impl TestApp {
             .id
     }
 
+    /// Registers an entity as the demo administrator; returns its id.
+    pub async fn create_entity(&self, name: &str, code: &str) -> String {
+        let admin = self.login("admin@demo.local").await;
+        let entity: serde_json::Value = admin
+            .post(self.url("/api/v1/entities"))
+            .json(&serde_json::json!({ "name": name, "code": code }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        entity["id"].as_str().expect("the new entity").to_owned()
+    }
+
     /// `GET path` with `client`'s session, read as JSON.
     pub async fn get_json(&self, client: &reqwest::Client, path: &str) -> serde_json::Value {
         let response = client.get(self.url(path)).send().await.expect("request");

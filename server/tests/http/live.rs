@@ -99,17 +99,8 @@ async fn a_case_page_hears_of_each_change_and_others_cannot_listen() {
     // Signed out: 401; another entity's case: 404, as its data is.
     let anonymous = reqwest::Client::new().get(&url).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
-    let admin = app.login("admin@demo.local").await;
-    let other: Value = admin
-        .post(app.url("/api/v1/entities"))
-        .json(&json!({ "name": "Otra entidad", "code": "OTRA" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let foreign = open_case_for(&app, &jefe, other["id"].as_str().unwrap()).await;
+    let other = app.create_entity("Otra entidad", "OTRA").await;
+    let foreign = open_case_for(&app, &jefe, &other).await;
     let refused = entidad
         .get(app.url(&format!("/api/v1/cases/{foreign}/events")))
         .send()
@@ -138,17 +129,8 @@ async fn an_entitys_own_stream_carries_only_its_own_cases() {
     let entidad = app.login("entidad@demo.local").await;
     let mut mine = EventStream::open(&entidad, &app.url("/api/v1/events")).await;
     mine.next(WAIT).await.expect("ready");
-    let admin = app.login("admin@demo.local").await;
-    let other: Value = admin
-        .post(app.url("/api/v1/entities"))
-        .json(&json!({ "name": "Otra entidad", "code": "OTRA" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    open_case_for(&app, &jefe, other["id"].as_str().unwrap()).await;
+    let other = app.create_entity("Otra entidad", "OTRA").await;
+    open_case_for(&app, &jefe, &other).await;
     let own = open_pr6(&app, &jefe).await;
     let (name, changed) = mine.next(WAIT).await.expect("its own case");
     assert_eq!(name, "changed");
