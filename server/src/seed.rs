@@ -88,14 +88,7 @@ fn walk(
         let Ok(step) = state.complete(procedure, number, Some(choice.id)) else {
             break;
         };
-        let mut still_current = state.active.clone();
-        still_current.remove(&number);
-        let entered = step
-            .state
-            .active
-            .difference(&still_current)
-            .copied()
-            .collect();
+        let entered = step.entered(&state, number);
         steps.push(Step {
             activity: number,
             choice: choice.id,

@@ -96,6 +96,21 @@ pub struct Step {
     pub withdrawn: BTreeSet<ActivityNumber>,
 }
 
+impl Step {
+    /// The activities this step made current, given the state it was taken
+    /// from and the activity completed: a loop back to the completed
+    /// activity counts as entering it again.
+    pub fn entered(&self, before: &CaseState, completed: ActivityNumber) -> Vec<ActivityNumber> {
+        let mut still_current = before.active.clone();
+        still_current.remove(&completed);
+        self.state
+            .active
+            .difference(&still_current)
+            .copied()
+            .collect()
+    }
+}
+
 impl CaseState {
     /// A new case: the first activity is current.
     pub fn start(procedure: &Procedure) -> CaseState {

@@ -157,8 +157,6 @@ pub async fn complete(
             EngineError::UnknownActivity(_) => ApiError::NotFound(error.to_string()),
             EngineError::ReachedTwice(_) => ApiError::Internal(error.to_string()),
         })?;
-    let mut still_current = state.active.clone();
-    still_current.remove(&completion.activity);
     let applied = db
         .append(&CaseChange {
             case_id,
@@ -174,12 +172,7 @@ pub async fn complete(
             comment: completion.comment.map(str::trim).filter(|c| !c.is_empty()),
             step: Some(StateChange {
                 procedure: procedure.code,
-                entered: step
-                    .state
-                    .active
-                    .difference(&still_current)
-                    .copied()
-                    .collect(),
+                entered: step.entered(&state, completion.activity),
                 state: &step.state,
             }),
         })

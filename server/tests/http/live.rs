@@ -7,7 +7,7 @@ use futures::StreamExt;
 use serde_json::{json, Value};
 
 use crate::common::{login_at, TestApp, TestDatabase};
-use crate::servers::ServerProcess;
+use crate::servers::{demo_entity, ServerProcess};
 
 /// An open event stream, read event by event.
 pub struct EventStream {
@@ -152,18 +152,10 @@ async fn a_change_on_one_server_reaches_a_page_open_on_the_other() {
     let b = ServerProcess::start(&database);
     let jefe = login_at(&a.base, "jefe-ugat@demo.local").await;
     let admin = login_at(&a.base, "admin@demo.local").await;
-    let entities: Value = admin
-        .get(format!("{}/api/v1/entities", a.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let entity = entities[0]["id"].as_str().unwrap();
+    let entity = demo_entity(&a.base, &admin).await;
     let case: Value = jefe
         .post(format!("{}/api/v1/cases", a.base))
-        .json(&json!({ "procedure": "PR6", "entity_id": entity, "title": "Dos servidores" }))
+        .json(&json!({ "procedure": "PR6", "entity_id": &entity, "title": "Dos servidores" }))
         .send()
         .await
         .unwrap()

@@ -72,7 +72,7 @@ async fn open_case(base: &str, client: &reqwest::Client, entity: &str) -> reqwes
         .unwrap()
 }
 
-async fn demo_entity(base: &str, admin: &reqwest::Client) -> String {
+pub async fn demo_entity(base: &str, admin: &reqwest::Client) -> String {
     let entities: Value = admin
         .get(format!("{base}/api/v1/entities"))
         .send()

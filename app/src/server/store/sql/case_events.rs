@@ -79,6 +79,10 @@ pub async fn append_in(
     conn: &mut Connection,
     change: &CaseChange<'_>,
 ) -> Result<Option<CaseChanged>, ApiError> {
+    debug_assert!(
+        change.event != HistoryEvent::Opened,
+        "cases open through open_in"
+    );
     let version = change.expected_version + 1;
     let entity_id: Option<String> = match &change.step {
         Some(step) => {
@@ -169,10 +173,6 @@ pub async fn append_in(
     .bind(started_at)
     .execute(&mut *conn)
     .await?;
-    debug_assert!(
-        change.event != HistoryEvent::Opened,
-        "cases open through open_in"
-    );
     let changed = CaseChanged {
         case_id: change.case_id.to_owned(),
         entity_id,
