@@ -8,6 +8,7 @@ use crate::cases::{CaseFilter, CaseSummary, CaseView, InboxItem};
 use crate::domain::procedure::ActivityNumber;
 use crate::domain::stats::Stats;
 use crate::forms::Submission;
+use crate::paging::{Page, PageRequest};
 use crate::portal::{FormPageData, Portal};
 
 #[server]
@@ -57,11 +58,14 @@ pub async fn sign_out() -> Result<(), ServerFnError> {
 }
 
 #[server]
-pub async fn list_cases(filter: CaseFilter) -> Result<Vec<CaseSummary>, ServerFnError> {
+pub async fn list_cases(
+    filter: CaseFilter,
+    page: PageRequest,
+) -> Result<Page<CaseSummary>, ServerFnError> {
     use crate::server::{cases, request};
     let db = request::db()?;
     let (user, _) = request::signed_in(&db).await?;
-    Ok(cases::list(&db, &user.actor(), &filter).await?)
+    Ok(cases::list(&db, &user.actor(), &filter, &page).await?)
 }
 
 #[server]
@@ -101,11 +105,11 @@ pub async fn open_case(
 }
 
 #[server]
-pub async fn inbox() -> Result<Vec<InboxItem>, ServerFnError> {
+pub async fn inbox(page: PageRequest) -> Result<Page<InboxItem>, ServerFnError> {
     use crate::server::{cases, request};
     let db = request::db()?;
     let (user, _) = request::signed_in(&db).await?;
-    Ok(cases::inbox(&db, &user.actor()).await?)
+    Ok(cases::inbox(&db, &user.actor(), &page).await?)
 }
 
 #[server]

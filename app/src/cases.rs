@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::engine::CaseState;
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::role::Role;
+use crate::paging::{split_cursor, Cursor, Keyed};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseView {
@@ -228,7 +229,39 @@ pub struct CaseSummary {
     #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub status: CaseStatus,
     pub version: i64,
+    pub opened_at: i64,
     pub updated_at: i64,
+}
+
+/// Where a case stands in the case list: newest opened first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseKey {
+    pub opened_at: i64,
+    pub id: String,
+}
+
+impl Cursor for CaseKey {
+    fn encode(&self) -> String {
+        format!("{}.{}", self.opened_at, self.id)
+    }
+
+    fn decode(text: &str) -> Option<Self> {
+        let [opened_at, id] = split_cursor(text)?;
+        Some(CaseKey {
+            opened_at: opened_at.parse().ok()?,
+            id: id.to_owned(),
+        })
+    }
+}
+
+impl Keyed for CaseSummary {
+    type Key = CaseKey;
+    fn key(&self) -> CaseKey {
+        CaseKey {
+            opened_at: self.opened_at,
+            id: self.id.clone(),
+        }
+    }
 }
 
 /// An activity waiting in someone's inbox.
@@ -244,6 +277,40 @@ pub struct InboxItem {
     pub activity: ActivityNumber,
     /// When it became current, in milliseconds since the Unix epoch.
     pub since: i64,
+}
+
+/// Where an activity stands in the inbox: longest waiting first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InboxKey {
+    pub since: i64,
+    pub case_id: String,
+    pub activity: i64,
+}
+
+impl Cursor for InboxKey {
+    fn encode(&self) -> String {
+        format!("{}.{}.{}", self.since, self.case_id, self.activity)
+    }
+
+    fn decode(text: &str) -> Option<Self> {
+        let [since, case_id, activity] = split_cursor(text)?;
+        Some(InboxKey {
+            since: since.parse().ok()?,
+            case_id: case_id.to_owned(),
+            activity: activity.parse().ok()?,
+        })
+    }
+}
+
+impl Keyed for InboxItem {
+    type Key = InboxKey;
+    fn key(&self) -> InboxKey {
+        InboxKey {
+            since: self.since,
+            case_id: self.case_id.clone(),
+            activity: i64::from(self.activity),
+        }
+    }
 }
 
 impl CaseView {

@@ -12,6 +12,7 @@ pub mod diagram;
 pub mod domain;
 pub mod forms;
 pub mod pages;
+pub mod paging;
 pub mod portal;
 #[cfg(feature = "ssr")]
 pub mod server;

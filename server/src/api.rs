@@ -1,17 +1,18 @@
 //! `/api/v1`: the same operations as the pages, as JSON for other systems.
 
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{DefaultBodyLimit, OriginalUri, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use app::accounts::{Account, AccountRow, DueRow, Entity, EntityRow};
 use app::api::ProcedureDoc;
-use app::cases::{CaseSummary, CaseView};
+use app::cases::CaseView;
 use app::domain::procedure::ActivityNumber;
 use app::domain::procedures;
+use app::paging::{Page, PageRequest};
 
 use crate::AppState;
 use app::cases::CaseFilter;
@@ -19,7 +20,7 @@ use app::forms::{today_in_bolivia, Anexo, AnyForm, Draft, Report, Submission};
 use app::server::admin::{self, NewAccount};
 use app::server::auth::{self, CurrentUser};
 use app::server::cases::{self, Completion};
-use app::server::error::{ApiError, ApiJson};
+use app::server::error::{ApiError, ApiJson, ApiQuery};
 use app::server::forms;
 use app::server::store::Db;
 
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/access", put(change_access))
         .route("/cases", get(list_cases).post(open_case))
         .route("/cases/{id}", get(get_case))
+        .route("/inbox", get(inbox))
         .route("/cases/{id}/events", get(crate::events::case_events))
         .route("/events", get(crate::events::my_events))
         .route("/stats/events", get(crate::events::stats_events))
@@ -193,9 +195,57 @@ async fn open_case(
 async fn list_cases(
     State(db): State<Db>,
     user: CurrentUser,
-    Query(filter): Query<CaseFilter>,
-) -> Result<Json<Vec<CaseSummary>>, ApiError> {
-    Ok(Json(cases::list(&db, &user.actor(), &filter).await?))
+    OriginalUri(uri): OriginalUri,
+    ApiQuery(filter): ApiQuery<CaseFilter>,
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<Response, ApiError> {
+    let page = cases::list(&db, &user.actor(), &filter, &page).await?;
+    Ok(paged(&uri, page))
+}
+
+async fn inbox(
+    State(db): State<Db>,
+    user: CurrentUser,
+    OriginalUri(uri): OriginalUri,
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<Response, ApiError> {
+    let page = cases::inbox(&db, &user.actor(), &page).await?;
+    Ok(paged(&uri, page))
+}
+
+/// A page as the list's entries, with the total in `X-Total-Count` and the
+/// pages around it in `Link` (RFC 8288: `rel="next"`, `rel="prev"`, and
+/// `rel="first"` once past the first), the way other paged APIs answer.
+fn paged<T: Serialize>(uri: &Uri, page: Page<T>) -> Response {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(uri.query().unwrap_or_default()).unwrap_or_default();
+    let link_to = |cursor: Option<(&str, &str)>, rel: &str| {
+        let mut query: Vec<(&str, &str)> = pairs
+            .iter()
+            .filter(|(name, _)| name != "after" && name != "before")
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        query.extend(cursor);
+        let query = serde_urlencoded::to_string(&query).unwrap_or_default();
+        let separator = if query.is_empty() { "" } else { "?" };
+        format!("<{}{separator}{query}>; rel=\"{rel}\"", uri.path())
+    };
+    let mut links = Vec::new();
+    if let Some(next) = &page.next {
+        links.push(link_to(Some(("after", next)), "next"));
+    }
+    if let Some(previous) = &page.previous {
+        links.push(link_to(Some(("before", previous)), "prev"));
+        links.push(link_to(None, "first"));
+    }
+    let mut headers = HeaderMap::new();
+    headers.insert("x-total-count", HeaderValue::from(page.total));
+    if let Ok(value) = HeaderValue::from_str(&links.join(", ")) {
+        if !links.is_empty() {
+            headers.insert(header::LINK, value);
+        }
+    }
+    (headers, Json(page.items)).into_response()
 }
 
 async fn get_case(
@@ -308,7 +358,7 @@ struct SubmissionQuery {
 async fn list_submissions(
     State(db): State<Db>,
     user: CurrentUser,
-    Query(query): Query<SubmissionQuery>,
+    ApiQuery(query): ApiQuery<SubmissionQuery>,
 ) -> Result<Json<Vec<Submission>>, ApiError> {
     Ok(Json(
         forms::submissions(&db, &user, query.case_id.as_deref()).await?,

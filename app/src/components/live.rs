@@ -14,6 +14,12 @@ pub type OnChange = std::rc::Rc<dyn Fn(Option<i64>)>;
 #[cfg(feature = "hydrate")]
 const POLL_EVERY_MS: u64 = 3_000;
 
+/// A list fetches itself again at most this often, however busy the
+/// service: a burst of changes is one fetch, and a thousand open inboxes do
+/// not each fetch a page for every change in the country.
+#[cfg(feature = "hydrate")]
+const REGION_GAP_MS: i32 = 2_000;
+
 /// Follows the event stream at `url` until the component is dropped.
 #[cfg(feature = "hydrate")]
 pub fn follow(url: &str, on_change: OnChange) {
@@ -117,7 +123,7 @@ pub fn LiveRegion(stream: String, children: Children) -> impl IntoView {
         use std::cell::Cell;
         use std::rc::Rc;
         // Changes come in bursts: one fetch at a time, and one more if
-        // something changed while it ran.
+        // something changed while it ran, no sooner than the gap allows.
         let busy = Rc::new(Cell::new(false));
         let again = Rc::new(Cell::new(false));
         let refresh: Rc<dyn Fn()> = Rc::new({
@@ -134,6 +140,7 @@ pub fn LiveRegion(stream: String, children: Children) -> impl IntoView {
                     loop {
                         again.set(false);
                         replace_region(region).await;
+                        super::browser::sleep(REGION_GAP_MS).await;
                         if !again.get() {
                             break;
                         }

@@ -5,4 +5,5 @@ pub mod flowchart;
 pub mod form_assistant;
 pub mod json_form;
 pub mod live;
+pub mod pager;
 pub mod practice;

@@ -1,6 +1,7 @@
 //! `/expedientes`: the cases, with filters and search by reference.
 
 use crate::components::live::LiveRegion;
+use crate::components::pager::{requested_page, Pager};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -20,19 +21,23 @@ use crate::domain::procedures;
 pub fn CasesPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.with(|q| q.get(name)).filter(|v| !v.is_empty());
+    let page = requested_page();
     let cases = Resource::new(
-        move || CaseFilter {
-            procedure: param("procedimiento"),
-            status: param("estado"),
-            entity_id: None,
-            reference: param("referencia"),
-            waiting_for_me: param("mias").is_some(),
-            activity: param("actividad").and_then(|n| n.parse::<ActivityNumber>().ok()),
-            overdue: param("vencidos").is_some(),
-            opened_in: param("abiertos_en"),
-            closed_in: param("cerrados_en"),
+        move || {
+            let filter = CaseFilter {
+                procedure: param("procedimiento"),
+                status: param("estado"),
+                entity_id: None,
+                reference: param("referencia"),
+                waiting_for_me: param("mias").is_some(),
+                activity: param("actividad").and_then(|n| n.parse::<ActivityNumber>().ok()),
+                overdue: param("vencidos").is_some(),
+                opened_in: param("abiertos_en"),
+                closed_in: param("cerrados_en"),
+            };
+            (filter, page())
         },
-        list_cases,
+        |(filter, page)| list_cases(filter, page),
     );
     // Lists opened from the dashboard say what they hold, and keep it.
     let drill_down = move || {
@@ -134,11 +139,22 @@ pub fn CasesPage() -> impl IntoView {
                                 }
                                     .into_any()
                             }
-                            Ok(cases) if cases.is_empty() => {
+                            Ok(page) if page.total == 0 => {
                                 view! { <p class="muted">"No hay expedientes con estos filtros."</p> }.into_any()
                             }
-                            Ok(cases) => {
-                                let rows = cases
+                            Ok(page) => {
+                                let pager = view! {
+                                    <Pager
+                                        total=page.total
+                                        shown=page.items.len()
+                                        next=page.next
+                                        previous=page.previous
+                                        one="expediente"
+                                        many="expedientes"
+                                    />
+                                };
+                                let rows = page
+                                    .items
                                     .into_iter()
                                     .map(|case| {
                                         let href = format!("/expedientes/{}", case.id);
@@ -170,6 +186,7 @@ pub fn CasesPage() -> impl IntoView {
                                             <tbody>{rows}</tbody>
                                         </table>
                                     </div>
+                                    {pager}
                                 }
                                     .into_any()
                             }

@@ -1,6 +1,7 @@
 //! `/bandeja`: the activities that wait for the reader's roles, oldest first.
 
 use crate::components::live::LiveRegion;
+use crate::components::pager::{requested_page, Pager};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -11,7 +12,8 @@ use crate::domain::procedures;
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
-    let items = Resource::new(|| (), |_| inbox());
+    let page = requested_page();
+    let items = Resource::new(page, inbox);
     view! {
         <Title text="Mi bandeja" />
         <h1>"Mi bandeja"</h1>
@@ -30,12 +32,23 @@ pub fn InboxPage() -> impl IntoView {
                                 }
                                     .into_any()
                             }
-                            Ok(items) if items.is_empty() => {
+                            Ok(page) if page.total == 0 => {
                                 view! { <p class="muted">"No hay actividades esperando por sus roles."</p> }.into_any()
                             }
-                            Ok(items) => {
+                            Ok(page) => {
+                                let pager = view! {
+                                    <Pager
+                                        total=page.total
+                                        shown=page.items.len()
+                                        next=page.next
+                                        previous=page.previous
+                                        one="actividad espera"
+                                        many="actividades esperan"
+                                    />
+                                };
                                 let now = crate::domain::calendar::now_ms();
-                                let rows = items
+                                let rows = page
+                                    .items
                                     .into_iter()
                                     .map(|item| {
                                         let activity = procedures::find(&item.procedure)
@@ -58,7 +71,7 @@ pub fn InboxPage() -> impl IntoView {
                                         }
                                     })
                                     .collect_view();
-                                view! { <ol class="inbox">{rows}</ol> }.into_any()
+                                view! { <ol class="inbox">{rows}</ol> {pager} }.into_any()
                             }
                         })
                 }}

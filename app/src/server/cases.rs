@@ -17,6 +17,7 @@ use crate::domain::case_input::{check_completion, check_title};
 use crate::domain::engine::{CaseState, EngineError};
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
+use crate::paging::{Cursor, Page, PageQuery, PageRequest};
 
 pub fn refusal(refusal: Refusal) -> ApiError {
     match refusal {
@@ -233,12 +234,15 @@ fn month_range(month: &str) -> Result<(i64, i64), ApiError> {
         })
 }
 
-/// The cases the filter asks for that `actor` may see, newest first.
+/// A page of the cases the filter asks for that `actor` may see, newest
+/// first, with how many there are in all.
 pub async fn list(
     db: &Db,
     actor: &Actor,
     filter: &CaseFilter,
-) -> Result<Vec<CaseSummary>, ApiError> {
+    page: &PageRequest,
+) -> Result<Page<CaseSummary>, ApiError> {
+    let page = checked(page)?;
     let wanted = filter.procedure.as_deref().filter(|p| !p.trim().is_empty());
     let procedure = match wanted {
         Some(code) => Some(procedures::find(code.trim()).ok_or_else(|| {
@@ -294,12 +298,25 @@ pub async fn list(
         closed: filter.closed_in.as_deref().map(month_range).transpose()?,
         standing_at,
     };
-    db.list_cases(&query).await
+    let (rows, total) = tokio::try_join!(db.list_cases(&query, &page), db.count_cases(&query))?;
+    Ok(Page::assemble(rows, &page, total))
 }
 
-/// The current activities that wait for `actor`, oldest first.
-pub async fn inbox(db: &Db, actor: &Actor) -> Result<Vec<InboxItem>, ApiError> {
-    db.inbox(actor).await
+/// A page of the current activities that wait for `actor`, longest waiting
+/// first, with how many there are in all.
+pub async fn inbox(
+    db: &Db,
+    actor: &Actor,
+    page: &PageRequest,
+) -> Result<Page<InboxItem>, ApiError> {
+    let page = checked(page)?;
+    let (rows, total) = tokio::try_join!(db.inbox(actor, &page), db.count_inbox(actor))?;
+    Ok(Page::assemble(rows, &page, total))
+}
+
+fn checked<K: Cursor>(page: &PageRequest) -> Result<PageQuery<K>, ApiError> {
+    page.check()
+        .map_err(|error| ApiError::invalid(error.field(), error.message()))
 }
 
 #[cfg(test)]

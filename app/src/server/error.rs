@@ -2,7 +2,7 @@
 //! `{ "error": "...", "fields": [...] }`, details of internal failures logged
 //! and never shown.
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -147,3 +147,20 @@ impl From<JsonRejection> for ApiError {
 #[derive(axum::extract::FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::Unreadable(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "Los parámetros de la dirección no son válidos: {}",
+                rejection.body_text()
+            ),
+        )
+    }
+}
+
+/// `Query` whose refusals answer in the API's error shape.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);

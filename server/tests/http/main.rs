@@ -6,5 +6,6 @@ mod cases;
 mod common;
 mod forms;
 mod live;
+mod paging;
 mod procedures;
 mod servers;

@@ -17,12 +17,15 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use super::error::ApiError;
 use super::live::Live;
 use crate::accounts::{AccountRow, Entity, EntityRow};
-use crate::cases::{CaseChanged, CaseStatus, CaseSummary, HistoryEntry, HistoryEvent, InboxItem};
+use crate::cases::{
+    CaseChanged, CaseKey, CaseStatus, CaseSummary, HistoryEntry, HistoryEvent, InboxItem, InboxKey,
+};
 use crate::domain::access::Actor;
 use crate::domain::engine::CaseState;
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::role::Role;
 use crate::forms::Anexo;
+use crate::paging::PageQuery;
 use crate::portal::CaseLink;
 
 /// A random 128-bit identifier, hex.
@@ -259,12 +262,28 @@ impl Db {
         on_backend!(self, case_queries::history(id))
     }
 
-    pub async fn list_cases(&self, query: &CaseQuery<'_>) -> Result<Vec<CaseSummary>, ApiError> {
-        on_backend!(self, case_queries::list_cases(query))
+    pub async fn list_cases(
+        &self,
+        query: &CaseQuery<'_>,
+        page: &PageQuery<CaseKey>,
+    ) -> Result<Vec<CaseSummary>, ApiError> {
+        on_backend!(self, case_queries::list_cases(query, page))
     }
 
-    pub async fn inbox(&self, actor: &Actor) -> Result<Vec<InboxItem>, ApiError> {
-        on_backend!(self, case_queries::inbox(actor))
+    pub async fn count_cases(&self, query: &CaseQuery<'_>) -> Result<i64, ApiError> {
+        on_backend!(self, case_queries::count_cases(query))
+    }
+
+    pub async fn inbox(
+        &self,
+        actor: &Actor,
+        page: &PageQuery<InboxKey>,
+    ) -> Result<Vec<InboxItem>, ApiError> {
+        on_backend!(self, case_queries::inbox(actor, page))
+    }
+
+    pub async fn count_inbox(&self, actor: &Actor) -> Result<i64, ApiError> {
+        on_backend!(self, case_queries::count_inbox(actor))
     }
 
     // Forms.

@@ -44,10 +44,13 @@ pub async fn open_in(
     .execute(&mut *conn)
     .await?;
     for (number, since) in &case.current_since {
-        sqlx::query("INSERT INTO case_current (case_id, activity, since) VALUES ($1, $2, $3)")
-            .bind(case.id)
-            .bind(i64::from(*number))
-            .bind(since)
+        sqlx::query(
+            "INSERT INTO case_current (case_id, activity, since, procedure) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(case.id)
+        .bind(i64::from(*number))
+        .bind(since)
+        .bind(case.procedure.code)
             .execute(&mut *conn)
             .await?;
     }
@@ -135,11 +138,12 @@ pub async fn append_in(
         }
         for number in &step.entered {
             sqlx::query(
-                "INSERT INTO case_current (case_id, activity, since) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                "INSERT INTO case_current (case_id, activity, since, procedure) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
             )
             .bind(change.case_id)
             .bind(i64::from(*number))
             .bind(change.at)
+            .bind(step.procedure)
             .execute(&mut *conn)
             .await?;
         }

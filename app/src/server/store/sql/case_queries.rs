@@ -4,11 +4,12 @@
 use sqlx::QueryBuilder;
 
 use super::dialect::{Pool, DB};
-use crate::cases::{CaseSummary, HistoryEntry, HistoryEvent, InboxItem};
+use crate::cases::{CaseKey, CaseSummary, HistoryEntry, HistoryEvent, InboxItem, InboxKey};
 use crate::domain::access::Actor;
 use crate::domain::procedure::ActivityNumber;
 use crate::domain::procedures;
 use crate::domain::role::Role;
+use crate::paging::{Direction, PageQuery};
 use crate::server::error::ApiError;
 use crate::server::store::{CaseQuery, CaseRecord};
 
@@ -81,8 +82,8 @@ pub async fn history(pool: &Pool, id: &str) -> Result<Vec<HistoryEntry>, ApiErro
         .collect())
 }
 
-/// `(c.procedure = 'PR6' AND cc.activity IN (2, 18)) OR …` for the
-/// activities that wait for `actor`; `false` when none does.
+/// `(cc.procedure = 'PR6' AND cc.activity IN (2, 18)) OR …` for the
+/// activities that wait for `actor`; `1 = 0` when none does.
 fn push_waiting_for(builder: &mut QueryBuilder<'_, DB>, actor: &Actor) {
     builder.push("(");
     let mut any = false;
@@ -96,7 +97,7 @@ fn push_waiting_for(builder: &mut QueryBuilder<'_, DB>, actor: &Actor) {
         }
         any = true;
         builder
-            .push("(c.procedure = ")
+            .push("(cc.procedure = ")
             .push_bind(procedure.code)
             .push(" AND cc.activity IN (");
         let mut list = builder.separated(", ");
@@ -111,10 +112,28 @@ fn push_waiting_for(builder: &mut QueryBuilder<'_, DB>, actor: &Actor) {
     builder.push(")");
 }
 
-pub async fn list_cases(pool: &Pool, query: &CaseQuery<'_>) -> Result<Vec<CaseSummary>, ApiError> {
-    let mut builder = QueryBuilder::<DB>::new(
-        "SELECT c.id, c.reference, c.procedure, c.entity_id, c.title, c.status, c.version, c.updated_at FROM cases c WHERE 1 = 1",
-    );
+/// How a filter on the current activities is written: a page walks the
+/// cases in the list's order and checks each one (`EXISTS`), a count reads
+/// the qualifying current activities once (`IN`).
+#[derive(Clone, Copy)]
+enum Reading {
+    Page,
+    Count,
+}
+
+impl Reading {
+    fn current_activity(self) -> &'static str {
+        match self {
+            Reading::Page => {
+                " AND EXISTS (SELECT 1 FROM case_current cc WHERE cc.case_id = c.id AND ("
+            }
+            Reading::Count => " AND c.id IN (SELECT cc.case_id FROM case_current cc WHERE (",
+        }
+    }
+}
+
+/// ` AND …` for each filter of `query`, over `cases c`.
+fn push_case_filters(builder: &mut QueryBuilder<'_, DB>, query: &CaseQuery<'_>, reading: Reading) {
     if let Some(procedure) = query.procedure {
         builder
             .push(" AND c.procedure = ")
@@ -134,9 +153,9 @@ pub async fn list_cases(pool: &Pool, query: &CaseQuery<'_>) -> Result<Vec<CaseSu
             .push_bind(format!("%{reference}%"));
     }
     if let Some(actor) = query.waiting_for {
-        builder.push(" AND EXISTS (SELECT 1 FROM case_current cc WHERE cc.case_id = c.id AND ");
-        push_waiting_for(&mut builder, actor);
-        builder.push(")");
+        builder.push(reading.current_activity());
+        push_waiting_for(builder, actor);
+        builder.push("))");
     }
     for (column, range) in [("c.opened_at", query.opened), ("c.closed_at", query.closed)] {
         if let Some((from, until)) = range {
@@ -150,10 +169,10 @@ pub async fn list_cases(pool: &Pool, query: &CaseQuery<'_>) -> Result<Vec<CaseSu
     if let Some(standing) = &query.standing_at {
         // One `(procedure, activity[, since before])` term per activity
         // that qualifies.
-        builder.push(" AND c.status = 'open' AND EXISTS (SELECT 1 FROM case_current cc WHERE cc.case_id = c.id AND (1 = 0");
+        builder.push(reading.current_activity()).push("1 = 0");
         for (procedure, activity, since_before) in standing {
             builder
-                .push(" OR (c.procedure = ")
+                .push(" OR (cc.procedure = ")
                 .push_bind(*procedure)
                 .push(" AND cc.activity = ")
                 .push_bind(i64::from(*activity));
@@ -164,29 +183,112 @@ pub async fn list_cases(pool: &Pool, query: &CaseQuery<'_>) -> Result<Vec<CaseSu
         }
         builder.push("))");
     }
-    builder.push(" ORDER BY c.opened_at DESC LIMIT 500");
+}
+
+/// One page of the cases `query` asks for, newest opened first, read the
+/// way `page` goes (one more than the page holds, if there are more).
+pub async fn list_cases(
+    pool: &Pool,
+    query: &CaseQuery<'_>,
+    page: &PageQuery<CaseKey>,
+) -> Result<Vec<CaseSummary>, ApiError> {
+    let mut builder = QueryBuilder::<DB>::new(
+        "SELECT c.id, c.reference, c.procedure, c.entity_id, c.title, c.status, c.version, c.opened_at, c.updated_at FROM cases c WHERE 1 = 1",
+    );
+    push_case_filters(&mut builder, query, Reading::Page);
+    let (compare, order) = match page.direction() {
+        Direction::After => ("<", "DESC"),
+        Direction::Before => (">", "ASC"),
+    };
+    if let Some((_, key)) = &page.from {
+        builder
+            .push(format!(" AND (c.opened_at, c.id) {compare} ("))
+            .push_bind(key.opened_at)
+            .push(", ")
+            .push_bind(key.id.clone())
+            .push(")");
+    }
+    builder
+        .push(format!(
+            " ORDER BY c.opened_at {order}, c.id {order} LIMIT "
+        ))
+        .push_bind(page.rows_to_read());
     Ok(builder
         .build_query_as::<CaseSummary>()
         .fetch_all(pool)
         .await?)
 }
 
-/// The current activities that wait for `actor`, oldest first.
-pub async fn inbox(pool: &Pool, actor: &Actor) -> Result<Vec<InboxItem>, ApiError> {
-    let mut builder = QueryBuilder::<DB>::new(
-        "SELECT c.id AS case_id, c.reference, c.title, c.procedure, e.name AS entity_name, cc.activity, cc.since
-         FROM case_current cc JOIN cases c ON c.id = cc.case_id JOIN entities e ON e.id = c.entity_id
-         WHERE c.status = 'open' AND ",
-    );
-    push_waiting_for(&mut builder, actor);
+/// How many cases `query` asks for.
+pub async fn count_cases(pool: &Pool, query: &CaseQuery<'_>) -> Result<i64, ApiError> {
+    let mut builder = QueryBuilder::<DB>::new("SELECT COUNT(*) FROM cases c WHERE 1 = 1");
+    push_case_filters(&mut builder, query, Reading::Count);
+    Ok(builder.build_query_scalar::<i64>().fetch_one(pool).await?)
+}
+
+/// ` WHERE …` over `case_current cc JOIN cases c`: the current activities
+/// that wait for `actor` (only open cases have any).
+fn push_inbox_filter(builder: &mut QueryBuilder<'_, DB>, actor: &Actor) {
+    builder.push(" WHERE ");
+    push_waiting_for(builder, actor);
     if let Some(entity) = &actor.entity_id {
         builder
             .push(" AND c.entity_id = ")
             .push_bind(entity.clone());
     }
-    builder.push(" ORDER BY cc.since, c.reference LIMIT 500");
+}
+
+/// One page of the current activities that wait for `actor`, longest
+/// waiting first, read the way `page` goes. The page's activities are
+/// chosen first and only their cases read.
+pub async fn inbox(
+    pool: &Pool,
+    actor: &Actor,
+    page: &PageQuery<InboxKey>,
+) -> Result<Vec<InboxItem>, ApiError> {
+    let mut builder = QueryBuilder::<DB>::new(
+        "SELECT c.id AS case_id, c.reference, c.title, c.procedure, e.name AS entity_name, cc.activity, cc.since
+         FROM (SELECT cc.case_id, cc.activity, cc.since FROM case_current cc",
+    );
+    if actor.entity_id.is_some() {
+        builder.push(" JOIN cases c ON c.id = cc.case_id");
+    }
+    push_inbox_filter(&mut builder, actor);
+    let (compare, order) = match page.direction() {
+        Direction::After => (">", "ASC"),
+        Direction::Before => ("<", "DESC"),
+    };
+    if let Some((_, key)) = &page.from {
+        builder
+            .push(format!(
+                " AND (cc.since, cc.case_id, cc.activity) {compare} ("
+            ))
+            .push_bind(key.since)
+            .push(", ")
+            .push_bind(key.case_id.clone())
+            .push(", ")
+            .push_bind(key.activity)
+            .push(")");
+    }
+    let order_by = format!(" ORDER BY cc.since {order}, cc.case_id {order}, cc.activity {order}");
+    builder
+        .push(&order_by)
+        .push(" LIMIT ")
+        .push_bind(page.rows_to_read())
+        .push(") cc JOIN cases c ON c.id = cc.case_id JOIN entities e ON e.id = c.entity_id")
+        .push(&order_by);
     Ok(builder
         .build_query_as::<InboxItem>()
         .fetch_all(pool)
         .await?)
+}
+
+/// How many current activities wait for `actor`.
+pub async fn count_inbox(pool: &Pool, actor: &Actor) -> Result<i64, ApiError> {
+    let mut builder = QueryBuilder::<DB>::new("SELECT COUNT(*) FROM case_current cc");
+    if actor.entity_id.is_some() {
+        builder.push(" JOIN cases c ON c.id = cc.case_id");
+    }
+    push_inbox_filter(&mut builder, actor);
+    Ok(builder.build_query_scalar::<i64>().fetch_one(pool).await?)
 }
