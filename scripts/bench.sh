@@ -86,7 +86,8 @@ wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: sesion=$cookie" "$url" |
        /Non-2xx/ { bad = $NF }
        END { printf "%-32s p50 %8s   p99 %8s   %8s req/s%s\n", "32 concurrent connections", p50, p99, rps, (bad ? "   NON-2XX: " bad : "") }'
 
-# The dashboard on a large synthetic history (made once, then reused).
+# The dashboard and the long lists on a large synthetic history: on SQLite
+# (made once, then reused) and on PostgreSQL (made in the throwaway cluster).
 seeded=target/bench/seeded.db
 if [ ! -f "$seeded" ]; then
   mkdir -p target/bench
@@ -94,21 +95,18 @@ if [ ! -f "$seeded" ]; then
   echo "== Seeding $seeded (100 000 cases, 2 000 000 history rows; a few minutes, once)"
   DATABASE_URL="sqlite://$seeded" ./target/release/server seed 100000 2000000
 fi
-APP_DEMO=1 LEPTOS_ENV=PROD LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$((port + 2))" RUST_LOG=warn \
-  DATABASE_URL="sqlite://$seeded" ./target/release/server >"$data/server3.log" 2>&1 &
-third_pid=$!
-trap 'kill $second_pid $third_pid 2>/dev/null; cleanup' EXIT
-big="http://127.0.0.1:$((port + 2))"
-for _ in $(seq 1 300); do curl -fsS "$big/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 echo
-echo "== Dashboard on $(sqlite3 "$seeded" 'SELECT COUNT(*) FROM cases') cases, $(sqlite3 "$seeded" 'SELECT COUNT(*) FROM case_history') history rows"
-jar="$data/cookies-big"
-curl -fsS -c "$jar" -H 'content-type: application/json' \
-  -d '{"email":"jefe-ugat@demo.local","password":"demo"}' "$big/api/v1/login" >/dev/null
-cookie=$(awk '$6 == "sesion" { print $7 }' "$jar")
-curl -fsS -o /dev/null -w 'first GET /api/v1/stats (computes the snapshot): %{time_total} s\n' \
-  -H "Cookie: sesion=$cookie" "$big/api/v1/stats"
-for path in /api/v1/stats /tablero; do
-  printf '%-34s' "GET $path, 8 connections"
-  wrk -t2 -c8 -d"${duration}s" -s scripts/percentiles.lua -H "Cookie: sesion=$cookie" "$big$path" | tail -1
-done
+echo "== Dashboard and lists on SQLite: $(sqlite3 "$seeded" 'SELECT COUNT(*) FROM cases') cases, $(sqlite3 "$seeded" 'SELECT COUNT(*) FROM case_history') history rows"
+scripts/bench-large.sh "sqlite://$seeded" $((port + 2))
+
+PG_DURABLE=1 scripts/postgres.sh bash -c '
+  psql -q "$TEST_POSTGRES_URL" -c "CREATE DATABASE bench_large"
+  url="${TEST_POSTGRES_URL/\/postgres\?/\/bench_large?}"
+  echo
+  echo "== Seeding PostgreSQL (100 000 cases, 2 000 000 history rows)"
+  DATABASE_URL="$url" ./target/release/server seed 100000 2000000
+  psql -q "$url" -c "VACUUM ANALYZE"
+  echo
+  echo "== Dashboard and lists on PostgreSQL: $(psql -tA "$url" -c "SELECT COUNT(*) FROM cases") cases, $(psql -tA "$url" -c "SELECT COUNT(*) FROM case_history") history rows"
+  scripts/bench-large.sh "$url" '$((port + 3))'
+'

@@ -1,8 +1,12 @@
 //! Changes of cases as they happen, for the pages that show them: every
 //! server hears of every committed change (in process on SQLite, through
-//! `LISTEN/NOTIFY` on PostgreSQL) and passes it to its open streams.
+//! `LISTEN/NOTIFY` on PostgreSQL) and passes it to its open streams; and,
+//! the same way, of newly stored dashboard figures.
 
-use tokio::sync::broadcast;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use tokio::sync::{broadcast, watch};
 
 use crate::cases::CaseChanged;
 
@@ -19,6 +23,11 @@ pub enum LiveEvent {
 #[derive(Clone, Debug)]
 pub struct Live {
     sender: broadcast::Sender<LiveEvent>,
+    /// Changes this server committed, counted as they commit (the stream
+    /// tells of them a moment later on PostgreSQL).
+    committed_here: Arc<AtomicU64>,
+    /// When the dashboard figures some server stored last were computed.
+    figures: watch::Sender<i64>,
 }
 
 /// Changes a slow stream may fall behind by before it is told to resync.
@@ -28,6 +37,8 @@ impl Default for Live {
     fn default() -> Live {
         Live {
             sender: broadcast::channel(BACKLOG).0,
+            committed_here: Arc::default(),
+            figures: watch::channel(0).0,
         }
     }
 }
@@ -38,11 +49,34 @@ impl Live {
         let _ = self.sender.send(LiveEvent::Changed(changed));
     }
 
+    pub fn count_committed_here(&self) {
+        self.committed_here.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub fn committed_here(&self) -> u64 {
+        self.committed_here.load(Ordering::Acquire)
+    }
+
     pub fn resync(&self) {
         let _ = self.sender.send(LiveEvent::Resync);
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
         self.sender.subscribe()
+    }
+
+    pub fn figures_stored(&self, generated_at: i64) {
+        self.figures.send_if_modified(|latest| {
+            let newer = generated_at > *latest;
+            if newer {
+                *latest = generated_at;
+            }
+            newer
+        });
+    }
+
+    /// Told when some server stored newer dashboard figures.
+    pub fn figures(&self) -> watch::Receiver<i64> {
+        self.figures.subscribe()
     }
 }

@@ -4,7 +4,7 @@
 //! figures never waits for a scan of the whole history.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -174,16 +174,40 @@ pub fn default_due(procedure: &Procedure, number: ActivityNumber) -> i64 {
 /// quick they are; slower computations space themselves out more.
 const MIN_PACE: Duration = Duration::from_secs(5);
 
-/// The latest figures and when they were taken. Each server keeps its own:
-/// changes on any server mark them stale (through the live stream), and
-/// while someone watches the dashboard they are computed again at a pace
-/// the computation's own cost sets, then announced to the watchers.
+/// Figures this quick to compute are computed again when asked for after a
+/// change; slower ones are served as they are while they are computed in the
+/// background.
+const CURRENT_WHEN_CHEAPER_THAN: Duration = Duration::from_millis(200);
+
+/// How long one server may take to compute the figures before another one
+/// may try instead.
+const LEASE: Duration = Duration::from_secs(120);
+
+/// The figures as stored for every server.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredFigures {
+    stats: Stats,
+    integrations: IntegrationStats,
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// The latest figures, the same whichever server answers: one server at a
+/// time computes them (it holds a lease in the database), stores them and
+/// tells the others, which read what it stored. Changes on any server mark
+/// them stale (through the live stream); while someone watches the
+/// dashboard they are computed again at a pace the computation's own cost
+/// sets, then announced to the watchers.
 pub struct StatsCache {
     db: Db,
-    snapshot: RwLock<Option<(Instant, Snapshot)>>,
+    snapshot: RwLock<Option<Snapshot>>,
     refreshing: AtomicBool,
-    /// Changed since the snapshot was taken.
+    /// Another server changed something since the snapshot was taken.
     dirty: AtomicBool,
+    /// How many changes this server had committed when it took the snapshot.
+    seen_here: AtomicU64,
     /// How long the last computation took.
     cost: RwLock<Duration>,
     first: tokio::sync::Mutex<()>,
@@ -192,17 +216,29 @@ pub struct StatsCache {
 }
 
 impl StatsCache {
+    /// The cache, which straight away reads the stored figures (or computes
+    /// the first ones) so that the first visitor does not wait.
     pub fn new(db: Db) -> Arc<StatsCache> {
         let cache = Arc::new(StatsCache {
             db,
             snapshot: RwLock::new(None),
             refreshing: AtomicBool::new(false),
             dirty: AtomicBool::new(false),
+            seen_here: AtomicU64::new(0),
             cost: RwLock::new(Duration::ZERO),
             first: tokio::sync::Mutex::new(()),
             refreshed: watch::channel(0).0,
         });
         follow_changes(&cache);
+        follow_stored(&cache);
+        let warming = cache.clone();
+        tokio::spawn(async move {
+            match warming.first_snapshot().await {
+                Ok(snapshot) if age(&snapshot) > FRESH_FOR => warming.refresh_in_background(),
+                Ok(_) => {}
+                Err(error) => tracing::warn!(?error, "reading the dashboard's figures"),
+            }
+        });
         cache
     }
 
@@ -211,39 +247,125 @@ impl StatsCache {
         self.refreshed.subscribe()
     }
 
-    fn cached(&self) -> Option<(Instant, Snapshot)> {
+    fn cached(&self) -> Option<Snapshot> {
         self.snapshot.read().ok()?.clone()
+    }
+
+    fn cached_at(&self) -> i64 {
+        self.cached().map_or(0, |s| s.stats.generated_at)
+    }
+
+    /// Keeps `fresh` unless newer figures are kept already, and tells the
+    /// dashboard's watchers.
+    fn keep(&self, fresh: Snapshot) {
+        let generated_at = fresh.stats.generated_at;
+        if let Ok(mut snapshot) = self.snapshot.write() {
+            if snapshot
+                .as_ref()
+                .is_some_and(|s| s.stats.generated_at >= generated_at)
+            {
+                return;
+            }
+            *snapshot = Some(fresh);
+        }
+        self.refreshed.send_replace(generated_at);
+    }
+
+    /// Every change until now is in the figures about to be taken.
+    fn mark_seen(&self) {
+        self.dirty.store(false, Ordering::Release);
+        self.seen_here
+            .store(self.db.live().committed_here(), Ordering::Release);
+    }
+
+    /// Something changed since the figures were taken.
+    fn is_stale(&self) -> bool {
+        self.dirty.load(Ordering::Acquire)
+            || self.seen_here.load(Ordering::Acquire) != self.db.live().committed_here()
+    }
+
+    fn cost(&self) -> Duration {
+        self.cost.read().map_or(Duration::ZERO, |c| *c)
     }
 
     /// How long to wait between computations after changes.
     fn pace(&self) -> Duration {
-        let cost = self.cost.read().map_or(Duration::ZERO, |c| *c);
-        MIN_PACE.max(cost * 5)
+        MIN_PACE.max(self.cost() * 5)
     }
 
-    async fn refresh(&self) -> Result<Snapshot, ApiError> {
-        self.dirty.store(false, Ordering::Release);
+    /// Computes the figures now, keeps them and stores them for the other
+    /// servers.
+    async fn compute_and_store(&self) -> Result<Snapshot, ApiError> {
+        self.mark_seen();
         let started = Instant::now();
         let fresh = compute(&self.db).await?;
         if let Ok(mut cost) = self.cost.write() {
             *cost = started.elapsed();
         }
-        if let Ok(mut snapshot) = self.snapshot.write() {
-            *snapshot = Some((Instant::now(), fresh.clone()));
-        }
-        self.refreshed.send_replace(fresh.stats.generated_at);
+        self.keep(fresh.clone());
+        let stored = serde_json::to_string(&StoredFigures {
+            stats: (*fresh.stats).clone(),
+            integrations: (*fresh.integrations).clone(),
+        })
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        self.db
+            .store_figures(fresh.stats.generated_at, &stored)
+            .await?;
         Ok(fresh)
     }
 
+    /// Reads the figures some server stored, if newer than the kept ones.
+    async fn load_stored(&self) -> Result<Option<Snapshot>, ApiError> {
+        let Some((generated_at, figures)) = self.db.stored_figures().await? else {
+            return Ok(None);
+        };
+        if generated_at > self.cached_at() {
+            match serde_json::from_str::<StoredFigures>(&figures) {
+                Ok(stored) => {
+                    self.mark_seen();
+                    self.keep(Snapshot {
+                        stats: Arc::new(stored.stats),
+                        integrations: Arc::new(stored.integrations),
+                    });
+                }
+                // Written by another version of the app: compute anew.
+                Err(error) => {
+                    tracing::warn!(%error, "stored dashboard figures unreadable");
+                    return Ok(None);
+                }
+            }
+        }
+        Ok(self.cached())
+    }
+
+    /// The kept figures, else the stored ones, else computed now; one at a
+    /// time, so that the first visitors wait for one computation together.
+    async fn first_snapshot(&self) -> Result<Snapshot, ApiError> {
+        let _only_one = self.first.lock().await;
+        if let Some(snapshot) = self.cached() {
+            return Ok(snapshot);
+        }
+        match self.load_stored().await? {
+            Some(snapshot) => Ok(snapshot),
+            None => self.compute_and_store().await,
+        }
+    }
+
     /// Computes the figures again in the background, unless that is under
-    /// way already.
+    /// way already here or on another server (which will tell).
     fn refresh_in_background(self: &Arc<Self>) {
         if self.refreshing.swap(true, Ordering::AcqRel) {
             return;
         }
         let this = self.clone();
         tokio::spawn(async move {
-            if let Err(error) = this.refresh().await {
+            let now = now_ms();
+            let refreshed = match this.db.lease_figures(now, now + millis(LEASE)).await {
+                Ok(true) => this.compute_and_store().await.map(drop),
+                Ok(false) => Ok(()),
+                Err(error) => Err(error),
+            };
+            if let Err(error) = refreshed {
                 tracing::warn!(?error, "refreshing the dashboard's figures");
             }
             this.refreshing.store(false, Ordering::Release);
@@ -251,7 +373,8 @@ impl StatsCache {
     }
 
     /// Fresh figures at once; stale ones at once too, while new ones are
-    /// computed in the background; the very first are computed on the spot.
+    /// computed in the background; the very first are read or computed on
+    /// the spot.
     pub async fn get(self: &Arc<Self>) -> Result<Arc<Stats>, ApiError> {
         Ok(self.snapshot().await?.stats)
     }
@@ -262,19 +385,41 @@ impl StatsCache {
     }
 
     async fn snapshot(self: &Arc<Self>) -> Result<Snapshot, ApiError> {
-        if let Some((taken, snapshot)) = self.cached() {
-            let changed = self.dirty.load(Ordering::Acquire) && taken.elapsed() > self.pace();
-            if changed || taken.elapsed() > FRESH_FOR {
-                self.refresh_in_background();
+        let Some(mut snapshot) = self.cached() else {
+            return self.first_snapshot().await;
+        };
+        // Another server may have stored newer figures: a one-row read.
+        if self.db.stored_figures_at().await? > snapshot.stats.generated_at {
+            if let Some(stored) = self.load_stored().await? {
+                snapshot = stored;
             }
-            return Ok(snapshot);
         }
+        let stale = self.is_stale();
+        if stale && self.cost() <= CURRENT_WHEN_CHEAPER_THAN {
+            return self.current_snapshot().await;
+        }
+        let age = age(&snapshot);
+        if (stale && age > self.pace()) || age > FRESH_FOR {
+            self.refresh_in_background();
+        }
+        Ok(snapshot)
+    }
+
+    /// Figures with every change so far, computed now if need be; one
+    /// computation at a time, the others wait for it.
+    async fn current_snapshot(&self) -> Result<Snapshot, ApiError> {
         let _only_one = self.first.lock().await;
         match self.cached() {
-            Some((_, snapshot)) => Ok(snapshot),
-            None => self.refresh().await,
+            Some(snapshot) if !self.is_stale() => Ok(snapshot),
+            _ => self.compute_and_store().await,
         }
     }
+}
+
+/// How long ago the figures were computed.
+fn age(snapshot: &Snapshot) -> Duration {
+    let ms = now_ms().saturating_sub(snapshot.stats.generated_at).max(0);
+    Duration::from_millis(u64::try_from(ms).unwrap_or(0))
 }
 
 /// Marks the figures stale on every change, and while the dashboard is
@@ -292,17 +437,36 @@ fn follow_changes(cache: &Arc<StatsCache>) {
             };
             cache.dirty.store(true, Ordering::Release);
             let watched = cache.refreshed.receiver_count() > 0;
-            let Some((taken, _)) = cache.cached() else {
+            let Some(snapshot) = cache.cached() else {
                 continue;
             };
             if watched {
-                let wait = cache.pace().saturating_sub(taken.elapsed());
+                let wait = cache.pace().saturating_sub(age(&snapshot));
                 drop(cache);
                 tokio::time::sleep(wait).await;
                 if let Some(cache) = weak.upgrade() {
                     if cache.dirty.load(Ordering::Acquire) {
                         cache.refresh_in_background();
                     }
+                }
+            }
+        }
+    });
+}
+
+/// Reads the figures another server stored as soon as it says so.
+fn follow_stored(cache: &Arc<StatsCache>) {
+    let weak = Arc::downgrade(cache);
+    let mut stored = cache.db.live().figures();
+    tokio::spawn(async move {
+        while stored.changed().await.is_ok() {
+            let generated_at = *stored.borrow_and_update();
+            let Some(cache) = weak.upgrade() else {
+                return;
+            };
+            if generated_at > cache.cached_at() {
+                if let Err(error) = cache.load_stored().await {
+                    tracing::warn!(?error, "reading the dashboard's stored figures");
                 }
             }
         }

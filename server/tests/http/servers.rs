@@ -214,3 +214,54 @@ async fn cases_opened_at_once_through_both_servers_get_consecutive_references() 
         .collect();
     assert_eq!(numbers, (1..=50).collect(), "consecutive from 1");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn both_servers_show_the_same_dashboard_figures() {
+    let database = TestDatabase::new().await;
+    let (a, b) = two_servers(&database);
+    let jefe = login_at(&a.base, "jefe-ugat@demo.local").await;
+    let admin = login_at(&a.base, "admin@demo.local").await;
+    let entity = demo_entity(&a.base, &admin).await;
+    let stats = |base: String| {
+        let jefe = jefe.clone();
+        async move {
+            let stats: Value = jefe
+                .get(format!("{base}/api/v1/stats"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            (
+                stats["generated_at"].as_i64().unwrap(),
+                stats["open"].as_u64().unwrap(),
+            )
+        }
+    };
+    // Each server takes the figures it finds stored, whichever computed them.
+    let (on_a, on_b) = (stats(a.base.clone()).await, stats(b.base.clone()).await);
+    assert_eq!(stats(a.base.clone()).await, on_b, "A then B: {on_a:?}");
+    assert_eq!(on_b.1, 0);
+
+    // A change through A: A brings the figures up to date, B reads them.
+    assert_eq!(open_case(&a.base, &jefe, &entity).await.status(), 201);
+    let after_a = stats(a.base.clone()).await;
+    assert_eq!(after_a.1, 1);
+    assert_eq!(stats(b.base.clone()).await, after_a);
+
+    if database.is_postgres() {
+        // B hears of a change through A without anyone asking A.
+        assert_eq!(open_case(&a.base, &jefe, &entity).await.status(), 201);
+        let mut on_b = stats(b.base.clone()).await;
+        for _ in 0..50 {
+            if on_b.1 == 2 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            on_b = stats(b.base.clone()).await;
+        }
+        assert_eq!(on_b.1, 2);
+        assert_eq!(stats(a.base.clone()).await, on_b);
+    }
+}

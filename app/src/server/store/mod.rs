@@ -123,10 +123,39 @@ impl Db {
 
     /// Tells the open pages of every server about a committed change.
     fn committed(&self, changed: CaseChanged) {
+        self.live.count_committed_here();
         match self.backend {
             Backend::Sqlite(_) => sqlite::after_commit(&self.live, changed),
             Backend::Postgres(_) => postgres::after_commit(&self.live, changed),
         }
+    }
+
+    /// The dashboard figures some server stored last, as JSON, and when
+    /// they were computed.
+    pub async fn stored_figures(&self) -> Result<Option<(i64, String)>, ApiError> {
+        on_backend!(self, figures::stored_figures())
+    }
+
+    pub async fn stored_figures_at(&self) -> Result<i64, ApiError> {
+        on_backend!(self, figures::stored_figures_at())
+    }
+
+    /// Whether this server may compute the figures now (no other server
+    /// does); the lease lapses at `until` if it never stores them.
+    pub async fn lease_figures(&self, now: i64, until: i64) -> Result<bool, ApiError> {
+        on_backend!(self, figures::lease_figures(now, until))
+    }
+
+    /// Stores computed figures for every server (unless newer ones are
+    /// there) and tells them.
+    pub async fn store_figures(&self, generated_at: i64, figures: &str) -> Result<(), ApiError> {
+        if on_backend!(self, figures::store_figures(generated_at, figures))? {
+            match self.backend {
+                Backend::Sqlite(_) => sqlite::after_figures(&self.live, generated_at),
+                Backend::Postgres(_) => postgres::after_figures(&self.live, generated_at),
+            }
+        }
+        Ok(())
     }
 
     pub async fn ping(&self) -> Result<(), ApiError> {

@@ -11,6 +11,8 @@ use crate::cases::CaseChanged;
 
 /// The channel changes of cases are announced on.
 const CHANNEL: &str = "case_changed";
+/// The channel newly stored dashboard figures are announced on.
+const FIGURES_CHANNEL: &str = "dashboard_figures";
 
 pub(super) mod dialect {
     use crate::cases::CaseChanged;
@@ -37,6 +39,18 @@ pub(super) mod dialect {
             .await?;
         Ok(())
     }
+
+    pub async fn announce_figures(
+        conn: &mut Connection,
+        generated_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(super::FIGURES_CHANNEL)
+            .bind(generated_at.to_string())
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
 }
 
 // The same SQL, compiled for this backend: deliberate, see `sql/mod.rs`.
@@ -58,6 +72,9 @@ pub(super) async fn connect(url: &str) -> Result<dialect::Pool, sqlx::Error> {
 /// `NOTIFY` already told every server, this one included.
 pub(super) fn after_commit(_live: &Live, _changed: CaseChanged) {}
 
+/// `NOTIFY` already told every server, this one included.
+pub(super) fn after_figures(_live: &Live, _generated_at: i64) {}
+
 /// Forwards the changes every server announces to this server's open pages,
 /// for as long as the process lives; after a lost connection it listens
 /// again and tells the pages to catch up on what they may have missed.
@@ -67,13 +84,20 @@ pub(super) fn listen(pool: dialect::Pool, live: Live) {
         loop {
             match PgListener::connect_with(&pool).await {
                 Ok(mut listener) => {
-                    if let Err(error) = listener.listen(CHANNEL).await {
-                        tracing::warn!(%error, "LISTEN {CHANNEL}");
+                    if let Err(error) = listener.listen_all([CHANNEL, FIGURES_CHANNEL]).await {
+                        tracing::warn!(%error, "LISTEN {CHANNEL}, {FIGURES_CHANNEL}");
                     } else {
                         pause = Duration::from_millis(100);
                         live.resync();
                         loop {
                             match listener.try_recv().await {
+                                Ok(Some(notification))
+                                    if notification.channel() == FIGURES_CHANNEL =>
+                                {
+                                    if let Ok(generated_at) = notification.payload().parse() {
+                                        live.figures_stored(generated_at);
+                                    }
+                                }
                                 Ok(Some(notification)) => {
                                     match serde_json::from_str(notification.payload()) {
                                         Ok(changed) => live.publish(changed),

@@ -73,6 +73,14 @@ pub(super) mod dialect {
     ) -> Result<(), sqlx::Error> {
         Ok(())
     }
+
+    /// Likewise for stored dashboard figures (see [`super::after_figures`]).
+    pub async fn announce_figures(
+        _conn: &mut Connection,
+        _generated_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
 }
 
 // The same SQL, compiled for this backend: deliberate, see `sql/mod.rs`.
@@ -103,4 +111,8 @@ pub(super) async fn connect(url: &str) -> Result<dialect::Pool, sqlx::Error> {
 /// Tells this process's open pages about a committed change.
 pub(super) fn after_commit(live: &Live, changed: CaseChanged) {
     live.publish(changed);
+}
+
+pub(super) fn after_figures(live: &Live, generated_at: i64) {
+    live.figures_stored(generated_at);
 }

@@ -2,7 +2,7 @@
 
 use futures_util::TryStreamExt;
 
-use super::dialect::Pool;
+use super::dialect::{self, Pool};
 use crate::server::error::ApiError;
 use crate::server::store::{CaseFigures, Pr6Figures};
 
@@ -51,4 +51,63 @@ pub async fn pr6_figures(pool: &Pool) -> Result<Pr6Figures, ApiError> {
     .fetch_all(pool)
     .await?;
     Ok(Pr6Figures { cases, ways, sent })
+}
+
+/// The figures some server stored last: when they were computed and what
+/// they are (JSON); `None` before the first.
+pub async fn stored_figures(pool: &Pool) -> Result<Option<(i64, String)>, ApiError> {
+    Ok(sqlx::query_as::<_, (i64, String)>(
+        "SELECT generated_at, figures FROM dashboard_snapshot WHERE id = 1 AND generated_at > 0",
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// When the stored figures were computed (0 before the first).
+pub async fn stored_figures_at(pool: &Pool) -> Result<i64, ApiError> {
+    Ok(
+        sqlx::query_scalar("SELECT generated_at FROM dashboard_snapshot WHERE id = 1")
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// Takes the lease to compute the figures until `until`, unless another
+/// server holds it at `now`.
+pub async fn lease_figures(pool: &Pool, now: i64, until: i64) -> Result<bool, ApiError> {
+    let taken = sqlx::query(
+        "UPDATE dashboard_snapshot SET computing_until = $1 WHERE id = 1 AND computing_until <= $2",
+    )
+    .bind(until)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(taken.rows_affected() == 1)
+}
+
+/// Stores newly computed figures, unless newer ones are stored already,
+/// and gives the lease back. Whether they were stored.
+pub async fn store_figures(
+    pool: &Pool,
+    generated_at: i64,
+    figures: &str,
+) -> Result<bool, ApiError> {
+    let mut tx = dialect::begin_write(pool).await?;
+    let stored = sqlx::query(
+        "UPDATE dashboard_snapshot SET generated_at = $1, figures = $2 WHERE id = 1 AND generated_at < $1",
+    )
+    .bind(generated_at)
+    .bind(figures)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if stored {
+        dialect::announce_figures(&mut tx, generated_at).await?;
+    }
+    sqlx::query("UPDATE dashboard_snapshot SET computing_until = 0 WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(stored)
 }

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The dashboard and the long lists on a large history already in
+# DATABASE_URL (see `server seed`): the release server on PORT, signed in as
+# the UGAT head (who sees every case), 8 connections at once.
+# Usage: scripts/bench-large.sh DATABASE_URL PORT
+set -euo pipefail
+cd "$(dirname "$0")/.."
+url=$1
+port=$2
+duration=${BENCH_SECONDS:-10}
+base="http://127.0.0.1:$port"
+work=$(mktemp -d)
+pid=
+start() {
+  APP_DEMO=1 LEPTOS_ENV=PROD LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn \
+    DATABASE_URL="$url" ./target/release/server >>"$work/server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 600); do curl -fsS "$base/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
+  cat "$work/server.log" >&2
+  exit 1
+}
+stop() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; pid=; }
+trap 'stop; rm -rf "$work"' EXIT
+
+start
+curl -fsS -c "$work/jar" -H 'content-type: application/json' \
+  -d '{"email":"jefe-ugat@demo.local","password":"demo"}' "$base/api/v1/login" >/dev/null
+cookie="Cookie: sesion=$(awk '$6 == "sesion" { print $7 }' "$work/jar")"
+first_view() {
+  curl -fsS -o /dev/null -w "%{time_total} s\n" -H "$cookie" "$base/api/v1/stats"
+}
+printf '%-44s%s' "first dashboard view after start" "$(first_view)"
+stop
+start
+printf '%-44s%s' "first dashboard view after a restart" "$(first_view)"
+
+# A later page of each list, as someone paging through it reaches it.
+next_of() {
+  curl -fsS -D - -o /dev/null -H "$cookie" "$base$1" |
+    tr -d '\r' | sed -n 's/^link: <\([^>]*\)>; rel="next".*/\1/Ip'
+}
+later_cases=$(next_of "/api/v1/cases?limit=50")
+later_cases=$(next_of "$later_cases")
+later_inbox=$(next_of "/api/v1/inbox")
+total() { curl -fsS -D - -o /dev/null -H "$cookie" "$base$1" | tr -d '\r' | sed -n 's/^x-total-count: //Ip'; }
+echo "(${duration}s each; the inbox holds $(total /api/v1/inbox) activities, the case list $(total /api/v1/cases) cases)"
+for path in /api/v1/stats /tablero /bandeja /expedientes "/expedientes?estado=open&procedimiento=PR05" \
+  /api/v1/inbox "$later_inbox" /api/v1/cases "$later_cases" "/api/v1/cases?waiting_for_me=true"; do
+  label="GET ${path%%after=*}"
+  [ "$label" != "GET $path" ] && label="${label}after=… (a later page)"
+  printf '%-64s' "$label"
+  wrk -t2 -c8 -d"${duration}s" -s scripts/percentiles.lua -H "$cookie" "$base$path" | tail -1
+done
