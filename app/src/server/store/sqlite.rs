@@ -1,6 +1,7 @@
 //! The embedded default: one SQLite file, WAL, `synchronous=FULL` so that
 //! a completed activity survives a power cut, write transactions begun
-//! `IMMEDIATE` so that two writers never deadlock on a lock upgrade.
+//! `IMMEDIATE` so that two writers never deadlock on a lock upgrade, and
+//! writers that arrive together share one commit.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -11,9 +12,12 @@ use super::Live;
 use crate::cases::CaseChanged;
 
 pub(super) mod dialect {
-    use std::sync::OnceLock;
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::{Arc, Mutex, OnceLock};
 
-    use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+    use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
 
     use crate::cases::CaseChanged;
 
@@ -21,47 +25,236 @@ pub(super) mod dialect {
     pub type Pool = sqlx::SqlitePool;
     pub type Connection = sqlx::SqliteConnection;
 
-    /// A write transaction, holding the process's turn to write.
-    pub struct WriteTx {
+    /// The most changes one commit makes durable together.
+    const MAX_GROUP: usize = 64;
+
+    /// One SQLite file's writers. SQLite writes one transaction at a time,
+    /// and each durable commit waits for the disk: writers queue here, in
+    /// order, and those that arrive while others write share one commit
+    /// (group commit). Each change runs in a savepoint of the shared
+    /// transaction, so it is whole or undone on its own, and none is
+    /// reported done before the commit that holds it is on disk.
+    struct Writers {
+        turn: Arc<Semaphore>,
+        /// The transaction the last writer left for the next one, with
+        /// the changes in it that wait for its commit.
+        parked: Mutex<Option<Group>>,
+        next_group: AtomicU64,
+    }
+
+    struct Group {
+        id: u64,
         tx: sqlx::Transaction<'static, DB>,
-        _turn: OwnedSemaphorePermit,
+        members: Vec<oneshot::Sender<Result<(), String>>>,
+    }
+
+    impl Group {
+        /// Commits every change in the group and tells each its outcome.
+        async fn commit(self) -> Result<(), String> {
+            let result = self.tx.commit().await.map_err(|e| e.to_string());
+            for member in self.members {
+                let _ = member.send(result.clone());
+            }
+            result
+        }
+    }
+
+    fn writers_of(pool: &Pool) -> Arc<Writers> {
+        static ALL: OnceLock<Mutex<HashMap<PathBuf, Arc<Writers>>>> = OnceLock::new();
+        let file = pool.connect_options().get_filename().to_path_buf();
+        let mut all = ALL
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        all.entry(file)
+            .or_insert_with(|| {
+                Arc::new(Writers {
+                    turn: Arc::new(Semaphore::new(1)),
+                    parked: Mutex::new(None),
+                    next_group: AtomicU64::new(0),
+                })
+            })
+            .clone()
+    }
+
+    /// A change being written: a savepoint in a shared write transaction,
+    /// holding the file's turn to write. Dropped without `commit`, the
+    /// change is undone and the others in its group go on.
+    pub struct WriteTx {
+        held: Option<Held>,
+    }
+
+    struct Held {
+        group: Group,
+        turn: OwnedSemaphorePermit,
+        writers: Arc<Writers>,
+    }
+
+    fn gone() -> sqlx::Error {
+        sqlx::Error::Protocol("the write transaction is gone".into())
     }
 
     impl WriteTx {
-        pub async fn commit(self) -> Result<(), sqlx::Error> {
-            self.tx.commit().await
+        /// Keeps the change and returns once it is durable: at once when
+        /// nobody else waits to write, else with the changes written
+        /// meanwhile, in one commit.
+        pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+            let Held {
+                mut group,
+                turn,
+                writers,
+            } = self.held.take().ok_or_else(gone)?;
+            sqlx::query("RELEASE SAVEPOINT change")
+                .execute(&mut *group.tx)
+                .await?;
+            if group.members.len() + 1 >= MAX_GROUP {
+                let result = group.commit().await;
+                drop(turn);
+                return result.map_err(sqlx::Error::Protocol);
+            }
+            let (told, outcome) = oneshot::channel();
+            group.members.push(told);
+            let id = group.id;
+            *writers.parked.lock().unwrap_or_else(|e| e.into_inner()) = Some(group);
+            drop(turn);
+            wait_for_commit(&writers, id, outcome).await
         }
+    }
+
+    /// A parked change waits for whoever commits its group: a writer that
+    /// came after it, or itself when its turn to write comes round again
+    /// and the group is still parked.
+    async fn wait_for_commit(
+        writers: &Writers,
+        id: u64,
+        mut outcome: oneshot::Receiver<Result<(), String>>,
+    ) -> Result<(), sqlx::Error> {
+        let told = tokio::select! {
+            biased;
+            told = &mut outcome => told,
+            turn = writers.turn.clone().acquire_owned() => {
+                let turn = turn.map_err(|_| sqlx::Error::PoolClosed)?;
+                let mine = {
+                    let mut parked = writers.parked.lock().unwrap_or_else(|e| e.into_inner());
+                    if parked.as_ref().is_some_and(|g| g.id == id) {
+                        parked.take()
+                    } else {
+                        None
+                    }
+                };
+                if let Some(group) = mine {
+                    let _ = group.commit().await;
+                }
+                drop(turn);
+                outcome.await
+            }
+        };
+        match told {
+            Ok(result) => result.map_err(sqlx::Error::Protocol),
+            // The shared transaction was lost (its connection failed):
+            // nothing in it was kept.
+            Err(_) => Err(sqlx::Error::Protocol(
+                "the shared write transaction was rolled back".into(),
+            )),
+        }
+    }
+
+    impl Drop for WriteTx {
+        fn drop(&mut self) {
+            let Some(held) = self.held.take() else {
+                return;
+            };
+            // Undoing the change takes statements: the turn goes with them.
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(undo(held));
+            }
+        }
+    }
+
+    /// Rolls back one change; the rest of its group waits for its commit.
+    async fn undo(held: Held) {
+        let Held {
+            mut group,
+            turn,
+            writers,
+        } = held;
+        let undone = sqlx::query("ROLLBACK TO SAVEPOINT change")
+            .execute(&mut *group.tx)
+            .await
+            .is_ok()
+            && sqlx::query("RELEASE SAVEPOINT change")
+                .execute(&mut *group.tx)
+                .await
+                .is_ok();
+        if undone && !group.members.is_empty() {
+            *writers.parked.lock().unwrap_or_else(|e| e.into_inner()) = Some(group);
+        } else if undone {
+            let _ = group.tx.rollback().await;
+        }
+        // Otherwise the group is dropped, rolled back whole: its members are
+        // told it failed.
+        drop(turn);
     }
 
     impl std::ops::Deref for WriteTx {
         type Target = Connection;
 
         fn deref(&self) -> &Connection {
-            &self.tx
+            match &self.held {
+                Some(held) => &held.group.tx,
+                None => unreachable!("a write transaction is used until committed"),
+            }
         }
     }
 
     impl std::ops::DerefMut for WriteTx {
         fn deref_mut(&mut self) -> &mut Connection {
-            &mut self.tx
+            match &mut self.held {
+                Some(held) => &mut held.group.tx,
+                None => unreachable!("a write transaction is used until committed"),
+            }
         }
     }
 
-    /// SQLite writes one transaction at a time: writers queue here, in
-    /// order, rather than spin on the file's lock (which under load costs
-    /// more than the writes). `IMMEDIATE` still guards against any other
-    /// process on the file.
+    /// Waits for the file's turn to write and opens a change: in the
+    /// transaction a previous writer left open, or a new one (`IMMEDIATE`
+    /// still guards against any other process on the file).
     pub async fn begin_write(pool: &Pool) -> Result<WriteTx, sqlx::Error> {
-        static TURN: OnceLock<std::sync::Arc<Semaphore>> = OnceLock::new();
-        let turn = TURN
-            .get_or_init(|| std::sync::Arc::new(Semaphore::new(1)))
+        let writers = writers_of(pool);
+        let turn = writers
+            .turn
             .clone()
             .acquire_owned()
             .await
             .map_err(|_| sqlx::Error::PoolClosed)?;
+        let parked = writers
+            .parked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let mut group = match parked {
+            Some(group) => group,
+            None => Group {
+                id: writers.next_group.fetch_add(1, Ordering::Relaxed),
+                tx: pool.begin_with("BEGIN IMMEDIATE").await?,
+                members: Vec::new(),
+            },
+        };
+        if let Err(error) = sqlx::query("SAVEPOINT change")
+            .execute(&mut *group.tx)
+            .await
+        {
+            if !group.members.is_empty() {
+                *writers.parked.lock().unwrap_or_else(|e| e.into_inner()) = Some(group);
+            }
+            return Err(error);
+        }
         Ok(WriteTx {
-            tx: pool.begin_with("BEGIN IMMEDIATE").await?,
-            _turn: turn,
+            held: Some(Held {
+                group,
+                turn,
+                writers,
+            }),
         })
     }
 
