@@ -299,8 +299,10 @@ impl StatsCache {
         self.mark_seen();
         let started = Instant::now();
         let fresh = compute(&self.db).await?;
-        if let Ok(mut cost) = self.cost.write() {
-            *cost = started.elapsed();
+        let cost = started.elapsed();
+        tracing::info!(ms = cost.as_millis(), "dashboard figures computed");
+        if let Ok(mut kept) = self.cost.write() {
+            *kept = cost;
         }
         self.keep(fresh.clone());
         let stored = serde_json::to_string(&StoredFigures {
