@@ -68,17 +68,18 @@ pub async fn compute(db: &Db) -> Result<Snapshot, ApiError> {
             cases[i].current.push((number, since));
         }
     }
-    let took: Vec<Took> = figures
-        .times
-        .into_iter()
-        .filter_map(|(code, activity, ms)| {
-            Some(Took {
-                procedure: procedures::find(&code)?,
-                activity: ActivityNumber::try_from(activity).unwrap_or_default(),
-                ms,
-            })
-        })
-        .collect();
+    let mut took: Vec<Took> = Vec::new();
+    for (code, activity, durations) in figures.times {
+        let Some(procedure) = procedures::find(&code) else {
+            continue;
+        };
+        let activity = ActivityNumber::try_from(activity).unwrap_or_default();
+        took.extend(durations.into_iter().map(|ms| Took {
+            procedure,
+            activity,
+            ms,
+        }));
+    }
     let due = DueTimes::load(db).await?;
     let mut stats = summarize(&procedures::ALL, &cases, &took, now_ms(), |p, n| {
         due.of(p, n)

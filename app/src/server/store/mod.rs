@@ -601,12 +601,12 @@ pub struct SubmissionRow {
 }
 
 /// Every case `(id, procedure, status, opened_at, closed_at, state)`,
-/// current activity `(case_id, activity, since)` and completed activity's
-/// `(procedure, activity, ms taken)`.
+/// current activity `(case_id, activity, since)` and, per activity, how
+/// long each completion took `(procedure, activity, [ms])`.
 pub struct CaseFigures {
     pub cases: Vec<(String, String, String, i64, Option<i64>, String)>,
     pub current: Vec<(String, i64, i64)>,
-    pub times: Vec<(String, i64, i64)>,
+    pub times: Vec<(String, i64, Vec<i64>)>,
 }
 
 /// PR6's cases `(id, reference, status, state, entity name)`, the choices
