@@ -26,9 +26,19 @@ pub async fn current_account() -> Result<Option<Account>, ServerFnError> {
 /// Only paths of this site are followed after signing in.
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") => path,
+        Some(path) if is_path_on_this_site(path) => path,
         _ => "/bandeja",
     }
+}
+
+/// A path of this site: one leading `/` (`//host` is another site), no `\`
+/// (which browsers read as `/`), no control character (which would end the
+/// `Location` header early).
+fn is_path_on_this_site(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
 }
 
 #[server]
@@ -227,10 +237,23 @@ mod tests {
     use super::safe_next;
 
     #[test]
-    fn after_signing_in_only_local_paths_are_followed() {
-        assert_eq!(safe_next(Some("/expedientes/abc")), "/expedientes/abc");
-        assert_eq!(safe_next(Some("//evil.example")), "/bandeja");
-        assert_eq!(safe_next(Some("https://evil.example")), "/bandeja");
+    fn sign_in_leads_only_to_paths_of_this_site() {
+        for kept in ["/bandeja", "/expedientes?estado=open", "/portal/anexo-1"] {
+            assert_eq!(safe_next(Some(kept)), kept);
+        }
+        for refused in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "\\evil.example",
+            "/bandeja\r\nSet-Cookie: x=1",
+            "/\tevil",
+            "bandeja",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(refused)), "/bandeja", "{refused:?}");
+        }
         assert_eq!(safe_next(None), "/bandeja");
     }
 }

@@ -2,7 +2,7 @@
 //! that state-changing requests come from the app's own pages.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts, Request};
 use axum::http::header::{COOKIE, HOST, ORIGIN, SET_COOKIE};
@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
 
 use super::error::ApiError;
 use super::store::{self, Db};
@@ -30,16 +31,108 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// Argon2 work to run on its own threads.
+type Argon2Job = Box<dyn FnOnce() + Send>;
+
+/// Runs Argon2 work on a fixed set of threads, one per core: each hash
+/// takes 19 MiB and a core for a moment, so a flood of sign-ins waits its
+/// turn in a queue instead of spreading over ever more threads (each of
+/// which keeps its memory) and exhausting the server.
+async fn with_argon2<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    static QUEUE: OnceLock<Mutex<mpsc::Sender<Argon2Job>>> = OnceLock::new();
+    let queue = QUEUE.get_or_init(|| {
+        let (sender, receiver) = mpsc::channel::<Argon2Job>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        for n in 0..cores {
+            let receiver = receiver.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("argon2-{n}"))
+                .spawn(move || loop {
+                    let job = match receiver.lock() {
+                        Ok(receiver) => receiver.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                });
+            if let Err(error) = spawned {
+                tracing::error!(%error, "starting a password thread");
+            }
+        }
+        Mutex::new(sender)
+    });
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: Argon2Job = Box::new(move || {
+        let _ = done.send(work());
+    });
+    queue
+        .lock()
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .send(job)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    result
+        .await
+        .map_err(|_| ApiError::Internal("the password threads stopped".into()))
+}
+
 pub async fn hash_password(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || {
+    with_argon2(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
             .map_err(|e| ApiError::Internal(format!("hashing a password: {e}")))
     })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .await?
+}
+
+/// Checks `password` against a stored Argon2 hash in memory this thread
+/// keeps from one check to the next: allocating 19 MiB for each check
+/// leaves the allocator holding ever more of it.
+fn verify_in_place(password: &[u8], stored: &str) -> bool {
+    thread_local! {
+        static MEMORY: std::cell::RefCell<Vec<argon2::Block>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let Ok(hash) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Some(expected), Some(salt)) = (hash.hash, hash.salt) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) =
+        (Algorithm::try_from(hash.algorithm), Params::try_from(&hash))
+    else {
+        return false;
+    };
+    let Ok(version) = hash.version.map_or(Ok(Version::V0x13), Version::try_from) else {
+        return false;
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let blocks = params.block_count();
+    let mut computed = vec![0u8; expected.len()];
+    let hashed = MEMORY.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        if memory.len() < blocks {
+            memory.resize(blocks, argon2::Block::default());
+        }
+        Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+            password,
+            salt,
+            &mut computed,
+            &mut memory[..blocks],
+        )
+    });
+    // `Output` compares in constant time.
+    hashed.is_ok()
+        && argon2::password_hash::Output::new(&computed).is_ok_and(|computed| computed == expected)
 }
 
 /// Checks a password against a stored hash. With no account, it checks
@@ -48,13 +141,9 @@ pub async fn verify_password(password: String, stored: Option<String>) -> bool {
     const DECOY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$2cDx6E4ST6kVdCjKe9W4bEa5ZpGzD3mQx4N5wGLbT3s";
     let known = stored.is_some();
     let stored = stored.unwrap_or_else(|| DECOY.to_owned());
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&stored)
-            .map(|hash| hasher().verify_password(password.as_bytes(), &hash).is_ok())
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
+    with_argon2(move || verify_in_place(password.as_bytes(), &stored))
+        .await
+        .unwrap_or(false)
         && known
 }
 

@@ -9,3 +9,4 @@ mod live;
 mod paging;
 mod procedures;
 mod servers;
+mod sign_in;

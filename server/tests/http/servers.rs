@@ -46,6 +46,10 @@ impl ServerProcess {
         std::thread::spawn(move || lines.for_each(drop));
         ServerProcess { child, base }
     }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
 }
 
 impl Drop for ServerProcess {
