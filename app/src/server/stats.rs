@@ -205,7 +205,7 @@ pub struct StatsCache {
     db: Db,
     snapshot: RwLock<Option<Snapshot>>,
     refreshing: AtomicBool,
-    /// Another server changed something since the snapshot was taken.
+    /// A change was announced (by any server) since the snapshot was taken.
     dirty: AtomicBool,
     /// How many changes this server had committed when it took the snapshot.
     seen_here: AtomicU64,
