@@ -26,6 +26,8 @@ pub struct Live {
     /// Changes this server committed, counted as they commit (the stream
     /// tells of them a moment later on PostgreSQL).
     committed_here: Arc<AtomicU64>,
+    /// Changes and resyncs the stream told of.
+    heard: Arc<AtomicU64>,
     /// When the dashboard figures some server stored last were computed.
     figures: watch::Sender<i64>,
 }
@@ -38,6 +40,7 @@ impl Default for Live {
         Live {
             sender: broadcast::channel(BACKLOG).0,
             committed_here: Arc::default(),
+            heard: Arc::default(),
             figures: watch::channel(0).0,
         }
     }
@@ -45,6 +48,7 @@ impl Default for Live {
 
 impl Live {
     pub fn publish(&self, changed: CaseChanged) {
+        self.heard.fetch_add(1, Ordering::AcqRel);
         // Nobody listening is not an error.
         let _ = self.sender.send(LiveEvent::Changed(changed));
     }
@@ -57,7 +61,14 @@ impl Live {
         self.committed_here.load(Ordering::Acquire)
     }
 
+    /// Grows with every change this server made or heard of: what was
+    /// read at one value may have changed at the next.
+    pub fn epoch(&self) -> u64 {
+        self.committed_here() + self.heard.load(Ordering::Acquire)
+    }
+
     pub fn resync(&self) {
+        self.heard.fetch_add(1, Ordering::AcqRel);
         let _ = self.sender.send(LiveEvent::Resync);
     }
 

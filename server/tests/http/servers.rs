@@ -269,3 +269,46 @@ async fn both_servers_show_the_same_dashboard_figures() {
         assert_eq!(stats(a.base.clone()).await, on_b);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn list_totals_follow_changes_made_on_the_other_server() {
+    let database = TestDatabase::new().await;
+    let (a, b) = two_servers(&database);
+    let jefe = login_at(&a.base, "jefe-ugat@demo.local").await;
+    let admin = login_at(&a.base, "admin@demo.local").await;
+    let entity = demo_entity(&a.base, &admin).await;
+    let total_on = |base: String| {
+        let jefe = jefe.clone();
+        async move {
+            let response = jefe
+                .get(format!("{base}/api/v1/cases"))
+                .send()
+                .await
+                .unwrap();
+            response.headers()["x-total-count"]
+                .to_str()
+                .unwrap()
+                .parse::<i64>()
+                .unwrap()
+        }
+    };
+    assert_eq!(total_on(b.base.clone()).await, 0);
+    assert_eq!(open_case(&a.base, &jefe, &entity).await.status(), 201);
+    assert_eq!(
+        total_on(a.base.clone()).await,
+        1,
+        "at once where it was made"
+    );
+    if database.is_postgres() {
+        // The other server counts again once it hears of the change.
+        let mut on_b = total_on(b.base.clone()).await;
+        for _ in 0..50 {
+            if on_b == 1 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            on_b = total_on(b.base.clone()).await;
+        }
+        assert_eq!(on_b, 1);
+    }
+}

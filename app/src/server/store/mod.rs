@@ -10,7 +10,8 @@
 mod postgres;
 mod sqlite;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 
@@ -40,6 +41,45 @@ pub fn new_id() -> String {
 pub struct Db {
     backend: Backend,
     live: Live,
+    totals: Totals,
+}
+
+/// The totals of lists, kept until this server makes or hears of the next
+/// change: many people paging through the same lists count them once per
+/// change rather than once per page.
+#[derive(Clone, Debug, Default)]
+struct Totals(Arc<Mutex<HashMap<String, (u64, i64)>>>);
+
+/// Totals kept at most; more and they are all forgotten.
+const TOTALS_KEPT: usize = 1024;
+
+impl Totals {
+    async fn get_or_count(
+        &self,
+        key: String,
+        live: &Live,
+        count: impl std::future::Future<Output = Result<i64, ApiError>>,
+    ) -> Result<i64, ApiError> {
+        let epoch = live.epoch();
+        let kept = self
+            .0
+            .lock()
+            .ok()
+            .and_then(|totals| totals.get(&key).copied());
+        if let Some((counted_at, total)) = kept {
+            if counted_at == epoch {
+                return Ok(total);
+            }
+        }
+        let total = count.await?;
+        if let Ok(mut totals) = self.0.lock() {
+            if totals.len() >= TOTALS_KEPT {
+                totals.clear();
+            }
+            totals.insert(key, (epoch, total));
+        }
+        Ok(total)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -106,7 +146,11 @@ impl Db {
             }
             _ => return Err(ConnectError::UnknownScheme(url.to_owned())),
         };
-        Ok(Db { backend, live })
+        Ok(Db {
+            backend,
+            live,
+            totals: Totals::default(),
+        })
     }
 
     /// `sqlite` or `postgres`.
@@ -300,7 +344,10 @@ impl Db {
     }
 
     pub async fn count_cases(&self, query: &CaseQuery<'_>) -> Result<i64, ApiError> {
-        on_backend!(self, case_queries::count_cases(query))
+        let count = async { on_backend!(self, case_queries::count_cases(query)) };
+        self.totals
+            .get_or_count(format!("cases {}", query.key()), &self.live, count)
+            .await
     }
 
     pub async fn inbox(
@@ -312,7 +359,10 @@ impl Db {
     }
 
     pub async fn count_inbox(&self, actor: &Actor) -> Result<i64, ApiError> {
-        on_backend!(self, case_queries::count_inbox(actor))
+        let count = async { on_backend!(self, case_queries::count_inbox(actor)) };
+        self.totals
+            .get_or_count(format!("inbox {actor:?}"), &self.live, count)
+            .await
     }
 
     // Forms.
@@ -548,6 +598,23 @@ pub struct CaseQuery<'a> {
     /// Only open cases standing at one of these `(procedure, activity,
     /// current since before)`.
     pub standing_at: Option<Vec<(&'static str, ActivityNumber, Option<i64>)>>,
+}
+
+impl CaseQuery<'_> {
+    /// Tells queries apart: the same key, the same cases.
+    fn key(&self) -> String {
+        format!(
+            "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+            self.procedure.map(|p| p.code),
+            self.status,
+            self.entity_id,
+            self.reference,
+            self.waiting_for,
+            self.opened,
+            self.closed,
+            self.standing_at,
+        )
+    }
 }
 
 /// A form being sent.
