@@ -57,14 +57,10 @@ impl Live {
         self.committed_here.fetch_add(1, Ordering::AcqRel);
     }
 
-    pub fn committed_here(&self) -> u64 {
-        self.committed_here.load(Ordering::Acquire)
-    }
-
     /// Grows with every change this server made or heard of: what was
     /// read at one value may have changed at the next.
     pub fn epoch(&self) -> u64 {
-        self.committed_here() + self.heard.load(Ordering::Acquire)
+        self.committed_here.load(Ordering::Acquire) + self.heard.load(Ordering::Acquire)
     }
 
     pub fn resync(&self) {

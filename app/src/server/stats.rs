@@ -205,10 +205,9 @@ pub struct StatsCache {
     db: Db,
     snapshot: RwLock<Option<Snapshot>>,
     refreshing: AtomicBool,
-    /// A change was announced (by any server) since the snapshot was taken.
-    dirty: AtomicBool,
-    /// How many changes this server had committed when it took the snapshot.
-    seen_here: AtomicU64,
+    /// The live epoch when the snapshot was taken: any change this server
+    /// made or heard of since makes it stale.
+    seen_epoch: AtomicU64,
     /// How long the last computation took.
     cost: RwLock<Duration>,
     first: tokio::sync::Mutex<()>,
@@ -224,8 +223,7 @@ impl StatsCache {
             db,
             snapshot: RwLock::new(None),
             refreshing: AtomicBool::new(false),
-            dirty: AtomicBool::new(false),
-            seen_here: AtomicU64::new(0),
+            seen_epoch: AtomicU64::new(0),
             cost: RwLock::new(Duration::ZERO),
             first: tokio::sync::Mutex::new(()),
             refreshed: watch::channel(0).0,
@@ -274,15 +272,13 @@ impl StatsCache {
 
     /// Every change until now is in the figures about to be taken.
     fn mark_seen(&self) {
-        self.dirty.store(false, Ordering::Release);
-        self.seen_here
-            .store(self.db.live().committed_here(), Ordering::Release);
+        self.seen_epoch
+            .store(self.db.live().epoch(), Ordering::Release);
     }
 
     /// Something changed since the figures were taken.
     fn is_stale(&self) -> bool {
-        self.dirty.load(Ordering::Acquire)
-            || self.seen_here.load(Ordering::Acquire) != self.db.live().committed_here()
+        self.seen_epoch.load(Ordering::Acquire) != self.db.live().epoch()
     }
 
     fn cost(&self) -> Duration {
@@ -425,8 +421,8 @@ fn age(snapshot: &Snapshot) -> Duration {
     Duration::from_millis(u64::try_from(ms).unwrap_or(0))
 }
 
-/// Marks the figures stale on every change, and while the dashboard is
-/// watched, computes them again once the pace allows.
+/// After each change, while the dashboard is watched, computes the figures
+/// again once the pace allows.
 fn follow_changes(cache: &Arc<StatsCache>) {
     let weak = Arc::downgrade(cache);
     let mut changes = cache.db.live().subscribe();
@@ -438,7 +434,6 @@ fn follow_changes(cache: &Arc<StatsCache>) {
             let Some(cache) = weak.upgrade() else {
                 return;
             };
-            cache.dirty.store(true, Ordering::Release);
             let watched = cache.refreshed.receiver_count() > 0;
             let Some(snapshot) = cache.cached() else {
                 continue;
@@ -448,7 +443,7 @@ fn follow_changes(cache: &Arc<StatsCache>) {
                 drop(cache);
                 tokio::time::sleep(wait).await;
                 if let Some(cache) = weak.upgrade() {
-                    if cache.dirty.load(Ordering::Acquire) {
+                    if cache.is_stale() {
                         cache.refresh_in_background();
                     }
                 }

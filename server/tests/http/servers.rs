@@ -219,6 +219,23 @@ async fn cases_opened_at_once_through_both_servers_get_consecutive_references() 
     assert_eq!(numbers, (1..=50).collect(), "consecutive from 1");
 }
 
+/// Reads again every 100 ms until `done` holds, for at most 5 s; the
+/// last answer.
+async fn eventually<T, F: std::future::Future<Output = T>>(
+    read: impl Fn() -> F,
+    done: impl Fn(&T) -> bool,
+) -> T {
+    let mut answer = read().await;
+    for _ in 0..50 {
+        if done(&answer) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        answer = read().await;
+    }
+    answer
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn both_servers_show_the_same_dashboard_figures() {
     let database = TestDatabase::new().await;
@@ -257,14 +274,7 @@ async fn both_servers_show_the_same_dashboard_figures() {
     if database.is_postgres() {
         // B hears of a change through A without anyone asking A.
         assert_eq!(open_case(&a.base, &jefe, &entity).await.status(), 201);
-        let mut on_b = stats(b.base.clone()).await;
-        for _ in 0..50 {
-            if on_b.1 == 2 {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            on_b = stats(b.base.clone()).await;
-        }
+        let on_b = eventually(|| stats(b.base.clone()), |on_b| on_b.1 == 2).await;
         assert_eq!(on_b.1, 2);
         assert_eq!(stats(a.base.clone()).await, on_b);
     }
@@ -301,14 +311,7 @@ async fn list_totals_follow_changes_made_on_the_other_server() {
     );
     if database.is_postgres() {
         // The other server counts again once it hears of the change.
-        let mut on_b = total_on(b.base.clone()).await;
-        for _ in 0..50 {
-            if on_b == 1 {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            on_b = total_on(b.base.clone()).await;
-        }
+        let on_b = eventually(|| total_on(b.base.clone()), |total| *total == 1).await;
         assert_eq!(on_b, 1);
     }
 }
