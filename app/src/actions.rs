@@ -49,8 +49,18 @@ pub async fn sign_in(
 ) -> Result<(), ServerFnError> {
     use crate::server::{auth, request};
     let db = request::db()?;
-    let user = auth::authenticate(&db, &email, password).await?;
-    request::set_cookie(auth::start_session(&db, &user).await?);
+    let headers = request::headers().await?;
+    let client = request::client().await;
+    let signed_in = auth::sign_in(
+        &db,
+        &request::settings(),
+        &client,
+        &headers,
+        &email,
+        password,
+    )
+    .await?;
+    request::set_cookie(signed_in.cookie);
     leptos_axum::redirect(safe_next(next.as_deref()));
     Ok(())
 }
@@ -59,10 +69,11 @@ pub async fn sign_in(
 pub async fn sign_out() -> Result<(), ServerFnError> {
     use crate::server::{auth, request};
     let db = request::db()?;
-    if let Ok((_, token_hash)) = request::signed_in(&db).await {
-        db.delete_session(&token_hash).await?;
-    }
-    request::set_cookie(auth::cleared_cookie());
+    let settings = request::settings();
+    let headers = request::headers().await?;
+    let session = auth::session_user(&db, &settings, &headers).await.ok();
+    auth::sign_out(&db, &request::client().await, session.as_ref()).await?;
+    request::set_cookie(auth::cleared_cookie(&settings));
     leptos_axum::redirect("/ingresar");
     Ok(())
 }

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod api;
+pub mod audit;
 pub mod cases;
 pub mod components;
 pub mod dashboard;
@@ -35,6 +36,8 @@ use pages::session::{AccountMenu, Session, SignInPage};
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    server::edge::send_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="es">

@@ -19,11 +19,13 @@ async fn serve(db: Db) -> String {
         .output_name("manual")
         .site_root("target/site")
         .build();
-    tokio::spawn(async move {
-        axum::serve(listener, server::router(options, db))
-            .await
-            .unwrap()
-    });
+    let app = server::router(server::AppState::new(options, db, Default::default()));
+    tokio::spawn(server::serving::serve(
+        listener,
+        app,
+        server::serving::Limits::default(),
+        std::future::pending(),
+    ));
     base
 }
 

@@ -18,7 +18,7 @@ use crate::AppState;
 use app::cases::CaseFilter;
 use app::forms::{today_in_bolivia, Anexo, AnyForm, Draft, Report, Submission};
 use app::server::admin::{self, NewAccount};
-use app::server::auth::{self, CurrentUser};
+use app::server::auth::{self, Client, CurrentUser};
 use app::server::cases::{self, Completion};
 use app::server::error::{ApiError, ApiJson, ApiQuery};
 use app::server::forms;
@@ -89,21 +89,35 @@ struct Credentials {
 }
 
 async fn login(
-    State(db): State<Db>,
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
-    let user = auth::authenticate(&db, &body.email, body.password).await?;
-    let cookie = auth::start_session(&db, &user).await?;
-    Ok(auth::with_cookie(Json(user.account()), cookie))
+    let signed_in = auth::sign_in(
+        &state.db,
+        &state.settings,
+        &client,
+        &headers,
+        &body.email,
+        body.password,
+    )
+    .await?;
+    Ok(auth::with_cookie(
+        Json(signed_in.user.account()),
+        signed_in.cookie,
+    ))
 }
 
-async fn logout(State(db): State<Db>, user: Option<CurrentUser>) -> Result<Response, ApiError> {
-    if let Some(user) = user {
-        db.delete_session(&user.token_hash).await?;
-    }
+async fn logout(
+    State(state): State<AppState>,
+    client: Client,
+    user: Option<CurrentUser>,
+) -> Result<Response, ApiError> {
+    auth::sign_out(&state.db, &client, user.as_ref()).await?;
     Ok(auth::with_cookie(
         StatusCode::NO_CONTENT,
-        auth::cleared_cookie(),
+        auth::cleared_cookie(&state.settings),
     ))
 }
 

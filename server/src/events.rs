@@ -15,6 +15,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
+use tokio_util::sync::CancellationToken;
 
 use app::cases::CaseChanged;
 use app::domain::access::Actor;
@@ -63,10 +64,17 @@ fn changes(
     )
 }
 
-fn sse(ready: serde_json::Value, events: impl Stream<Item = Event> + Send + 'static) -> Response {
+/// A stream that opens with `ready` and ends when the server stops (the
+/// browser reconnects to another server or after the restart).
+fn sse(
+    stopping: &CancellationToken,
+    ready: serde_json::Value,
+    events: impl Stream<Item = Event> + Send + 'static,
+) -> Response {
     let first = Event::default().event("ready").data(ready.to_string());
     let body = stream::once(async move { first })
         .chain(events)
+        .take_until(stopping.clone().cancelled_owned())
         .map(Ok::<_, Infallible>);
     let mut response = Sse::new(body)
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
@@ -87,6 +95,7 @@ fn sse(ready: serde_json::Value, events: impl Stream<Item = Event> + Send + 'sta
 /// may see it (another entity's case is a 404, as its data is).
 pub async fn case_events(
     State(db): State<Db>,
+    State(stopping): State<CancellationToken>,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -99,21 +108,30 @@ pub async fn case_events(
         .await?
         .ok_or_else(cases::case_not_found)?;
     let ready = serde_json::json!({ "case_id": case.id, "version": case.version });
-    Ok(sse(ready, live.map(|event| event_for(&event))))
+    Ok(sse(&stopping, ready, live.map(|event| event_for(&event))))
 }
 
 /// `GET /api/v1/events`: the changes of every case the person may see,
 /// for their inbox and case list.
-pub async fn my_events(State(db): State<Db>, user: CurrentUser) -> Response {
+pub async fn my_events(
+    State(db): State<Db>,
+    State(stopping): State<CancellationToken>,
+    user: CurrentUser,
+) -> Response {
     let actor: Actor = user.actor();
     let live = changes(&db, move |changed| actor.may_see(&changed.entity_id));
-    sse(serde_json::json!({}), live.map(|event| event_for(&event)))
+    sse(
+        &stopping,
+        serde_json::json!({}),
+        live.map(|event| event_for(&event)),
+    )
 }
 
 /// `GET /api/v1/stats/events`: a `changed` each time the dashboard's
 /// figures were computed again after a change, for managers.
 pub async fn stats_events(
     State(cache): State<Arc<StatsCache>>,
+    State(stopping): State<CancellationToken>,
     user: CurrentUser,
 ) -> Result<Response, ApiError> {
     managers_only(&user)?;
@@ -126,5 +144,5 @@ pub async fn stats_events(
             .data(serde_json::json!({ "generated_at": generated_at }).to_string());
         Some((event, refreshed))
     });
-    Ok(sse(serde_json::json!({}), events))
+    Ok(sse(&stopping, serde_json::json!({}), events))
 }

@@ -5,34 +5,63 @@
 pub mod api;
 pub mod events;
 pub mod seed;
+pub mod serving;
 
 use axum::extract::FromRef;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio_util::sync::CancellationToken;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use app::server::edge;
+use app::server::error::ApiError;
+use app::server::settings::Settings;
 use app::server::stats::StatsCache;
 use app::server::store::Db;
 use app::{shell, App};
+
+/// A request must be answered within this (live streams answer at once
+/// and then stream).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// A request's body must arrive within this.
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub stats: Arc<StatsCache>,
+    pub settings: Arc<Settings>,
+    /// Cancelled when the server stops, so that live streams end and the
+    /// stop need not wait for them.
+    pub stopping: CancellationToken,
 }
 
-pub fn router(leptos_options: LeptosOptions, db: Db) -> Router {
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, db: Db, settings: Settings) -> AppState {
+        AppState {
+            leptos_options,
+            stats: StatsCache::new(db.clone()),
+            db,
+            settings: Arc::new(settings),
+            stopping: CancellationToken::new(),
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let state = AppState {
-        leptos_options: leptos_options.clone(),
-        stats: StatsCache::new(db.clone()),
-        db,
-    };
+    let leptos_options = state.leptos_options.clone();
+    let settings = state.settings.clone();
     Router::new()
         .nest("/api/v1", api::routes())
         .route("/healthz", get(api::health))
@@ -43,20 +72,40 @@ pub fn router(leptos_options: LeptosOptions, db: Db) -> Router {
                 // Server functions reach the database through the context.
                 let db = state.db.clone();
                 let stats = state.stats.clone();
+                let settings = state.settings.clone();
                 move || {
                     provide_context(db.clone());
                     provide_context(stats.clone());
+                    provide_context(settings.clone());
                 }
             },
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
+            move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(
-            app::server::auth::same_origin_only,
+        .layer(axum::middleware::from_fn_with_state(
+            settings.clone(),
+            edge::same_origin_only,
         ))
         .layer(CompressionLayer::new())
+        .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn_with_state(
+            settings,
+            edge::security_headers,
+        ))
         .with_state(state)
+}
+
+/// A panic is a bug: logged, and answered as any internal error is.
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(sin mensaje)");
+    ApiError::Internal(format!("panic while answering: {detail}")).into_response()
 }

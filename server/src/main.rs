@@ -1,10 +1,13 @@
+use app::server::settings::Settings;
 use app::server::store::Db;
-use axum::serve::ListenerExt;
 use leptos::config::get_configuration;
 use tracing_subscriber::EnvFilter;
 
 /// The embedded default: a SQLite file, created on first start.
 const DEFAULT_DATABASE_URL: &str = "sqlite://data/manual.db";
+/// Demo mode's own default, so that demo accounts never share a database
+/// with real ones.
+const DEMO_DATABASE_URL: &str = "sqlite://data/demo.db";
 
 fn main() -> std::process::ExitCode {
     // Rendering a page nests many futures: give the workers room beyond
@@ -28,10 +31,10 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
-    let database_url = std::env::var("DATABASE_URL")
+    let settings = Settings::from_env()?;
+    let configured = std::env::var("DATABASE_URL")
         .ok()
-        .filter(|url| !url.trim().is_empty())
-        .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        .filter(|url| !url.trim().is_empty());
     // `server seed [cases] [history rows]` fills the database for
     // measurements instead of serving.
     let mut args = std::env::args().skip(1);
@@ -40,36 +43,75 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
             |arg: Option<String>, default: usize| arg.map_or(Ok(default), |a| a.parse::<usize>());
         let cases = number(args.next(), 100_000)?;
         let history = number(args.next(), 2_000_000)?;
-        let db = Db::connect(&database_url).await?;
+        let url = configured.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let db = Db::connect(&url).await?;
         return server::seed::run(&db, cases, history).await;
     }
+    let database_url = match configured {
+        Some(url) if settings.demo && same_database(&url, DEFAULT_DATABASE_URL) => {
+            return Err(format!(
+                "APP_DEMO=1 no usa la base de datos de trabajo ({DEFAULT_DATABASE_URL}): sin \
+                 DATABASE_URL, el modo demostración usa {DEMO_DATABASE_URL}."
+            )
+            .into())
+        }
+        Some(url) => url,
+        None if settings.demo => DEMO_DATABASE_URL.to_owned(),
+        None => DEFAULT_DATABASE_URL.to_owned(),
+    };
     let leptos_options = get_configuration(None)?.leptos_options;
     let address = leptos_options.site_addr;
     let db = Db::connect(&database_url).await?;
-    if app::server::demo::enabled() {
+    let made_for_demo = db
+        .claim_instance(settings.demo)
+        .await
+        .map_err(|e| format!("reading the database's purpose: {e}"))?;
+    if settings.demo {
+        if !made_for_demo {
+            return Err(
+                "APP_DEMO=1 solo funciona sobre una base de datos creada en modo \
+                 demostración, y esta tiene cuentas reales. Use otra DATABASE_URL."
+                    .into(),
+            );
+        }
         app::server::demo::seed(&db)
             .await
             .map_err(|e| format!("seeding the demo accounts: {e:?}"))?;
         println!("Modo demostración: cuentas <rol>@demo.local con la contraseña «demo».");
     }
-    let app = server::router(leptos_options, db.clone());
+    let state = server::AppState::new(leptos_options, db.clone(), settings);
+    let stopping = state.stopping.clone();
+    let app = server::router(state);
     let listener = tokio::net::TcpListener::bind(address).await?;
     println!(
         "Manual de procedimientos en http://{} ({})",
         listener.local_addr()?,
         db.backend_name()
     );
-    // Pages stream in several chunks; without TCP_NODELAY, Nagle's algorithm
-    // and delayed acknowledgements hold each response back by tens of ms.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!(%error, "TCP_NODELAY refused");
-        }
-    });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    server::serving::serve(
+        listener,
+        app,
+        server::serving::Limits::default(),
+        async move {
+            server::serving::stop_signal().await;
+            // Live streams end at once: they would keep the stop waiting.
+            stopping.cancel();
+        },
+    )
+    .await;
     Ok(())
+}
+
+/// Whether two SQLite URLs name the same file (`sqlite://x`, `sqlite:x`,
+/// `sqlite://./x`).
+fn same_database(a: &str, b: &str) -> bool {
+    let path = |url: &str| {
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        let rest = rest.split('?').next().unwrap_or(rest);
+        rest.trim_start_matches("./").to_owned()
+    };
+    a.starts_with("sqlite:") && path(a) == path(b)
 }

@@ -121,6 +121,7 @@ pub async fn run(
         roles: &[],
         entity_id: None,
         is_admin: false,
+        demo: false,
     })
     .await
     .map_err(|e| e.to_string())?;

@@ -94,6 +94,15 @@ pub fn span(from_ms: i64, to_ms: i64) -> String {
     }
 }
 
+/// A short wait in words: "1 segundo", "40 segundos", "15 minutos".
+pub fn spoken_seconds(seconds: u64) -> String {
+    match seconds {
+        1 => "1 segundo".into(),
+        0..=119 => format!("{seconds} segundos"),
+        _ => format!("{} minutos", seconds.div_ceil(60)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +133,12 @@ mod tests {
         assert_eq!(waited(0, 5 * 60_000), "hace 5 min");
         assert_eq!(waited(0, 3 * 3_600_000), "hace 3 h");
         assert_eq!(waited(0, 3 * 86_400_000), "hace 3 días");
+    }
+
+    #[test]
+    fn short_waits_in_words() {
+        assert_eq!(spoken_seconds(1), "1 segundo");
+        assert_eq!(spoken_seconds(32), "32 segundos");
+        assert_eq!(spoken_seconds(900), "15 minutos");
     }
 }

@@ -12,4 +12,5 @@ pub mod procedure;
 pub mod procedures;
 pub mod role;
 pub mod stats;
+pub mod throttle;
 pub mod validation;

@@ -115,6 +115,7 @@ pub async fn create_account(db: &Db, admin: &User, request: NewAccount) -> Resul
         roles: &roles,
         entity_id: entity_id.as_deref(),
         is_admin: request.is_admin,
+        demo: false,
     })
     .await?
     .ok_or_else(|| {

@@ -4,20 +4,22 @@
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts, Request};
-use axum::http::header::{COOKIE, HOST, ORIGIN, SET_COOKIE};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts, OptionalFromRequestParts};
+use axum::http::header::{COOKIE, SET_COOKIE, USER_AGENT};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method};
-use axum::middleware::Next;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{mpsc, Arc, Mutex, OnceLock};
 
 use super::error::ApiError;
-use super::store::{self, Db};
+use super::settings::Settings;
+use super::store::{self, AuditEntry, Db, NewSession};
+use crate::audit::AuditEvent;
 use crate::domain::calendar::now_ms;
+use crate::domain::throttle;
 
-pub const SESSION_COOKIE: &str = "sesion";
 /// A session unused this long ends.
 pub const IDLE_TIMEOUT_MS: i64 = 2 * 60 * 60 * 1000;
 /// A session ends this long after login, used or not.
@@ -147,25 +149,213 @@ pub async fn verify_password(password: String, stored: Option<String>) -> bool {
         && known
 }
 
-/// The account whose password this is; the same refusal whether the e-mail
-/// or the password is wrong.
-pub async fn authenticate(db: &Db, email: &str, password: String) -> Result<store::User, ApiError> {
-    let user = db.find_user_by_email(email).await?;
+/// Sessions kept per person: signing in on an eleventh device ends the
+/// oldest.
+pub const SESSIONS_PER_PERSON: i64 = 10;
+
+/// Who sends a request: the address throttling counts and the audit log
+/// records, and the browser's name.
+#[derive(Clone, Debug, Default)]
+pub struct Client {
+    pub address: Option<IpAddr>,
+    pub user_agent: Option<String>,
+}
+
+impl Client {
+    pub fn of(settings: &Settings, parts: &Parts) -> Client {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip());
+        // The proxy appends the address it saw: the last entry is the
+        // only one no client could have written.
+        let forwarded = settings
+            .behind_proxy
+            .then(|| {
+                parts
+                    .headers
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .flat_map(|v| v.split(','))
+                    .next_back()
+                    .and_then(|last| last.trim().parse::<IpAddr>().ok())
+            })
+            .flatten();
+        let user_agent = parts
+            .headers
+            .get(USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(300).collect());
+        Client {
+            address: forwarded.or(peer),
+            user_agent,
+        }
+    }
+
+    /// An audit entry of this client's doing.
+    pub fn audit(&self, event: AuditEvent) -> AuditEntry {
+        AuditEntry::new(event)
+            .from_client(self.address.map(|a| a.to_string()), self.user_agent.clone())
+    }
+
+    /// The throttling key of the address: IPv6 clients own a whole /64.
+    fn address_key(&self) -> Option<String> {
+        let address = match self.address? {
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => IpAddr::V4(v4),
+                None => {
+                    let mut segments = v6.segments();
+                    segments[4..].fill(0);
+                    IpAddr::V6(segments.into())
+                }
+            },
+            v4 => v4,
+        };
+        Some(format!("ip:{address}"))
+    }
+}
+
+impl<S> FromRequestParts<S> for Client
+where
+    Arc<Settings>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Client::of(&Arc::<Settings>::from_ref(state), parts))
+    }
+}
+
+/// A sign-in that worked: the account and the cookie of its new session.
+pub struct SignedIn {
+    pub user: store::User,
+    pub cookie: HeaderValue,
+}
+
+/// Signs a person in with e-mail and password. Failures are counted per
+/// account (known or not) and per address where every server sees them,
+/// and while either is paused the attempt is refused before any password
+/// is checked; every answer is the same whether the account exists or not.
+/// A success opens a new session in place of the one the browser came with.
+pub async fn sign_in(
+    db: &Db,
+    settings: &Settings,
+    client: &Client,
+    headers: &HeaderMap,
+    email: &str,
+    password: String,
+) -> Result<SignedIn, ApiError> {
+    let now = now_ms();
+    let typed = email.trim().to_lowercase();
+    let account_key = format!("cuenta:{typed}");
+    let mut keys = vec![(account_key.clone(), throttle::PER_ACCOUNT)];
+    keys.extend(client.address_key().map(|k| (k, throttle::PER_ADDRESS)));
+    let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+    let locked_until = db.sign_in_locked_until(&names).await?;
+    if locked_until > now {
+        let mut entry = client.audit(AuditEvent::SignInLocked);
+        entry.actor_email = Some(typed);
+        db.audit(&entry).await?;
+        return Err(ApiError::Throttled(throttle::retry_after_secs(
+            locked_until,
+            now,
+        )));
+    }
+    let user = db.find_user_by_email(&typed).await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let verified = verify_password(password, stored).await;
-    user.filter(|_| verified).ok_or_else(|| {
-        ApiError::Unreadable(
-            axum::http::StatusCode::UNAUTHORIZED,
-            "Correo o contraseña incorrectos.".into(),
+    let verified = verify_password(password.clone(), stored).await;
+    let Some(user) = user.filter(|_| verified) else {
+        for (key, policy) in &keys {
+            let lock = move |failures: i64| now + policy.pause_ms(failures);
+            db.record_sign_in_failure(key, now, now - throttle::WINDOW_MS, &lock)
+                .await?;
+        }
+        let mut entry = client.audit(AuditEvent::SignInFailed);
+        entry.actor_email = Some(typed);
+        db.audit(&entry).await?;
+        return Err(wrong_credentials());
+    };
+    // Only the password's owner reaches these refusals.
+    if user.disabled {
+        db.audit(
+            &client
+                .audit(AuditEvent::SignInFailed)
+                .by(&user)
+                .detail(serde_json::json!({ "motivo": "cuenta deshabilitada" })),
         )
+        .await?;
+        return Err(ApiError::Forbidden(
+            "Su cuenta está deshabilitada. Consulte a un administrador.".into(),
+        ));
+    }
+    if user.demo && !settings.demo {
+        db.audit(&client.audit(AuditEvent::SignInFailed).by(&user).detail(
+            serde_json::json!({ "motivo": "cuenta de demostración fuera del modo demostración" }),
+        ))
+        .await?;
+        return Err(ApiError::Forbidden(
+            "Las cuentas de demostración solo sirven cuando la aplicación funciona en modo demostración."
+                .into(),
+        ));
+    }
+    db.clear_sign_in_failures(&account_key).await?;
+    if needs_rehash(&user.password_hash) {
+        let hash = hash_password(password).await?;
+        db.set_password_hash(&user.id, &hash, user.must_change_password)
+            .await?;
+    }
+    let (token, hash) = new_session_token();
+    let replacing = session_token(settings, headers).map(|t| token_hash(&t));
+    db.create_session(&NewSession {
+        token_hash: &hash,
+        user_id: &user.id,
+        replacing: replacing.as_deref(),
+        keep: SESSIONS_PER_PERSON,
+        idle_since: now - IDLE_TIMEOUT_MS,
+        opened_since: now - ABSOLUTE_TIMEOUT_MS,
+    })
+    .await?;
+    db.audit(&client.audit(AuditEvent::SignIn).by(&user))
+        .await?;
+    Ok(SignedIn {
+        cookie: session_cookie(settings, &token),
+        user,
     })
 }
 
-/// Opens a session for `user` and returns the cookie that carries it.
-pub async fn start_session(db: &Db, user: &store::User) -> Result<HeaderValue, ApiError> {
-    let (token, hash) = new_session_token();
-    db.create_session(&hash, &user.id).await?;
-    Ok(session_cookie(&token))
+fn wrong_credentials() -> ApiError {
+    ApiError::Unreadable(
+        axum::http::StatusCode::UNAUTHORIZED,
+        "Correo o contraseña incorrectos.".into(),
+    )
+}
+
+/// Whether a stored hash was made with other parameters than today's, so
+/// that signing in should hash the password again.
+fn needs_rehash(stored: &str) -> bool {
+    let Ok(hash) = PasswordHash::new(stored) else {
+        return true;
+    };
+    let current = hasher();
+    hash.algorithm != Algorithm::Argon2id.ident()
+        || hash.version != Some(Version::V0x13 as u32)
+        || Params::try_from(&hash).ok().as_ref() != Some(current.params())
+}
+
+/// Ends the session of a request, if it has one.
+pub async fn sign_out(
+    db: &Db,
+    client: &Client,
+    session: Option<&CurrentUser>,
+) -> Result<(), ApiError> {
+    if let Some(session) = session {
+        db.delete_session(&session.token_hash).await?;
+        db.audit(&client.audit(AuditEvent::SignOut).by(&session.user))
+            .await?;
+    }
+    Ok(())
 }
 
 /// A new session token (256 random bits, hex) and the hash stored for it.
@@ -185,22 +375,33 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Whether cookies get `Secure`: when the app's public origin is https.
-pub fn secure_cookies() -> bool {
-    std::env::var("APP_ORIGIN").is_ok_and(|origin| origin.starts_with("https://"))
-}
-
-pub fn session_cookie(token: &str) -> HeaderValue {
-    let secure = if secure_cookies() { "; Secure" } else { "" };
-    let max_age = ABSOLUTE_TIMEOUT_MS / 1000;
+/// The session cookie: `HttpOnly`, `SameSite=Lax`, and a browser-session
+/// cookie (no `Max-Age`: it is not kept on disk once the browser closes;
+/// the server ends the session after its own timeouts anyway).
+pub fn session_cookie(settings: &Settings, token: &str) -> HeaderValue {
+    let name = settings.session_cookie_name();
+    let secure = if settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+        "{name}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"
     ))
     .expect("a hex token is a valid header")
 }
 
-pub fn cleared_cookie() -> HeaderValue {
-    HeaderValue::from_static("sesion=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+pub fn cleared_cookie(settings: &Settings) -> HeaderValue {
+    let name = settings.session_cookie_name();
+    let secure = if settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
+    ))
+    .expect("a fixed cookie is a valid header")
 }
 
 pub fn with_cookie(response: impl IntoResponse, cookie: HeaderValue) -> Response {
@@ -209,14 +410,15 @@ pub fn with_cookie(response: impl IntoResponse, cookie: HeaderValue) -> Response
     response
 }
 
-fn session_token(headers: &HeaderMap) -> Option<String> {
+fn session_token(settings: &Settings, headers: &HeaderMap) -> Option<String> {
+    let name = settings.session_cookie_name();
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(cookie, _)| *cookie == name)
         .map(|(_, value)| value.to_owned())
 }
 
@@ -239,19 +441,25 @@ impl std::ops::Deref for CurrentUser {
 impl<S> FromRequestParts<S> for CurrentUser
 where
     Db: FromRef<S>,
+    Arc<Settings>: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let db = Db::from_ref(state);
-        session_user(&db, &parts.headers).await
+        let settings = Arc::<Settings>::from_ref(state);
+        session_user(&db, &settings, &parts.headers).await
     }
 }
 
 /// The account of the live session a request's cookie names.
-pub async fn session_user(db: &Db, headers: &HeaderMap) -> Result<CurrentUser, ApiError> {
-    let token = session_token(headers).ok_or(ApiError::Unauthorized)?;
+pub async fn session_user(
+    db: &Db,
+    settings: &Settings,
+    headers: &HeaderMap,
+) -> Result<CurrentUser, ApiError> {
+    let token = session_token(settings, headers).ok_or(ApiError::Unauthorized)?;
     let hash = token_hash(&token);
     let session = db
         .find_session(&hash)
@@ -267,9 +475,12 @@ pub async fn session_user(db: &Db, headers: &HeaderMap) -> Result<CurrentUser, A
     if now - session.last_seen_at > TOUCH_EVERY_MS {
         db.touch_session(&hash, now).await?;
     }
+    // A disabled account's sessions are ended when it is disabled; a demo
+    // account's stop working when demo mode is off.
     let user = db
         .find_user_by_id(&session.user_id)
         .await?
+        .filter(|user| !user.disabled && (!user.demo || settings.demo))
         .ok_or(ApiError::Unauthorized)?;
     Ok(CurrentUser {
         user,
@@ -281,6 +492,7 @@ pub async fn session_user(db: &Db, headers: &HeaderMap) -> Result<CurrentUser, A
 impl<S> OptionalFromRequestParts<S> for CurrentUser
 where
     Db: FromRef<S>,
+    Arc<Settings>: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;
@@ -297,83 +509,9 @@ where
     }
 }
 
-/// Leptos server functions and the JSON API have no CSRF token: a browser
-/// request that changes state must come from the app's own origin.
-/// Requests without browser headers (other systems' clients) pass.
-pub async fn same_origin_only(request: Request, next: Next) -> Response {
-    if is_cross_site(request.method(), request.headers()) {
-        return ApiError::Forbidden(
-            "Solicitud rechazada: no proviene de las páginas de esta aplicación.".into(),
-        )
-        .into_response();
-    }
-    next.run(request).await
-}
-
-fn is_cross_site(method: &Method, headers: &HeaderMap) -> bool {
-    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
-        return false;
-    }
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        return !matches!(site, "same-origin" | "none");
-    }
-    let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    let host = headers
-        .get(HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let origin_host = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"))
-        .unwrap_or(origin);
-    let public = std::env::var("APP_ORIGIN").ok();
-    origin_host != host && public.as_deref() != Some(origin)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in pairs {
-            map.insert(*name, HeaderValue::from_str(value).unwrap());
-        }
-        map
-    }
-
-    #[test]
-    fn reads_are_never_refused() {
-        let h = headers(&[("origin", "https://evil.example"), ("host", "app.local")]);
-        assert!(!is_cross_site(&Method::GET, &h));
-    }
-
-    #[test]
-    fn writes_from_another_site_are_refused() {
-        let h = headers(&[("origin", "https://evil.example"), ("host", "app.local")]);
-        assert!(is_cross_site(&Method::POST, &h));
-        let h = headers(&[("sec-fetch-site", "cross-site"), ("host", "app.local")]);
-        assert!(is_cross_site(&Method::POST, &h));
-        let h = headers(&[("sec-fetch-site", "same-site"), ("host", "app.local")]);
-        assert!(is_cross_site(&Method::POST, &h));
-    }
-
-    #[test]
-    fn writes_from_the_app_itself_or_from_non_browsers_pass() {
-        let h = headers(&[
-            ("origin", "http://app.local:3000"),
-            ("host", "app.local:3000"),
-        ]);
-        assert!(!is_cross_site(&Method::POST, &h));
-        let h = headers(&[("sec-fetch-site", "same-origin")]);
-        assert!(!is_cross_site(&Method::POST, &h));
-        assert!(!is_cross_site(
-            &Method::POST,
-            &headers(&[("host", "app.local")])
-        ));
-    }
 
     #[test]
     fn session_tokens_are_random_and_only_their_hash_is_kept() {
@@ -387,10 +525,12 @@ mod tests {
 
     #[test]
     fn the_cookie_is_http_only_and_same_site() {
-        let cookie = session_cookie("abc");
+        let cookie = session_cookie(&Settings::default(), "abc");
         let text = cookie.to_str().unwrap();
-        assert!(text.starts_with("sesion=abc;"));
+        assert!(text.starts_with("__Host-sesion=abc;"));
         assert!(text.contains("HttpOnly") && text.contains("SameSite=Lax"));
+        assert!(text.contains("Secure") && text.contains("Path=/"));
+        assert!(!text.contains("Max-Age") && !text.contains("Domain"));
     }
 
     #[tokio::test]

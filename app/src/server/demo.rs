@@ -1,6 +1,7 @@
 //! Demo mode (`APP_DEMO=1`): one account per role, `<slug>@demo.local`, a
 //! demo entity with its account and an administrator, all with password
-//! `demo`. Never on unless asked for.
+//! `demo`. Never on unless asked for, only on a database made for it, and
+//! its accounts are marked so that they sign in only in demo mode.
 
 use crate::domain::role::Role;
 
@@ -10,10 +11,6 @@ use super::store::{Db, NewUser};
 
 pub const PASSWORD: &str = "demo";
 pub const ENTITY_CODE: &str = "DEMO";
-
-pub fn enabled() -> bool {
-    std::env::var("APP_DEMO").is_ok_and(|v| v == "1")
-}
 
 /// Creates whatever of the demo data is missing; running it twice is harmless.
 pub async fn seed(db: &Db) -> Result<(), ApiError> {
@@ -70,6 +67,7 @@ pub async fn seed(db: &Db) -> Result<(), ApiError> {
             roles: &roles,
             entity_id,
             is_admin,
+            demo: true,
         })
         .await?;
     }

@@ -16,6 +16,8 @@ pub enum ApiError {
     Forbidden(String),
     NotFound(String),
     Conflict(String),
+    /// Too many attempts: try again after this many seconds.
+    Throttled(u64),
     Invalid(Vec<FieldError>),
     Internal(String),
 }
@@ -42,6 +44,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -59,10 +62,24 @@ impl ApiError {
                 "Error interno del servidor. Intente de nuevo más tarde.".into()
             }
             ApiError::Unauthorized => "Inicie sesión para continuar.".into(),
+            ApiError::Throttled(seconds) => format!(
+                "Demasiados intentos fallidos. Espere {} antes de intentar de nuevo.",
+                crate::domain::calendar::spoken_seconds(*seconds)
+            ),
             ApiError::Unreadable(_, m)
             | ApiError::Forbidden(m)
             | ApiError::NotFound(m)
             | ApiError::Conflict(m) => m.clone(),
+        }
+    }
+}
+
+impl ApiError {
+    /// `Retry-After` for a throttled request.
+    fn retry_after(&self) -> Option<axum::http::HeaderValue> {
+        match self {
+            ApiError::Throttled(seconds) => Some(axum::http::HeaderValue::from(*seconds)),
+            _ => None,
         }
     }
 }
@@ -88,6 +105,9 @@ impl From<ApiError> for leptos::prelude::ServerFnError {
         }
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(error.status());
+            if let Some(retry_after) = error.retry_after() {
+                response.insert_header(axum::http::header::RETRY_AFTER, retry_after);
+            }
         }
         leptos::prelude::ServerFnError::ServerError(error.message())
     }
@@ -104,11 +124,18 @@ impl IntoResponse for ApiError {
             }
             _ => self.message(),
         };
+        let retry_after = self.retry_after();
         let fields = match self {
             ApiError::Invalid(fields) => fields,
             _ => Vec::new(),
         };
-        (status, Json(Body { error, fields })).into_response()
+        let mut response = (status, Json(Body { error, fields })).into_response();
+        if let Some(retry_after) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, retry_after);
+        }
+        response
     }
 }
 

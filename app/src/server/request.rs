@@ -3,12 +3,27 @@
 
 use leptos::prelude::*;
 
+use std::sync::Arc;
+
 use super::auth;
 use super::error::ApiError;
+use super::settings::Settings;
 use super::store::{Db, User};
 
 pub fn db() -> Result<Db, ServerFnError> {
     use_context::<Db>().ok_or_else(|| ServerFnError::ServerError("database unavailable".into()))
+}
+
+pub fn settings() -> Arc<Settings> {
+    use_context::<Arc<Settings>>().unwrap_or_default()
+}
+
+/// Who sends the request (address and browser).
+pub async fn client() -> auth::Client {
+    match leptos_axum::extract::<http::request::Parts>().await {
+        Ok(parts) => auth::Client::of(&settings(), &parts),
+        Err(_) => auth::Client::default(),
+    }
 }
 
 pub async fn headers() -> Result<http::HeaderMap, ServerFnError> {
@@ -20,7 +35,7 @@ pub async fn signed_in(db: &Db) -> Result<(User, String), ApiError> {
     let headers = headers()
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let session = auth::session_user(db, &headers).await?;
+    let session = auth::session_user(db, &settings(), &headers).await?;
     Ok((session.user, session.token_hash))
 }
 

@@ -7,8 +7,11 @@
 // Each test uses its own part of these helpers.
 #![allow(dead_code)]
 
+use app::server::settings::Settings;
 use app::server::store::Db;
 use leptos::config::LeptosOptions;
+use server::serving::Limits;
+use server::AppState;
 
 /// A database of its own for one test.
 pub struct TestDatabase {
@@ -84,17 +87,23 @@ impl TestApp {
     /// The app on a database that already exists (a second server on the
     /// same database, for one).
     pub async fn on(database: TestDatabase) -> TestApp {
+        TestApp::configured(database, Settings::demo(), Limits::default()).await
+    }
+
+    /// The app with settings and limits of the test's choosing.
+    pub async fn configured(database: TestDatabase, settings: Settings, limits: Limits) -> TestApp {
         let db = Db::connect(&database.url).await.expect("database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("free port");
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app_db = db.clone();
-        tokio::spawn(async move {
-            axum::serve(listener, server::router(leptos_options(), app_db))
-                .await
-                .unwrap()
-        });
+        let app = server::router(AppState::new(leptos_options(), db.clone(), settings));
+        tokio::spawn(server::serving::serve(
+            listener,
+            app,
+            limits,
+            std::future::pending(),
+        ));
         TestApp {
             base,
             client: reqwest::Client::new(),

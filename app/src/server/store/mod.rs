@@ -249,9 +249,57 @@ impl Db {
         on_backend!(self, accounts::set_user_access(user_id, roles, is_admin))
     }
 
-    pub async fn create_session(&self, token_hash: &str, user_id: &str) -> Result<(), ApiError> {
+    pub async fn create_session(&self, session: &NewSession<'_>) -> Result<(), ApiError> {
         let now = crate::domain::calendar::now_ms();
-        on_backend!(self, accounts::create_session(token_hash, user_id, now))
+        on_backend!(self, accounts::create_session(session, now))
+    }
+
+    pub async fn set_password_hash(
+        &self,
+        user_id: &str,
+        hash: &str,
+        must_change: bool,
+    ) -> Result<(), ApiError> {
+        on_backend!(
+            self,
+            accounts::set_password_hash(user_id, hash, must_change)
+        )
+    }
+
+    pub async fn end_sessions(&self, user_id: &str) -> Result<u64, ApiError> {
+        on_backend!(self, accounts::end_sessions(user_id))
+    }
+
+    pub async fn sign_in_locked_until(&self, keys: &[String]) -> Result<i64, ApiError> {
+        on_backend!(self, accounts::sign_in_locked_until(keys))
+    }
+
+    pub async fn record_sign_in_failure(
+        &self,
+        key: &str,
+        now: i64,
+        counting_since: i64,
+        lock: &(dyn Fn(i64) -> i64 + Sync),
+    ) -> Result<i64, ApiError> {
+        on_backend!(
+            self,
+            accounts::record_sign_in_failure(key, now, counting_since, lock)
+        )
+    }
+
+    pub async fn clear_sign_in_failures(&self, key: &str) -> Result<(), ApiError> {
+        on_backend!(self, accounts::clear_sign_in_failures(key))
+    }
+
+    pub async fn sweep_sign_in_failures(&self, before: i64, now: i64) -> Result<(), ApiError> {
+        on_backend!(self, accounts::sweep_sign_in_failures(before, now))
+    }
+
+    /// Whether this database was made for demo mode (decided on its first
+    /// start by `demo`).
+    pub async fn claim_instance(&self, demo: bool) -> Result<bool, ApiError> {
+        let now = crate::domain::calendar::now_ms();
+        on_backend!(self, accounts::claim_instance(demo, now))
     }
 
     pub async fn find_session(&self, token_hash: &str) -> Result<Option<Session>, ApiError> {
@@ -264,6 +312,21 @@ impl Db {
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), ApiError> {
         on_backend!(self, accounts::delete_session(token_hash))
+    }
+
+    // The audit log.
+
+    pub async fn audit(&self, entry: &AuditEntry) -> Result<(), ApiError> {
+        let now = crate::domain::calendar::now_ms();
+        on_backend!(self, audit::append(entry, now))
+    }
+
+    pub async fn audit_log(
+        &self,
+        filter: &crate::audit::AuditFilter,
+        limit: i64,
+    ) -> Result<Vec<crate::audit::AuditRow>, ApiError> {
+        on_backend!(self, audit::list(filter, limit))
     }
 
     // Entities.
@@ -468,6 +531,12 @@ pub struct User {
     pub entity_id: Option<String>,
     pub is_admin: bool,
     pub roles: BTreeSet<Role>,
+    /// Refused at sign-in and by every session.
+    pub disabled: bool,
+    /// Must choose a new password before anything else (after a reset).
+    pub must_change_password: bool,
+    /// A demo account: signs in only while the app runs in demo mode.
+    pub demo: bool,
 }
 
 impl User {
@@ -490,6 +559,9 @@ impl User {
             entity_id,
             is_admin,
             roles,
+            disabled: false,
+            must_change_password: false,
+            demo: false,
         }
     }
 
@@ -520,6 +592,75 @@ pub struct NewUser<'a> {
     pub roles: &'a [Role],
     pub entity_id: Option<&'a str>,
     pub is_admin: bool,
+    pub demo: bool,
+}
+
+/// An entry to append to the audit log.
+#[derive(Clone, Debug)]
+pub struct AuditEntry {
+    pub event: crate::audit::AuditEvent,
+    pub actor_id: Option<String>,
+    pub actor_email: Option<String>,
+    pub subject: Option<String>,
+    pub address: Option<String>,
+    pub user_agent: Option<String>,
+    pub detail: serde_json::Value,
+}
+
+impl AuditEntry {
+    pub fn new(event: crate::audit::AuditEvent) -> AuditEntry {
+        AuditEntry {
+            event,
+            actor_id: None,
+            actor_email: None,
+            subject: None,
+            address: None,
+            user_agent: None,
+            detail: serde_json::Value::Object(Default::default()),
+        }
+    }
+
+    /// Done by `user`.
+    pub fn by(mut self, user: &User) -> AuditEntry {
+        self.actor_id = Some(user.id.clone());
+        self.actor_email = Some(user.email.clone());
+        self
+    }
+
+    /// Done to `subject` (an account's e-mail, an entity, a procedure).
+    pub fn about(mut self, subject: impl Into<String>) -> AuditEntry {
+        self.subject = Some(subject.into());
+        self
+    }
+
+    pub fn from_client(
+        mut self,
+        address: Option<String>,
+        user_agent: Option<String>,
+    ) -> AuditEntry {
+        self.address = address;
+        self.user_agent = user_agent;
+        self
+    }
+
+    pub fn detail(mut self, detail: serde_json::Value) -> AuditEntry {
+        self.detail = detail;
+        self
+    }
+}
+
+/// A session to open, and what to clear away with it.
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub user_id: &'a str,
+    /// The session the browser came with, ended in the same step.
+    pub replacing: Option<&'a str>,
+    /// Sessions kept per person, the newest.
+    pub keep: i64,
+    /// Sessions unused since before this, or opened before `opened_since`,
+    /// have expired.
+    pub idle_since: i64,
+    pub opened_since: i64,
 }
 
 /// A case as stored.

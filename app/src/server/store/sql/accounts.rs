@@ -6,7 +6,7 @@ use super::dialect::{self, Pool};
 use crate::accounts::AccountRow;
 use crate::domain::role::Role;
 use crate::server::error::ApiError;
-use crate::server::store::{NewUser, Session, User};
+use crate::server::store::{NewSession, NewUser, Session, User};
 
 #[derive(sqlx::FromRow)]
 struct UserRow {
@@ -15,11 +15,15 @@ struct UserRow {
     password_hash: String,
     entity_id: Option<String>,
     is_admin: bool,
+    disabled: bool,
+    must_change_password: bool,
+    demo: bool,
 }
 
 async fn user_where(pool: &Pool, column: &str, value: &str) -> Result<Option<User>, ApiError> {
     let sql = format!(
-        "SELECT id, email, password_hash, entity_id, is_admin FROM users WHERE {column} = $1"
+        "SELECT id, email, password_hash, entity_id, is_admin, disabled, must_change_password, demo
+         FROM users WHERE {column} = $1"
     );
     let Some(row) = sqlx::query_as::<_, UserRow>(&sql)
         .bind(value)
@@ -36,14 +40,18 @@ async fn user_where(pool: &Pool, column: &str, value: &str) -> Result<Option<Use
             .iter()
             .filter_map(|slug| Role::from_slug(slug))
             .collect();
-    Ok(Some(User::new(
+    let mut user = User::new(
         row.id,
         row.email,
         row.password_hash,
         row.entity_id,
         row.is_admin,
         roles,
-    )))
+    );
+    user.disabled = row.disabled;
+    user.must_change_password = row.must_change_password;
+    user.demo = row.demo;
+    Ok(Some(user))
 }
 
 pub async fn find_user_by_id(pool: &Pool, id: &str) -> Result<Option<User>, ApiError> {
@@ -63,7 +71,8 @@ pub async fn create_user(
 ) -> Result<bool, ApiError> {
     let mut tx = dialect::begin_write(pool).await?;
     let inserted = sqlx::query(
-        "INSERT INTO users (id, email, password_hash, entity_id, is_admin, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+        "INSERT INTO users (id, email, password_hash, entity_id, is_admin, demo, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (email) DO NOTHING",
     )
     .bind(id)
@@ -71,6 +80,7 @@ pub async fn create_user(
     .bind(&user.password_hash)
     .bind(user.entity_id)
     .bind(user.is_admin)
+    .bind(user.demo)
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -171,21 +181,57 @@ pub async fn set_user_access(
     Ok(true)
 }
 
+/// Opens a session in place of `replacing` (the one the browser came
+/// with, so a session id is never carried across a sign-in), keeps at
+/// most `keep` per person (the newest) and sweeps every expired session.
 pub async fn create_session(
     pool: &Pool,
-    token_hash: &str,
-    user_id: &str,
+    session: &NewSession<'_>,
     now: i64,
 ) -> Result<(), ApiError> {
+    let mut tx = dialect::begin_write(pool).await?;
+    if let Some(old) = session.replacing {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
+    }
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
     )
-    .bind(token_hash)
-    .bind(user_id)
+    .bind(session.token_hash)
+    .bind(session.user_id)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1 AND token_hash NOT IN (
+             SELECT token_hash FROM sessions WHERE user_id = $1
+             ORDER BY created_at DESC, token_hash LIMIT $2)",
+    )
+    .bind(session.user_id)
+    .bind(session.keep)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+        .bind(session.idle_since)
+        .bind(session.opened_since)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// Ends every session of an account; how many there were.
+pub async fn end_sessions(pool: &Pool, user_id: &str) -> Result<u64, ApiError> {
+    let mut tx = dialect::begin_write(pool).await?;
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    Ok(ended)
 }
 
 pub async fn find_session(pool: &Pool, token_hash: &str) -> Result<Option<Session>, ApiError> {
@@ -207,9 +253,122 @@ pub async fn touch_session(pool: &Pool, token_hash: &str, now: i64) -> Result<()
 }
 
 pub async fn delete_session(pool: &Pool, token_hash: &str) -> Result<(), ApiError> {
+    let mut tx = dialect::begin_write(pool).await?;
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The latest moment until which any of `keys` is locked (0: none is).
+pub async fn sign_in_locked_until(pool: &Pool, keys: &[String]) -> Result<i64, ApiError> {
+    let mut until = 0;
+    for key in keys {
+        let locked: Option<i64> =
+            sqlx::query_scalar("SELECT locked_until FROM sign_in_failures WHERE key = $1")
+                .bind(key)
+                .fetch_optional(pool)
+                .await?;
+        until = until.max(locked.unwrap_or(0));
+    }
+    Ok(until)
+}
+
+/// Counts a failed sign-in against `key` (starting again when the last
+/// failure is older than `counting_since`), locks it until what `lock`
+/// says for that count, and returns the count.
+pub async fn record_sign_in_failure(
+    pool: &Pool,
+    key: &str,
+    now: i64,
+    counting_since: i64,
+    lock: &(dyn Fn(i64) -> i64 + Sync),
+) -> Result<i64, ApiError> {
+    let mut tx = dialect::begin_write(pool).await?;
+    let failures: i64 = sqlx::query_scalar(
+        "INSERT INTO sign_in_failures (key, failures, last_failure_at, locked_until) VALUES ($1, 1, $2, 0)
+         ON CONFLICT (key) DO UPDATE SET
+             failures = CASE WHEN sign_in_failures.last_failure_at < $3 THEN 1
+                             ELSE sign_in_failures.failures + 1 END,
+             last_failure_at = $2
+         RETURNING failures",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(counting_since)
+    .fetch_one(&mut *tx)
+    .await?;
+    let until = lock(failures);
+    if until > now {
+        sqlx::query(
+            "UPDATE sign_in_failures SET locked_until = $1 WHERE key = $2 AND locked_until < $1",
+        )
+        .bind(until)
+        .bind(key)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(failures)
+}
+
+pub async fn clear_sign_in_failures(pool: &Pool, key: &str) -> Result<(), ApiError> {
+    let mut tx = dialect::begin_write(pool).await?;
+    sqlx::query("DELETE FROM sign_in_failures WHERE key = $1")
+        .bind(key)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Forgets failures older than `before` whose lock has passed.
+pub async fn sweep_sign_in_failures(pool: &Pool, before: i64, now: i64) -> Result<(), ApiError> {
+    let mut tx = dialect::begin_write(pool).await?;
+    sqlx::query("DELETE FROM sign_in_failures WHERE last_failure_at < $1 AND locked_until < $2")
+        .bind(before)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether this database was made for demo mode: written on its first
+/// start (as `demo` says), read on every later one.
+pub async fn claim_instance(pool: &Pool, demo: bool, now: i64) -> Result<bool, ApiError> {
+    let mut tx = dialect::begin_write(pool).await?;
+    sqlx::query(
+        "INSERT INTO instance (id, demo, created_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(demo)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let made_for_demo: bool = sqlx::query_scalar("SELECT demo FROM instance WHERE id = 1")
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(made_for_demo)
+}
+
+/// Stores a new password hash; `must_change` asks for another at the next
+/// sign-in (after an administrator's reset).
+pub async fn set_password_hash(
+    pool: &Pool,
+    user_id: &str,
+    hash: &str,
+    must_change: bool,
+) -> Result<(), ApiError> {
+    let mut tx = dialect::begin_write(pool).await?;
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(must_change)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 use super::dialect;
 
 pub mod accounts;
+pub mod audit;
 pub mod case_events;
 pub mod case_queries;
 pub mod due_times;

@@ -1,0 +1,227 @@
+//! What every answer carries on the open internet (the security headers)
+//! and the check that a browser's writes come from the app's own pages.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, ETAG, HOST, LAST_MODIFIED, ORIGIN, REFERRER_POLICY,
+    STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::error::ApiError;
+use super::settings::Settings;
+
+/// The policy of a page: scripts only from this site or inline with this
+/// request's nonce (Leptos puts it on its own), wasm compiled, nothing
+/// framed, posted or fetched elsewhere.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
+/// The policy of everything that is not a page (JSON, CSV, files, error
+/// answers): nothing in it may run or be framed.
+const RESOURCE_POLICY: &str =
+    "default-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+/// Sends the page policy with the nonce of the page being rendered (called
+/// from the page shell; the nonce exists only while rendering).
+pub fn send_page_policy() {
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    if let (Some(response), Ok(policy)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&page_policy(&nonce)),
+    ) {
+        response.insert_header(CONTENT_SECURITY_POLICY, policy);
+    }
+}
+
+/// Adds the security headers that an answer does not set itself.
+pub async fn security_headers(
+    State(settings): State<Arc<Settings>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let static_file = headers.contains_key(ETAG) || headers.contains_key(LAST_MODIFIED);
+    let defaults: [(HeaderName, &'static str); 7] = [
+        (CONTENT_SECURITY_POLICY, RESOURCE_POLICY),
+        (X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (X_FRAME_OPTIONS, "DENY"),
+        (REFERRER_POLICY, "same-origin"),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), \
+             microphone=(), payment=(), usb=()",
+        ),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+        (
+            HeaderName::from_static("cross-origin-resource-policy"),
+            "same-origin",
+        ),
+    ];
+    for (name, value) in defaults {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    // Pages and data may be personal: no cache keeps them. Files served
+    // as they are on disk may be kept if checked again first.
+    headers
+        .entry(CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static(if static_file {
+            "no-cache"
+        } else {
+            "no-store"
+        }));
+    if settings.https() {
+        headers.insert(
+            STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
+}
+
+/// Leptos server functions and the JSON API have no CSRF token: a browser
+/// request that changes state must come from the app's own origin.
+/// Requests without browser headers (other systems' clients) pass.
+pub async fn same_origin_only(
+    State(settings): State<Arc<Settings>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if is_cross_site(&settings, request.method(), request.headers()) {
+        return ApiError::Forbidden(
+            "Solicitud rechazada: no proviene de las páginas de esta aplicación.".into(),
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(settings: &Settings, method: &Method, headers: &HeaderMap) -> bool {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return false;
+    }
+    // A browser names the page's origin on every write; it must be ours,
+    // scheme included.
+    if let Some(origin) = headers.get(ORIGIN) {
+        return origin.to_str().ok() != Some(own_origin(settings, headers).as_str());
+    }
+    // Without `Origin`, only browsers that say where the request comes from
+    // are checked: other systems' clients send neither.
+    headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| !matches!(site.to_str(), Ok("same-origin" | "none")))
+}
+
+/// The configured public origin; without one, the app serves plain http
+/// under whatever name the request used.
+fn own_origin(settings: &Settings, headers: &HeaderMap) -> String {
+    match &settings.origin {
+        Some(origin) => origin.clone(),
+        None => {
+            let host = headers
+                .get(HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            format!("http://{}", host.to_ascii_lowercase())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    fn public(origin: &str) -> Settings {
+        Settings {
+            origin: Some(origin.into()),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn reads_are_never_refused() {
+        let h = headers(&[("origin", "https://evil.example"), ("host", "app.local")]);
+        assert!(!is_cross_site(&Settings::default(), &Method::GET, &h));
+    }
+
+    #[test]
+    fn writes_from_another_site_are_refused() {
+        let local = Settings::default();
+        let h = headers(&[("origin", "https://evil.example"), ("host", "app.local")]);
+        assert!(is_cross_site(&local, &Method::POST, &h));
+        let h = headers(&[("sec-fetch-site", "cross-site"), ("host", "app.local")]);
+        assert!(is_cross_site(&local, &Method::POST, &h));
+        let h = headers(&[("sec-fetch-site", "same-site"), ("host", "app.local")]);
+        assert!(is_cross_site(&local, &Method::POST, &h));
+        let h = headers(&[("origin", "null"), ("host", "app.local")]);
+        assert!(is_cross_site(&local, &Method::POST, &h));
+    }
+
+    #[test]
+    fn the_whole_origin_counts_scheme_included() {
+        let settings = public("https://tramites.example.gob.bo");
+        let h = headers(&[
+            ("origin", "http://tramites.example.gob.bo"),
+            ("host", "tramites.example.gob.bo"),
+        ]);
+        assert!(is_cross_site(&settings, &Method::POST, &h));
+        let h = headers(&[("origin", "https://tramites.example.gob.bo")]);
+        assert!(!is_cross_site(&settings, &Method::POST, &h));
+        // `Sec-Fetch-Site: none` does not excuse a foreign origin.
+        let h = headers(&[
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "none"),
+        ]);
+        assert!(is_cross_site(&settings, &Method::POST, &h));
+    }
+
+    #[test]
+    fn writes_from_the_app_itself_or_from_non_browsers_pass() {
+        let local = Settings::default();
+        let h = headers(&[
+            ("origin", "http://app.local:3000"),
+            ("host", "app.local:3000"),
+        ]);
+        assert!(!is_cross_site(&local, &Method::POST, &h));
+        let h = headers(&[("sec-fetch-site", "same-origin")]);
+        assert!(!is_cross_site(&local, &Method::POST, &h));
+        assert!(!is_cross_site(
+            &local,
+            &Method::POST,
+            &headers(&[("host", "app.local")])
+        ));
+    }
+
+    #[test]
+    fn the_page_policy_carries_the_nonce_and_allows_no_inline_script_without_it() {
+        let policy = page_policy("abc123");
+        assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'"));
+        assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"));
+        assert!(policy.contains("frame-ancestors 'none'"));
+    }
+}
