@@ -25,7 +25,7 @@ WHERE EXISTS (SELECT 1 FROM users);
 -- address ('ip:<address>'), and until when each is locked.
 CREATE TABLE sign_in_failures (
     key TEXT PRIMARY KEY,
-    failures INTEGER NOT NULL,
+    failures BIGINT NOT NULL,
     last_failure_at BIGINT NOT NULL,
     locked_until BIGINT NOT NULL DEFAULT 0
 );

@@ -62,7 +62,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let settings = state.settings.clone();
-    Router::new()
+    let app = Router::new()
         .nest("/api/v1", api::routes())
         .route("/healthz", get(api::health))
         .leptos_routes_with_context(
@@ -81,7 +81,18 @@ pub fn router(state: AppState) -> Router {
             },
             move || shell(leptos_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
+    harden(app, settings).with_state(state)
+}
+
+/// What every route goes through on the open internet: the same-origin
+/// check on writes, compression, timeouts, panics turned into a logged
+/// 500, and the security headers on every answer (errors included).
+pub fn harden<S: Clone + Send + Sync + 'static>(
+    routes: Router<S>,
+    settings: Arc<Settings>,
+) -> Router<S> {
+    routes
         .layer(axum::middleware::from_fn_with_state(
             settings.clone(),
             edge::same_origin_only,
@@ -97,7 +108,6 @@ pub fn router(state: AppState) -> Router {
             settings,
             edge::security_headers,
         ))
-        .with_state(state)
 }
 
 /// A panic is a bug: logged, and answered as any internal error is.

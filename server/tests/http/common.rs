@@ -173,15 +173,22 @@ impl TestApp {
     /// Runs one statement with `$1`-style parameters on the test's
     /// database, behind the app's back (to age a case, say).
     pub async fn execute(&self, sql: &str, args: &[&str]) -> u64 {
+        self.try_execute(sql, args)
+            .await
+            .expect("the statement runs")
+    }
+
+    /// The same, for a statement the database may refuse.
+    pub async fn try_execute(&self, sql: &str, args: &[&str]) -> Result<u64, sqlx::Error> {
         let url = &self.database.url;
         if self.database.is_postgres() {
             let pool = sqlx::PgPool::connect(url).await.unwrap();
             let query = args.iter().fold(sqlx::query(sql), |q, a| q.bind(*a));
-            query.execute(&pool).await.unwrap().rows_affected()
+            Ok(query.execute(&pool).await?.rows_affected())
         } else {
             let pool = sqlx::SqlitePool::connect(url).await.unwrap();
             let query = args.iter().fold(sqlx::query(sql), |q, a| q.bind(*a));
-            query.execute(&pool).await.unwrap().rows_affected()
+            Ok(query.execute(&pool).await?.rows_affected())
         }
     }
 

@@ -4,6 +4,7 @@
 
 mod cases;
 mod common;
+mod edge;
 mod forms;
 mod live;
 mod paging;

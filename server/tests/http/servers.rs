@@ -50,6 +50,49 @@ impl ServerProcess {
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
+
+    /// How the process ended, once it has.
+    pub fn try_wait(&mut self) -> Option<std::process::ExitStatus> {
+        self.child
+            .try_wait()
+            .expect("the process can be waited for")
+    }
+}
+
+/// Runs the server binary with `env` (in a fresh folder) expecting it to
+/// refuse to start: its exit status and what it said.
+pub fn refused_start(env: &[(&str, &str)]) -> (std::process::ExitStatus, String) {
+    let folder = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .current_dir(folder.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("APP_DEMO")
+        .env_remove("APP_ORIGIN")
+        .env("LEPTOS_OUTPUT_NAME", "manual")
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("RUST_LOG", "warn");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server binary starts");
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut said = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut said).unwrap();
+            return (status, said);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("the server started with {env:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 impl Drop for ServerProcess {
