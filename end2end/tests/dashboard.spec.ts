@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 // Needs the demo accounts: scripts/e2e.sh starts the server with APP_DEMO=1.
 

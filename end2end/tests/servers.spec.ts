@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 // Two server processes on one PostgreSQL, as behind a reverse proxy:
 // scripts/e2e.sh starts them and names them in BASE_URL_A and BASE_URL_B.
