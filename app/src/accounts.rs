@@ -7,10 +7,14 @@ use crate::domain::role::Role;
 /// The signed-in account as the pages need it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Account {
+    pub id: String,
     pub email: String,
     pub roles: Vec<Role>,
     pub entity_id: Option<String>,
     pub is_admin: bool,
+    /// After an administrator's reset: a new password before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 impl Account {
@@ -64,6 +68,9 @@ pub struct AccountRow {
     /// The entity's name, for an entity's account.
     pub entity: Option<String>,
     pub is_admin: bool,
+    /// Refused at sign-in until an administrator enables it again.
+    #[serde(default)]
+    pub disabled: bool,
     pub created_at: i64,
 }
 

@@ -16,8 +16,8 @@ pub async fn current_account() -> Result<Option<Account>, ServerFnError> {
     use crate::server::error::ApiError;
     use crate::server::request;
     let db = request::db()?;
-    match request::signed_in(&db).await {
-        Ok((user, _)) => Ok(Some(user.account())),
+    match request::session_for(&db, crate::server::auth::Purpose::OwnAccount).await {
+        Ok(session) => Ok(Some(session.user.account())),
         Err(ApiError::Unauthorized) => Ok(None),
         Err(error) => Err(error.into()),
     }
@@ -61,7 +61,11 @@ pub async fn sign_in(
     )
     .await?;
     request::set_cookie(signed_in.cookie);
-    leptos_axum::redirect(safe_next(next.as_deref()));
+    if signed_in.user.must_change_password {
+        leptos_axum::redirect("/cuenta");
+    } else {
+        leptos_axum::redirect(safe_next(next.as_deref()));
+    }
     Ok(())
 }
 
@@ -70,8 +74,9 @@ pub async fn sign_out() -> Result<(), ServerFnError> {
     use crate::server::{auth, request};
     let db = request::db()?;
     let settings = request::settings();
-    let headers = request::headers().await?;
-    let session = auth::session_user(&db, &settings, &headers).await.ok();
+    let session = request::session_for(&db, auth::Purpose::OwnAccount)
+        .await
+        .ok();
     auth::sign_out(&db, &request::client().await, session.as_ref()).await?;
     request::set_cookie(auth::cleared_cookie(&settings));
     leptos_axum::redirect("/ingresar");

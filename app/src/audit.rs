@@ -116,6 +116,38 @@ pub struct AuditFilter {
     pub before: Option<i64>,
 }
 
+/// The log as CSV, newest first, times in Bolivia.
+#[cfg(feature = "ssr")]
+pub fn audit_csv(rows: &[AuditRow]) -> String {
+    crate::dashboard::csv(
+        &[
+            "fecha",
+            "evento",
+            "descripcion",
+            "quien",
+            "sobre",
+            "direccion",
+            "navegador",
+            "detalle",
+        ],
+        rows.iter().map(|row| {
+            vec![
+                crate::domain::calendar::bolivia_time(row.at),
+                row.event.clone(),
+                AuditEvent::from_slug(&row.event)
+                    .map(AuditEvent::label)
+                    .unwrap_or_default()
+                    .to_owned(),
+                row.actor_email.clone().unwrap_or_default(),
+                row.subject.clone().unwrap_or_default(),
+                row.address.clone().unwrap_or_default(),
+                row.user_agent.clone().unwrap_or_default(),
+                row.detail.to_string(),
+            ]
+        }),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,9 @@
 //! The managers' dashboard's figures as words and CSV.
 
+// The tables are written as CSV on the server only.
+#[cfg(feature = "ssr")]
 use crate::domain::integrations::IntegrationStats;
+#[cfg(feature = "ssr")]
 use crate::domain::stats::Stats;
 
 /// A duration as a manager reads it: hours under two days, else days.
@@ -13,25 +16,39 @@ pub fn duration_label(ms: i64) -> String {
     }
 }
 
-/// CSV, with the quoting RFC 4180 asks for.
+/// CSV as RFC 4180 writes it (the `csv` crate), with every cell that a
+/// spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, carriage
+/// return first) turned into text by a leading `'`: a name typed by anyone
+/// must not run in the reader's spreadsheet.
+#[cfg(feature = "ssr")]
 pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
-    let field = |value: &str| {
-        if value.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", value.replace('"', "\"\""))
-        } else {
-            value.to_owned()
-        }
+    let mut writer = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut write = |cells: Vec<String>| {
+        let cells: Vec<String> = cells.into_iter().map(inert_cell).collect();
+        // Writing to memory cannot fail.
+        let _ = writer.write_record(&cells);
     };
-    let mut out = header.join(",");
-    out.push_str("\r\n");
-    for row in rows {
-        out.push_str(&row.iter().map(|v| field(v)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+    write(header.iter().map(|h| (*h).to_owned()).collect());
+    rows.into_iter().for_each(write);
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A cell no spreadsheet runs: numbers stay numbers.
+#[cfg(feature = "ssr")]
+fn inert_cell(cell: String) -> String {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula && cell.trim().parse::<f64>().is_err() {
+        format!("'{cell}")
+    } else {
+        cell
     }
-    out
 }
 
 /// The per-activity table of the dashboard as CSV rows.
+#[cfg(feature = "ssr")]
 pub fn activities_csv(stats: &Stats) -> String {
     use crate::domain::procedures;
     let rows = stats.procedures.iter().flat_map(|p| {
@@ -73,6 +90,7 @@ pub fn activities_csv(stats: &Stats) -> String {
     )
 }
 
+#[cfg(feature = "ssr")]
 pub fn months_csv(stats: &Stats) -> String {
     csv(
         &["mes", "abiertos", "cerrados"],
@@ -84,6 +102,7 @@ pub fn months_csv(stats: &Stats) -> String {
 }
 
 /// PR09: every integration with its stage, as CSV rows.
+#[cfg(feature = "ssr")]
 pub fn integrations_csv(stats: &IntegrationStats) -> String {
     csv(
         &["entidad", "herramienta", "estado", "expediente"],
@@ -99,6 +118,7 @@ pub fn integrations_csv(stats: &IntegrationStats) -> String {
 }
 
 /// PR09: the inconsistencies found, as CSV rows.
+#[cfg(feature = "ssr")]
 pub fn inconsistencies_csv(stats: &IntegrationStats) -> String {
     csv(
         &["entidad", "expediente", "hallazgo"],
@@ -113,6 +133,7 @@ pub fn inconsistencies_csv(stats: &IntegrationStats) -> String {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "ssr")]
     #[test]
     fn csv_quotes_what_needs_quoting() {
         let out = csv(
@@ -123,6 +144,25 @@ mod tests {
             ],
         );
         assert_eq!(out, "a,b\r\n\"x,y\",\"dijo \"\"sí\"\"\"\r\n1,2\r\n");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn csv_cells_never_run_as_formulas() {
+        let out = csv(
+            &["nombre", "n"],
+            [
+                vec!["=HYPERLINK(\"http://x\",\"y\")".into(), "-3".into()],
+                vec!["+1+1".into(), "12".into()],
+                vec!["@SUM(A1)".into(), "\tx".into()],
+                vec!["-x".into(), "a=b".into()],
+            ],
+        );
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[1], "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-3");
+        assert_eq!(lines[2], "'+1+1,12");
+        assert_eq!(lines[3], "'@SUM(A1),'\tx");
+        assert_eq!(lines[4], "'-x,a=b");
     }
 
     #[test]

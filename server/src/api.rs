@@ -3,12 +3,13 @@
 use axum::extract::{DefaultBodyLimit, OriginalUri, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use app::accounts::{Account, AccountRow, DueRow, Entity, EntityRow};
 use app::api::ProcedureDoc;
+use app::audit::{AuditFilter, AuditRow};
 use app::cases::CaseView;
 use app::domain::procedure::ActivityNumber;
 use app::domain::procedures;
@@ -34,9 +35,15 @@ pub fn routes() -> Router<AppState> {
         .route("/login", post(login))
         .route("/logout", post(logout))
         .route("/me", get(me))
+        .route("/me/password", put(change_my_password))
         .route("/entities", get(list_entities).post(create_entity))
         .route("/users", get(list_users).post(create_user))
         .route("/users/{id}/access", put(change_access))
+        .route("/users/{id}/status", put(change_status))
+        .route("/users/{id}/password", put(reset_password))
+        .route("/users/{id}/sessions", delete(end_sessions))
+        .route("/audit", get(audit_log))
+        .route("/audit.csv", get(audit_csv))
         .route("/cases", get(list_cases).post(open_case))
         .route("/cases/{id}", get(get_case))
         .route("/inbox", get(inbox))
@@ -173,12 +180,99 @@ struct Access {
 async fn change_access(
     State(db): State<Db>,
     user: CurrentUser,
+    client: Client,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Access>,
 ) -> Result<Json<AccountRow>, ApiError> {
     Ok(Json(
-        admin::change_access(&db, &user, &id, &body.roles, body.is_admin).await?,
+        admin::change_access(&db, &user, &client, &id, &body.roles, body.is_admin).await?,
     ))
+}
+
+#[derive(Deserialize)]
+struct Status {
+    disabled: bool,
+}
+
+async fn change_status(
+    State(db): State<Db>,
+    user: CurrentUser,
+    client: Client,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Status>,
+) -> Result<Json<AccountRow>, ApiError> {
+    Ok(Json(
+        admin::set_disabled(&db, &user, &client, &id, body.disabled).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct Reset {
+    password: String,
+}
+
+async fn reset_password(
+    State(db): State<Db>,
+    user: CurrentUser,
+    client: Client,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Reset>,
+) -> Result<StatusCode, ApiError> {
+    admin::reset_password(&db, &user, &client, &id, body.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn end_sessions(
+    State(db): State<Db>,
+    user: CurrentUser,
+    client: Client,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let ended = admin::end_sessions(&db, &user, &client, &id).await?;
+    Ok(Json(serde_json::json!({ "ended": ended })))
+}
+
+#[derive(Deserialize)]
+struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+async fn change_my_password(
+    State(db): State<Db>,
+    user: CurrentUser,
+    client: Client,
+    ApiJson(body): ApiJson<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    auth::change_own_password(
+        &db,
+        &client,
+        &user,
+        body.current_password,
+        body.new_password,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn audit_log(
+    State(db): State<Db>,
+    user: CurrentUser,
+    ApiQuery(filter): ApiQuery<AuditFilter>,
+) -> Result<Json<Vec<AuditRow>>, ApiError> {
+    Ok(Json(
+        admin::audit_log(&db, &user, &filter, admin::AUDIT_PAGE).await?,
+    ))
+}
+
+/// The audit log as CSV: what the filter keeps, up to 100 000 entries.
+async fn audit_csv(
+    State(db): State<Db>,
+    user: CurrentUser,
+    ApiQuery(filter): ApiQuery<AuditFilter>,
+) -> Result<Response, ApiError> {
+    let rows = admin::audit_log(&db, &user, &filter, 100_000).await?;
+    Ok(csv_download("auditoria.csv", app::audit::audit_csv(&rows)))
 }
 
 #[derive(Deserialize)]

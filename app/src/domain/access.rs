@@ -82,8 +82,14 @@ impl Actor {
     pub fn may_see(&self, case_entity: &str) -> bool {
         match &self.entity_id {
             Some(own) => own == case_entity,
-            None => true,
+            None => self.sees_cases(),
         }
+    }
+
+    /// Need-to-know: staff see cases through their roles, so an account
+    /// with none (and no administration) sees no case at all.
+    pub fn sees_cases(&self) -> bool {
+        self.entity_id.is_some() || self.is_admin || !self.roles.is_empty()
     }
 
     pub fn may_open(&self, procedure: &Procedure, case_entity: &str) -> Result<(), Refusal> {
@@ -210,6 +216,15 @@ mod tests {
             Actor::staff([Role::AreaSustantiva]).role_for(pr7_1, "e1"),
             Ok(Role::AreaSustantiva)
         );
+    }
+
+    #[test]
+    fn staff_without_a_role_see_no_case() {
+        let nobody = Actor::staff([]);
+        assert!(!nobody.sees_cases() && !nobody.may_see("e1"));
+        assert!(Actor::staff([Role::Uit]).may_see("e1"));
+        assert!(Actor::admin().may_see("e1"));
+        assert!(Actor::entity("e1").may_see("e1") && !Actor::entity("e1").may_see("e2"));
     }
 
     #[test]

@@ -79,14 +79,27 @@ pub fn check_account(
             "Escriba un correo válido, como nombre@entidad.gob.bo.",
         ));
     }
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        errors.push(FieldError::new(
-            "password",
-            format!("La contraseña debe tener al menos {MIN_PASSWORD_CHARS} caracteres."),
-        ));
-    }
+    errors.extend(check_password_length("password", password));
     errors.extend(check_roles(entity, roles, is_admin));
     errors
+}
+
+/// A password's length: at least 12 characters, and not only blanks.
+/// (How guessable it is the server checks against its list.)
+pub fn check_password_length(field: &str, password: &str) -> Option<FieldError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        Some(FieldError::new(
+            field,
+            format!("La contraseña debe tener al menos {MIN_PASSWORD_CHARS} caracteres."),
+        ))
+    } else if password.trim().is_empty() {
+        Some(FieldError::new(
+            field,
+            "La contraseña no puede ser solo espacios.",
+        ))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -3,11 +3,12 @@
 
 use serde::Deserialize;
 
-use super::auth;
+use super::auth::{self, Client};
 use super::error::{ApiError, FieldError};
 use super::stats::{default_due, DueTimes};
-use super::store::{Db, NewUser, User};
+use super::store::{AccountChange, AuditEntry, Db, NewUser, User};
 use crate::accounts::{AccountRow, AdminOverview, DueRow, Entity};
+use crate::audit::{AuditEvent, AuditFilter, AuditRow};
 use crate::domain::accounts::{check_account, check_entity, check_roles, parse_roles};
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
@@ -66,12 +67,19 @@ pub async fn create_entity(
 ) -> Result<Entity, ApiError> {
     admin_only(admin)?;
     reject_if_any(check_entity(name, code))?;
-    db.create_entity(None, name, code).await?.ok_or_else(|| {
+    let entity = db.create_entity(None, name, code).await?.ok_or_else(|| {
         ApiError::Conflict(format!(
             "Ya existe una entidad con el código {}.",
             code.trim().to_uppercase()
         ))
-    })
+    })?;
+    db.audit(
+        &AuditEntry::new(AuditEvent::EntityCreated)
+            .by(admin)
+            .about(format!("{} ({})", entity.name, entity.code)),
+    )
+    .await?;
+    Ok(entity)
 }
 
 /// A request for a new account, as the API and the admin page send it.
@@ -99,6 +107,15 @@ pub async fn create_account(db: &Db, admin: &User, request: NewAccount) -> Resul
         request.is_admin,
     );
     errors.extend(parsed.err());
+    // Long enough, then hard to guess: in its place among the fields.
+    let refused_already = errors.iter().any(|e| e.field == "password");
+    if let (false, Err(weak)) = (
+        refused_already,
+        auth::check_new_password("password", &request.password, &request.email),
+    ) {
+        let after_email = errors.iter().take_while(|e| e.field == "email").count();
+        errors.insert(after_email, weak);
+    }
     if let Some(entity) = &entity_id {
         if db.find_entity(entity).await?.is_none() {
             errors.push(FieldError::new(
@@ -108,36 +125,157 @@ pub async fn create_account(db: &Db, admin: &User, request: NewAccount) -> Resul
         }
     }
     reject_if_any(errors)?;
-    db.create_user(NewUser {
-        id: None,
-        email: request.email.trim(),
-        password_hash: auth::hash_password(request.password).await?,
-        roles: &roles,
-        entity_id: entity_id.as_deref(),
-        is_admin: request.is_admin,
-        demo: false,
-    })
-    .await?
-    .ok_or_else(|| {
-        ApiError::Conflict(format!(
-            "Ya existe una cuenta con el correo {}.",
-            request.email.trim().to_lowercase()
-        ))
+    let created = db
+        .create_user(NewUser {
+            id: None,
+            email: request.email.trim(),
+            password_hash: auth::hash_password(request.password).await?,
+            roles: &roles,
+            entity_id: entity_id.as_deref(),
+            is_admin: request.is_admin,
+            demo: false,
+        })
+        .await?
+        .ok_or_else(|| {
+            ApiError::Conflict(format!(
+                "Ya existe una cuenta con el correo {}.",
+                request.email.trim().to_lowercase()
+            ))
+        })?;
+    db.audit(
+        &AuditEntry::new(AuditEvent::AccountCreated)
+            .by(admin)
+            .about(created.email.clone())
+            .detail(access_detail(&created)),
+    )
+    .await?;
+    Ok(created)
+}
+
+/// What an account may do, as the audit log records it.
+fn access_detail(user: &User) -> serde_json::Value {
+    serde_json::json!({
+        "roles": user.roles.iter().map(|r| r.slug()).collect::<Vec<_>>(),
+        "administrador": user.is_admin,
+        "entidad": user.entity_id,
     })
 }
 
-/// Replaces what a staff account may do. An administrator cannot drop their
-/// own administrator flag, so that the app always keeps one.
+fn account_not_found() -> ApiError {
+    ApiError::NotFound("No existe esa cuenta.".into())
+}
+
+fn last_admin() -> ApiError {
+    ApiError::Conflict(
+        "Es el último administrador habilitado: nombre antes a otro administrador.".into(),
+    )
+}
+
+/// The account as the administrators' list shows it.
+async fn account_row(db: &Db, user_id: &str) -> Result<AccountRow, ApiError> {
+    db.list_accounts()
+        .await?
+        .into_iter()
+        .find(|account| account.id == user_id)
+        .ok_or_else(account_not_found)
+}
+
+fn applied(change: AccountChange) -> Result<(), ApiError> {
+    match change {
+        AccountChange::Done => Ok(()),
+        AccountChange::NotFound => Err(account_not_found()),
+        AccountChange::LastAdmin => Err(last_admin()),
+    }
+}
+
+/// Disables an account (ending its sessions) or enables it again. The last
+/// administrator stays enabled, and nobody disables themselves.
+pub async fn set_disabled(
+    db: &Db,
+    admin: &User,
+    client: &Client,
+    user_id: &str,
+    disabled: bool,
+) -> Result<AccountRow, ApiError> {
+    admin_only(admin)?;
+    let target = db
+        .find_user_by_id(user_id)
+        .await?
+        .ok_or_else(account_not_found)?;
+    if disabled && target.id == admin.id {
+        return Err(ApiError::Conflict(
+            "No puede deshabilitar su propia cuenta; pídaselo a otro administrador.".into(),
+        ));
+    }
+    let event = if disabled {
+        AuditEvent::AccountDisabled
+    } else {
+        AuditEvent::AccountEnabled
+    };
+    let audit = client.audit(event).by(admin).about(target.email.clone());
+    applied(db.set_user_disabled(user_id, disabled, &audit).await?)?;
+    account_row(db, user_id).await
+}
+
+/// Sets a temporary password the person must replace at their next
+/// sign-in, and ends their sessions.
+pub async fn reset_password(
+    db: &Db,
+    admin: &User,
+    client: &Client,
+    user_id: &str,
+    password: String,
+) -> Result<(), ApiError> {
+    admin_only(admin)?;
+    let target = db
+        .find_user_by_id(user_id)
+        .await?
+        .ok_or_else(account_not_found)?;
+    auth::check_new_password("password", &password, &target.email)
+        .map_err(|e| ApiError::Invalid(vec![e]))?;
+    let hash = auth::hash_password(password).await?;
+    let audit = client
+        .audit(AuditEvent::PasswordReset)
+        .by(admin)
+        .about(target.email.clone());
+    applied(db.set_password(user_id, &hash, true, None, &audit).await?)
+}
+
+/// Ends every session of an account; how many there were.
+pub async fn end_sessions(
+    db: &Db,
+    admin: &User,
+    client: &Client,
+    user_id: &str,
+) -> Result<u64, ApiError> {
+    admin_only(admin)?;
+    let target = db
+        .find_user_by_id(user_id)
+        .await?
+        .ok_or_else(account_not_found)?;
+    let audit = client
+        .audit(AuditEvent::SessionsEnded)
+        .by(admin)
+        .about(target.email.clone());
+    db.end_sessions(user_id, &audit).await
+}
+
+/// Replaces what a staff account may do and ends its sessions (the person
+/// signs in again under the new rules). An administrator cannot drop their
+/// own administrator flag, and the last one stays.
 pub async fn change_access(
     db: &Db,
     admin: &User,
+    client: &Client,
     user_id: &str,
     role_slugs: &[String],
     is_admin: bool,
 ) -> Result<AccountRow, ApiError> {
     admin_only(admin)?;
-    let not_found = || ApiError::NotFound("No existe esa cuenta.".into());
-    let target = db.find_user_by_id(user_id).await?.ok_or_else(not_found)?;
+    let target = db
+        .find_user_by_id(user_id)
+        .await?
+        .ok_or_else(account_not_found)?;
     let roles = parse_roles(role_slugs).map_err(|e| ApiError::Invalid(vec![e]))?;
     let mut errors = check_roles(target.entity_id.is_some(), &roles, is_admin);
     if target.id == admin.id && !is_admin {
@@ -147,14 +285,20 @@ pub async fn change_access(
         ));
     }
     reject_if_any(errors)?;
-    if !db.set_user_access(user_id, &roles, is_admin).await? {
-        return Err(not_found());
-    }
-    db.list_accounts()
-        .await?
-        .into_iter()
-        .find(|account| account.id == user_id)
-        .ok_or_else(not_found)
+    let after = serde_json::json!({
+        "roles": roles.iter().map(|r| r.slug()).collect::<Vec<_>>(),
+        "administrador": is_admin,
+    });
+    let audit = client
+        .audit(AuditEvent::AccessChanged)
+        .by(admin)
+        .about(target.email.clone())
+        .detail(serde_json::json!({ "antes": access_detail(&target), "despues": after }));
+    applied(
+        db.set_user_access(user_id, &roles, is_admin, &audit)
+            .await?,
+    )?;
+    account_row(db, user_id).await
 }
 
 const HOUR_MS: i64 = 3_600_000;
@@ -187,5 +331,43 @@ pub async fn set_due_times(
         .iter()
         .map(|(number, h)| (*number, h.map(|h| i64::from(h) * HOUR_MS)))
         .collect();
-    db.set_due_times(procedure.code, &due_ms).await
+    db.set_due_times(procedure.code, &due_ms).await?;
+    let hours: serde_json::Map<String, serde_json::Value> = hours
+        .iter()
+        .map(|(number, h)| (number.to_string(), serde_json::json!(h)))
+        .collect();
+    db.audit(
+        &AuditEntry::new(AuditEvent::DueTimesChanged)
+            .by(user)
+            .about(procedure.code)
+            .detail(serde_json::json!({ "horas": hours })),
+    )
+    .await
+}
+
+/// Entries of the audit log shown at a time.
+pub const AUDIT_PAGE: i64 = 200;
+
+/// The newest entries of the audit log that `filter` keeps, for administrators.
+pub async fn audit_log(
+    db: &Db,
+    admin: &User,
+    filter: &AuditFilter,
+    limit: i64,
+) -> Result<Vec<AuditRow>, ApiError> {
+    admin_only(admin)?;
+    let filter = AuditFilter {
+        event: filter.event.clone().filter(|e| !e.trim().is_empty()),
+        who: filter.who.clone().filter(|w| !w.trim().is_empty()),
+        before: filter.before,
+    };
+    if let Some(event) = &filter.event {
+        if AuditEvent::from_slug(event).is_none() {
+            return Err(ApiError::invalid(
+                "event",
+                format!("No hay eventos de tipo «{event}»."),
+            ));
+        }
+    }
+    db.audit_log(&filter, limit).await
 }

@@ -13,10 +13,11 @@ use sha2::{Digest, Sha256};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{mpsc, Arc, Mutex, OnceLock};
 
-use super::error::ApiError;
+use super::error::{ApiError, FieldError};
 use super::settings::Settings;
 use super::store::{self, AuditEntry, Db, NewSession};
 use crate::audit::AuditEvent;
+use crate::domain::accounts::check_password_length;
 use crate::domain::calendar::now_ms;
 use crate::domain::throttle;
 
@@ -325,6 +326,82 @@ pub async fn sign_in(
     })
 }
 
+/// A new password: long enough, not only blanks, and not easy to guess
+/// (zxcvbn: its lists of common and breached passwords, words, names,
+/// keyboard patterns, sequences and repeats, and the person's e-mail).
+pub fn check_new_password(field: &str, password: &str, email: &str) -> Result<(), FieldError> {
+    if let Some(error) = check_password_length(field, password) {
+        return Err(error);
+    }
+    let local = email.split('@').next().unwrap_or_default();
+    let inputs = [
+        email,
+        local,
+        "agetic",
+        "manual",
+        "procedimientos",
+        "bolivia",
+    ];
+    if zxcvbn::zxcvbn(password, &inputs).score() < zxcvbn::Score::Three {
+        return Err(FieldError::new(
+            field,
+            "Esa contraseña es demasiado fácil de adivinar (es común, sigue un patrón o \
+             repite su correo). Pruebe una frase de varias palabras.",
+        ));
+    }
+    Ok(())
+}
+
+/// The signed-in person replaces their password: the current one must be
+/// right (a wrong one counts as a failed sign-in), and their other
+/// sessions end.
+pub async fn change_own_password(
+    db: &Db,
+    client: &Client,
+    session: &CurrentUser,
+    current: String,
+    new: String,
+) -> Result<(), ApiError> {
+    let user = &session.user;
+    let now = now_ms();
+    let account_key = format!("cuenta:{}", user.email);
+    let locked_until = db
+        .sign_in_locked_until(std::slice::from_ref(&account_key))
+        .await?;
+    if locked_until > now {
+        return Err(ApiError::Throttled(throttle::retry_after_secs(
+            locked_until,
+            now,
+        )));
+    }
+    if !verify_password(current.clone(), Some(user.password_hash.clone())).await {
+        let lock = move |failures: i64| now + throttle::PER_ACCOUNT.pause_ms(failures);
+        db.record_sign_in_failure(&account_key, now, now - throttle::WINDOW_MS, &lock)
+            .await?;
+        return Err(ApiError::invalid(
+            "current_password",
+            "La contraseña actual no es correcta.",
+        ));
+    }
+    check_new_password("new_password", &new, &user.email)
+        .map_err(|e| ApiError::Invalid(vec![e]))?;
+    if new == current {
+        return Err(ApiError::invalid(
+            "new_password",
+            "La contraseña nueva debe ser distinta de la actual.",
+        ));
+    }
+    let hash = hash_password(new).await?;
+    let audit = client.audit(AuditEvent::PasswordChanged).by(user);
+    match db
+        .set_password(&user.id, &hash, false, Some(&session.token_hash), &audit)
+        .await?
+    {
+        store::AccountChange::Done => Ok(()),
+        _ => Err(ApiError::Unauthorized),
+    }
+}
+
 fn wrong_credentials() -> ApiError {
     ApiError::Unreadable(
         axum::http::StatusCode::UNAUTHORIZED,
@@ -449,8 +526,37 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let db = Db::from_ref(state);
         let settings = Arc::<Settings>::from_ref(state);
-        session_user(&db, &settings, &parts.headers).await
+        // Inside a nested router the URI lost its prefix; the original has it.
+        let path = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or(parts.uri.path(), |original| original.path());
+        let purpose = if OWN_ACCOUNT_PATHS.contains(&path) {
+            Purpose::OwnAccount
+        } else {
+            Purpose::Work
+        };
+        session_user(&db, &settings, &parts.headers, purpose).await
     }
+}
+
+/// What a request does with its session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// Anything the account may do.
+    Work,
+    /// Only what concerns the account itself (who am I, change my password,
+    /// sign out): allowed before a reset password is replaced.
+    OwnAccount,
+}
+
+/// The API paths a person whose password was reset may still use.
+const OWN_ACCOUNT_PATHS: [&str; 3] = ["/api/v1/me", "/api/v1/me/password", "/api/v1/logout"];
+
+fn must_choose_a_password() -> ApiError {
+    ApiError::Forbidden(
+        "Debe elegir una contraseña nueva antes de continuar (en «Mi cuenta»).".into(),
+    )
 }
 
 /// The account of the live session a request's cookie names.
@@ -458,6 +564,7 @@ pub async fn session_user(
     db: &Db,
     settings: &Settings,
     headers: &HeaderMap,
+    purpose: Purpose,
 ) -> Result<CurrentUser, ApiError> {
     let token = session_token(settings, headers).ok_or(ApiError::Unauthorized)?;
     let hash = token_hash(&token);
@@ -482,6 +589,9 @@ pub async fn session_user(
         .await?
         .filter(|user| !user.disabled && (!user.demo || settings.demo))
         .ok_or(ApiError::Unauthorized)?;
+    if user.must_change_password && purpose == Purpose::Work {
+        return Err(must_choose_a_password());
+    }
     Ok(CurrentUser {
         user,
         token_hash: hash,

@@ -298,6 +298,9 @@ pub async fn list(
         closed: filter.closed_in.as_deref().map(month_range).transpose()?,
         standing_at,
     };
+    if !actor.sees_cases() {
+        return Ok(Page::assemble(Vec::new(), &page, 0));
+    }
     let (rows, total) = tokio::try_join!(db.list_cases(&query, &page), db.count_cases(&query))?;
     Ok(Page::assemble(rows, &page, total))
 }

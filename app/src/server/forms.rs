@@ -4,8 +4,10 @@
 
 use super::error::ApiError;
 use super::store::{
-    new_id, Db, FormReturn, FormSubmission, ReturnOutcome, SubmissionRow, SubmitOutcome, User,
+    new_id, AuditEntry, Db, FormReturn, FormSubmission, ReturnOutcome, SubmissionRow,
+    SubmitOutcome, User,
 };
+use crate::audit::AuditEvent;
 use crate::domain::calendar::now_ms;
 use crate::domain::case_input::check_observations;
 use crate::forms::{
@@ -206,9 +208,17 @@ pub async fn return_submission(
             ))
         }
     }
-    find_submission(db, id)
+    let returned = find_submission(db, id)
         .await?
-        .ok_or_else(|| ApiError::Internal("submission vanished after update".into()))
+        .ok_or_else(|| ApiError::Internal("submission vanished after update".into()))?;
+    db.audit(
+        &AuditEntry::new(AuditEvent::FormReturned)
+            .by(user)
+            .about(returned.reference.clone())
+            .detail(serde_json::json!({ "entidad": returned.entity_name })),
+    )
+    .await?;
+    Ok(returned)
 }
 
 fn submission_from(row: &SubmissionRow) -> Result<Submission, ApiError> {
@@ -258,6 +268,9 @@ pub async fn submissions(
     user: &User,
     case_id: Option<&str>,
 ) -> Result<Vec<Submission>, ApiError> {
+    if !user.actor().sees_cases() {
+        return Ok(Vec::new());
+    }
     db.submissions(case_id, user.entity_id.as_deref())
         .await?
         .iter()

@@ -32,11 +32,17 @@ pub async fn headers() -> Result<http::HeaderMap, ServerFnError> {
 
 /// The account of the request's session; `Unauthorized` without one.
 pub async fn signed_in(db: &Db) -> Result<(User, String), ApiError> {
+    let session = session_for(db, auth::Purpose::Work).await?;
+    Ok((session.user, session.token_hash))
+}
+
+/// The same, for what concerns the account itself (allowed before a reset
+/// password is replaced).
+pub async fn session_for(db: &Db, purpose: auth::Purpose) -> Result<auth::CurrentUser, ApiError> {
     let headers = headers()
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let session = auth::session_user(db, &settings(), &headers).await?;
-    Ok((session.user, session.token_hash))
+    auth::session_user(db, &settings(), &headers, purpose).await
 }
 
 pub fn set_cookie(value: http::HeaderValue) {

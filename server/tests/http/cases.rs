@@ -129,9 +129,17 @@ async fn login_me_and_logout() {
         .to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
     let me: Value = app.get_json(&client, "/api/v1/me").await;
+    assert!(me["id"].is_string());
     assert_eq!(
         me,
-        json!({ "email": "dge@demo.local", "roles": ["dge"], "entity_id": null, "is_admin": false })
+        json!({
+            "id": me["id"],
+            "email": "dge@demo.local",
+            "roles": ["dge"],
+            "entity_id": null,
+            "is_admin": false,
+            "must_change_password": false,
+        })
     );
 
     let entity = app.login("entidad@demo.local").await;
@@ -270,7 +278,17 @@ async fn admins_assign_roles_that_rule_the_next_request() {
         changed.json::<Value>().await.unwrap()["roles"],
         json!(["upat", "uit"])
     );
-    // The open session holds the new roles without signing in again.
+    // A change of access ends the person's sessions: the next sign-in
+    // holds the new roles.
+    let me = session.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(me.status(), 401);
+    let login = session
+        .post(app.url("/api/v1/login"))
+        .json(&json!({ "email": "luis@agetic.gob.bo", "password": "una frase bastante larga" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
     let me = app.get_json(&session, "/api/v1/me").await;
     assert_eq!(me["roles"], json!(["upat", "uit"]));
 

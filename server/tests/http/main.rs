@@ -2,6 +2,7 @@
 //! default, PostgreSQL when `TEST_DATABASE=postgres` (see `common`). One
 //! binary for every test, so the app is linked once.
 
+mod accounts;
 mod cases;
 mod common;
 mod edge;

@@ -245,8 +245,43 @@ impl Db {
         user_id: &str,
         roles: &[Role],
         is_admin: bool,
-    ) -> Result<bool, ApiError> {
-        on_backend!(self, accounts::set_user_access(user_id, roles, is_admin))
+        audit: &AuditEntry,
+    ) -> Result<AccountChange, ApiError> {
+        let now = crate::domain::calendar::now_ms();
+        on_backend!(
+            self,
+            accounts::set_user_access(user_id, roles, is_admin, audit, now)
+        )
+    }
+
+    pub async fn set_user_disabled(
+        &self,
+        user_id: &str,
+        disabled: bool,
+        audit: &AuditEntry,
+    ) -> Result<AccountChange, ApiError> {
+        let now = crate::domain::calendar::now_ms();
+        on_backend!(
+            self,
+            accounts::set_user_disabled(user_id, disabled, audit, now)
+        )
+    }
+
+    /// Stores a new password hash and records it: `must_change` (a reset)
+    /// ends every session, otherwise all but `keeping`.
+    pub async fn set_password(
+        &self,
+        user_id: &str,
+        hash: &str,
+        must_change: bool,
+        keeping: Option<&str>,
+        audit: &AuditEntry,
+    ) -> Result<AccountChange, ApiError> {
+        let now = crate::domain::calendar::now_ms();
+        on_backend!(
+            self,
+            accounts::set_password(user_id, hash, must_change, keeping, audit, now)
+        )
     }
 
     pub async fn create_session(&self, session: &NewSession<'_>) -> Result<(), ApiError> {
@@ -266,8 +301,9 @@ impl Db {
         )
     }
 
-    pub async fn end_sessions(&self, user_id: &str) -> Result<u64, ApiError> {
-        on_backend!(self, accounts::end_sessions(user_id))
+    pub async fn end_sessions(&self, user_id: &str, audit: &AuditEntry) -> Result<u64, ApiError> {
+        let now = crate::domain::calendar::now_ms();
+        on_backend!(self, accounts::end_sessions(user_id, audit, now))
     }
 
     pub async fn sign_in_locked_until(&self, keys: &[String]) -> Result<i64, ApiError> {
@@ -568,10 +604,12 @@ impl User {
     /// The account as the pages and the API show it.
     pub fn account(&self) -> crate::accounts::Account {
         crate::accounts::Account {
+            id: self.id.clone(),
             email: self.email.clone(),
             roles: self.roles.iter().copied().collect(),
             entity_id: self.entity_id.clone(),
             is_admin: self.is_admin,
+            must_change_password: self.must_change_password,
         }
     }
 
@@ -593,6 +631,15 @@ pub struct NewUser<'a> {
     pub entity_id: Option<&'a str>,
     pub is_admin: bool,
     pub demo: bool,
+}
+
+/// How a change to an account went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountChange {
+    Done,
+    NotFound,
+    /// Refused: it would leave no administrator who can sign in.
+    LastAdmin,
 }
 
 /// An entry to append to the audit log.

@@ -30,6 +30,16 @@ pub(super) mod dialect {
         pool.begin().await
     }
 
+    /// Holds the administrators' rows until the transaction ends, so that
+    /// two changes that each leave one administrator cannot both pass
+    /// (always in id order: two such changes wait, never deadlock).
+    pub async fn lock_admins(conn: &mut Connection) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT id FROM users WHERE is_admin ORDER BY id FOR UPDATE")
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
     pub async fn announce(conn: &mut Connection, changed: &CaseChanged) -> Result<(), sqlx::Error> {
         let payload = serde_json::to_string(changed).unwrap_or_default();
         sqlx::query("SELECT pg_notify($1, $2)")

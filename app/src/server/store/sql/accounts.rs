@@ -6,7 +6,7 @@ use super::dialect::{self, Pool};
 use crate::accounts::AccountRow;
 use crate::domain::role::Role;
 use crate::server::error::ApiError;
-use crate::server::store::{NewSession, NewUser, Session, User};
+use crate::server::store::{AccountChange, AuditEntry, NewSession, NewUser, Session, User};
 
 #[derive(sqlx::FromRow)]
 struct UserRow {
@@ -105,6 +105,7 @@ struct AccountListRow {
     id: String,
     email: String,
     is_admin: bool,
+    disabled: bool,
     created_at: i64,
     entity_name: Option<String>,
 }
@@ -122,7 +123,7 @@ pub async fn list_accounts(pool: &Pool) -> Result<Vec<AccountRow>, ApiError> {
         }
     }
     let rows = sqlx::query_as::<_, AccountListRow>(
-        "SELECT u.id, u.email, u.is_admin, u.created_at, e.name AS entity_name
+        "SELECT u.id, u.email, u.is_admin, u.disabled, u.created_at, e.name AS entity_name
          FROM users u LEFT JOIN entities e ON e.id = u.entity_id
          ORDER BY u.entity_id IS NOT NULL, u.email",
     )
@@ -143,28 +144,35 @@ pub async fn list_accounts(pool: &Pool) -> Result<Vec<AccountRow>, ApiError> {
                 roles: held,
                 entity: row.entity_name,
                 is_admin: row.is_admin,
+                disabled: row.disabled,
                 created_at: row.created_at,
             }
         })
         .collect())
 }
 
-/// Replaces a staff account's roles and administrator flag in one
-/// transaction; `false` when there is no such account.
+/// Replaces a staff account's roles and administrator flag, ends its
+/// sessions and records it, in one transaction that keeps at least one
+/// administrator.
 pub async fn set_user_access(
     pool: &Pool,
     user_id: &str,
     roles: &[Role],
     is_admin: bool,
-) -> Result<bool, ApiError> {
+    audit: &AuditEntry,
+    now: i64,
+) -> Result<AccountChange, ApiError> {
     let mut tx = dialect::begin_write(pool).await?;
+    if !is_admin && leaves_no_admin(&mut tx, user_id).await? {
+        return Ok(AccountChange::LastAdmin);
+    }
     let updated = sqlx::query("UPDATE users SET is_admin = $1 WHERE id = $2")
         .bind(is_admin)
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
     if updated.rows_affected() == 0 {
-        return Ok(false);
+        return Ok(AccountChange::NotFound);
     }
     sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
         .bind(user_id)
@@ -177,8 +185,95 @@ pub async fn set_user_access(
             .execute(&mut *tx)
             .await?;
     }
+    end_sessions_in(&mut tx, user_id).await?;
+    super::audit::append_in(&mut tx, audit, now).await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(AccountChange::Done)
+}
+
+/// Whether taking `user_id`'s administration away (or disabling it) would
+/// leave no administrator who can sign in; holds the administrators' rows.
+async fn leaves_no_admin(conn: &mut dialect::Connection, user_id: &str) -> Result<bool, ApiError> {
+    dialect::lock_admins(conn).await?;
+    let (is_admin, others): (bool, i64) = sqlx::query_as(
+        "SELECT
+             COALESCE((SELECT is_admin AND NOT disabled FROM users WHERE id = $1), FALSE),
+             (SELECT COUNT(*) FROM users WHERE is_admin AND NOT disabled AND id <> $1)",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(is_admin && others == 0)
+}
+
+/// Disables (ending its sessions) or enables an account, and records it.
+pub async fn set_user_disabled(
+    pool: &Pool,
+    user_id: &str,
+    disabled: bool,
+    audit: &AuditEntry,
+    now: i64,
+) -> Result<AccountChange, ApiError> {
+    let mut tx = dialect::begin_write(pool).await?;
+    if disabled && leaves_no_admin(&mut tx, user_id).await? {
+        return Ok(AccountChange::LastAdmin);
+    }
+    let updated = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+        .bind(disabled)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(AccountChange::NotFound);
+    }
+    if disabled {
+        end_sessions_in(&mut tx, user_id).await?;
+    }
+    super::audit::append_in(&mut tx, audit, now).await?;
+    tx.commit().await?;
+    Ok(AccountChange::Done)
+}
+
+/// Stores a new password hash and records it. `must_change` (an
+/// administrator's reset) asks for another at the next sign-in and ends
+/// every session; otherwise the person's other sessions end and
+/// `keeping` (the one they changed it from) goes on.
+pub async fn set_password(
+    pool: &Pool,
+    user_id: &str,
+    hash: &str,
+    must_change: bool,
+    keeping: Option<&str>,
+    audit: &AuditEntry,
+    now: i64,
+) -> Result<AccountChange, ApiError> {
+    let mut tx = dialect::begin_write(pool).await?;
+    let updated =
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(must_change)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(AccountChange::NotFound);
+    }
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        .bind(keeping.unwrap_or(""))
+        .execute(&mut *tx)
+        .await?;
+    super::audit::append_in(&mut tx, audit, now).await?;
+    tx.commit().await?;
+    Ok(AccountChange::Done)
+}
+
+async fn end_sessions_in(conn: &mut dialect::Connection, user_id: &str) -> Result<u64, ApiError> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
 }
 
 /// Opens a session in place of `replacing` (the one the browser came
@@ -222,14 +317,19 @@ pub async fn create_session(
     Ok(())
 }
 
-/// Ends every session of an account; how many there were.
-pub async fn end_sessions(pool: &Pool, user_id: &str) -> Result<u64, ApiError> {
+/// Ends every session of an account and records it; how many there were.
+pub async fn end_sessions(
+    pool: &Pool,
+    user_id: &str,
+    audit: &AuditEntry,
+    now: i64,
+) -> Result<u64, ApiError> {
     let mut tx = dialect::begin_write(pool).await?;
-    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let ended = end_sessions_in(&mut tx, user_id).await?;
+    let audit = audit
+        .clone()
+        .detail(serde_json::json!({ "sesiones": ended }));
+    super::audit::append_in(&mut tx, &audit, now).await?;
     tx.commit().await?;
     Ok(ended)
 }
