@@ -93,6 +93,7 @@ pub fn harden<S: Clone + Send + Sync + 'static>(
     settings: Arc<Settings>,
 ) -> Router<S> {
     routes
+        .layer(axum::middleware::from_fn(edge::server_function_errors))
         .layer(axum::middleware::from_fn_with_state(
             settings.clone(),
             edge::same_origin_only,

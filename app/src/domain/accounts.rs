@@ -49,7 +49,9 @@ pub fn parse_roles(slugs: &[String]) -> Result<Vec<Role>, FieldError> {
 /// staff hold the manual's roles except the entity's.
 pub fn check_roles(entity: bool, roles: &[Role], is_admin: bool) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    if entity && (!roles.is_empty() || is_admin) {
+    // Naming the entity's own role for an entity's account says what it is.
+    let staff_roles = roles.iter().any(|role| *role != Role::Entidad);
+    if entity && (staff_roles || is_admin) {
         errors.push(FieldError::new(
             "roles",
             "Una cuenta de entidad actúa solo como la entidad: no lleva roles del personal.",

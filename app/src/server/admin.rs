@@ -125,6 +125,12 @@ pub async fn create_account(db: &Db, admin: &User, request: NewAccount) -> Resul
         }
     }
     reject_if_any(errors)?;
+    // An entity's account acts as the entity by being one: no role stored.
+    let roles = if entity_id.is_some() {
+        Vec::new()
+    } else {
+        roles
+    };
     let created = db
         .create_user(NewUser {
             id: None,

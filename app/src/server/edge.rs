@@ -96,6 +96,64 @@ pub async fn security_headers(
     response
 }
 
+/// The largest body a server function reads: the pages' forms are small.
+pub const SERVER_FUNCTION_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Leptos server functions (under `/api/`, beside the JSON API's
+/// `/api/v1/`) answer arguments they cannot read with a 500; they are the
+/// client's mistake: a 400, in Spanish. An oversized body is a 413 before
+/// it is read.
+pub async fn server_function_errors(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if !path.starts_with("/api/") || path.starts_with("/api/v1/") {
+        return next.run(request).await;
+    }
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > SERVER_FUNCTION_BODY_LIMIT) {
+        return too_large();
+    }
+    let (parts, body) = request.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(
+        body,
+        SERVER_FUNCTION_BODY_LIMIT,
+    ));
+    let response = next.run(Request::from_parts(parts, body)).await;
+    if response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    // Internal errors carry a short message in the server functions' own
+    // encoding (`Kind|message`): small enough to read whole.
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return ApiError::Internal("unreadable server function error".into()).into_response();
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let unreadable = text.starts_with("Args|") || text.starts_with("Deserialization|");
+    if !unreadable {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    }
+    if text.contains("length limit exceeded") {
+        return too_large();
+    }
+    let detail = text.split_once('|').map_or("", |(_, detail)| detail);
+    parts.status = axum::http::StatusCode::BAD_REQUEST;
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    let body = format!("Args|La solicitud no trae los datos que esta acción espera ({detail}).");
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+fn too_large() -> Response {
+    ApiError::Unreadable(
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        "El cuerpo de la solicitud es demasiado grande.".into(),
+    )
+    .into_response()
+}
+
 /// Leptos server functions and the JSON API have no CSRF token: a browser
 /// request that changes state must come from the app's own origin.
 /// Requests without browser headers (other systems' clients) pass.

@@ -170,10 +170,34 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
-/// `Json` whose refusals answer in the API's error shape.
-#[derive(axum::extract::FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// `Json` whose refusals answer in the API's error shape. The body must be
+/// a JSON object: serde would otherwise read `[]` as a struct with every
+/// field missing.
 pub struct ApiJson<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let Json(value) = Json::<serde_json::Value>::from_request(request, state).await?;
+        if !value.is_object() {
+            return Err(ApiError::Unreadable(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "El cuerpo JSON debe ser un objeto, entre llaves: { … }.".into(),
+            ));
+        }
+        T::deserialize(value).map(ApiJson).map_err(|error| {
+            ApiError::Unreadable(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("El cuerpo JSON no tiene la forma esperada: {error}"),
+            )
+        })
+    }
+}
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {

@@ -7,6 +7,7 @@ mod cases;
 mod common;
 mod edge;
 mod forms;
+mod input;
 mod live;
 mod paging;
 mod procedures;

@@ -51,6 +51,12 @@ impl ServerProcess {
         self.child.id()
     }
 
+    /// Kills the process at once (SIGKILL: no chance to finish anything).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// How the process ended, once it has.
     pub fn try_wait(&mut self) -> Option<std::process::ExitStatus> {
         self.child
@@ -356,5 +362,84 @@ async fn list_totals_follow_changes_made_on_the_other_server() {
         // The other server counts again once it hears of the change.
         let on_b = eventually(|| total_on(b.base.clone()), |total| *total == 1).await;
         assert_eq!(on_b, 1);
+    }
+}
+
+#[tokio::test]
+async fn every_acknowledged_completion_survives_the_server_being_killed() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    let database = TestDatabase::new().await;
+    let mut server = ServerProcess::start(&database);
+    let base = server.base.clone();
+    let manager = login_at(&base, "jefe-ugat@demo.local").await;
+    let entity = demo_entity(&base, &login_at(&base, "admin@demo.local").await).await;
+    let mut cases = Vec::new();
+    for n in 0..160 {
+        let opened: Value = manager
+            .post(format!("{base}/api/v1/cases"))
+            .json(
+                &json!({ "procedure": "PR09", "entity_id": entity, "title": format!("Caso {n}") }),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        cases.push(opened["id"].as_str().unwrap().to_owned());
+    }
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let count = Arc::new(AtomicUsize::new(0));
+    let mut clients = Vec::new();
+    for chunk in cases.chunks(20) {
+        let (chunk, base) = (chunk.to_vec(), base.clone());
+        let (acknowledged, count) = (acknowledged.clone(), count.clone());
+        let client = login_at(&base, "profesional-ait@demo.local").await;
+        clients.push(tokio::spawn(async move {
+            for id in chunk {
+                let sent = client
+                    .post(format!("{base}/api/v1/cases/{id}/activities/1/complete"))
+                    .json(&json!({ "output_reference": "IT-DURABLE", "version": 1 }))
+                    .send()
+                    .await;
+                match sent {
+                    Ok(response) if response.status() == 200 => {
+                        acknowledged.lock().unwrap().push(id);
+                        count.fetch_add(1, Ordering::SeqCst);
+                    }
+                    // The server died under this request: not acknowledged.
+                    _ => return,
+                }
+            }
+        }));
+    }
+    while count.load(Ordering::SeqCst) < 60 {
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    server.kill();
+    for client in clients {
+        let _ = client.await;
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(acknowledged.len() >= 60);
+    assert!(
+        acknowledged.len() < cases.len(),
+        "killed while clients were working"
+    );
+
+    let restarted = ServerProcess::start(&database);
+    let reader = login_at(&restarted.base, "jefe-ugat@demo.local").await;
+    for id in &acknowledged {
+        let case: Value = reader
+            .get(format!("{}/api/v1/cases/{id}", restarted.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(case["version"], 2, "acknowledged completion of {id} lost");
     }
 }

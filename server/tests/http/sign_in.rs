@@ -366,3 +366,34 @@ async fn the_database_refuses_to_change_the_history_and_the_audit_log() {
     assert!(app.count("SELECT COUNT(*) FROM case_history").await >= 1);
     assert!(app.count("SELECT COUNT(*) FROM audit_log").await >= 1);
 }
+
+#[tokio::test]
+async fn server_functions_answer_bad_and_oversized_arguments_with_4xx() {
+    let app = TestApp::with_demo().await;
+    let action = sign_in_action(&app.base).await;
+    let client = reqwest::Client::new();
+    let missing = client
+        .post(&action)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("email=a%40b.bo")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 400, "{}", missing.text().await.unwrap());
+    let garbage = client
+        .post(&action)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("%%%\u{0}=&&==")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(garbage.status(), 400);
+    let huge = client
+        .post(&action)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("email={}&password=x", "a".repeat(3 * 1024 * 1024)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), 413);
+}
