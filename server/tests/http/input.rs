@@ -228,7 +228,7 @@ async fn random_bodies_never_get_a_server_error() {
     assert!(actions.len() >= 2, "{actions:?}");
     let mut random = Random(0x2545_F491_4F6C_DD1D);
     let mut sent = 0;
-    for round in 0..40 {
+    for round in 0..40_u32 {
         for (method, path) in &endpoints {
             let body = if round.is_multiple_of(2) {
                 random.json(0).to_string().into_bytes()
