@@ -188,6 +188,16 @@ pub async fn load_administration() -> Result<AdminOverview, ServerFnError> {
 }
 
 #[server]
+pub async fn load_audit(
+    filter: crate::audit::AuditFilter,
+) -> Result<Vec<crate::audit::AuditRow>, ServerFnError> {
+    use crate::server::{admin, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    Ok(admin::audit_log(&db, &user, &filter, admin::AUDIT_PAGE).await?)
+}
+
+#[server]
 pub async fn load_dashboard() -> Result<Stats, ServerFnError> {
     use std::sync::Arc;
 

@@ -23,6 +23,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode, StaticSegment};
 
+use pages::account::AccountPage;
 use pages::admin::AdminPage;
 use pages::case::CasePage;
 use pages::cases::CasesPage;
@@ -90,6 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("expedientes") view=CasesPage ssr=SsrMode::Async />
                     <Route path=path!("/expedientes/:id") view=CasePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("administracion") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("cuenta") view=AccountPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("tablero") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("portal") view=PortalPage ssr=SsrMode::Async />
                     <Route path=path!("/portal/:anexo") view=AnnexPage ssr=SsrMode::Async />

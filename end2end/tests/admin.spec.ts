@@ -63,3 +63,43 @@ test("an admin registers an entity, creates its account and a staff account, and
   await entity.goto("/administracion");
   await expect(entity.getByRole("alert")).toContainText("Solo un administrador");
 });
+
+test("after an admin resets a password the person chooses a new one before anything else", async ({ browser }) => {
+  const admin = await signIn(browser, "admin@demo.local");
+  await admin.goto("/administracion");
+  await expect(admin.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await admin.getByText("Crear una cuenta").click();
+  await admin.getByLabel("Correo electrónico").fill("rosa@agetic.gob.bo");
+  await admin.getByLabel("Contraseña inicial").fill("Rosa tiene una frase larga");
+  await admin.locator(".admin-form").getByLabel("DGE", { exact: true }).check();
+  await admin.getByRole("button", { name: "Crear cuenta" }).click();
+  const rosaRow = admin.locator('tr[data-account="rosa@agetic.gob.bo"]');
+  await expect(rosaRow).toContainText("Habilitada");
+  await expect(admin.locator("html")).toHaveAttribute("data-hydrated", "true");
+
+  await rosaRow.getByText("Más acciones").click();
+  await rosaRow.getByLabel("Contraseña temporal").fill("Temporal de Rosa en noviembre");
+  await rosaRow.getByRole("button", { name: "Restablecer contraseña" }).click();
+  await expect(admin.getByRole("status")).toContainText("Contraseña restablecida");
+
+  const rosa = await signIn(browser, "rosa@agetic.gob.bo", "Temporal de Rosa en noviembre");
+  await expect(rosa).toHaveURL(/\/cuenta$/);
+  await expect(rosa.getByRole("alert")).toContainText("elija una nueva");
+  await expect(rosa.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await rosa.getByLabel("Contraseña actual").fill("Temporal de Rosa en noviembre");
+  await rosa.getByLabel("Contraseña nueva").fill("password1234");
+  await rosa.getByRole("button", { name: "Cambiar contraseña" }).click();
+  await expect(rosa.getByRole("alert")).toContainText("demasiado fácil de adivinar");
+  await rosa.getByLabel("Contraseña nueva").fill("Rosa eligió su propia frase");
+  await rosa.getByRole("button", { name: "Cambiar contraseña" }).click();
+  await expect(rosa.getByRole("status")).toContainText("Contraseña cambiada");
+  await rosa.goto("/tablero");
+  await expect(rosa.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(rosa.getByRole("alert")).toHaveCount(0);
+
+  // Both steps are in the audit log.
+  await admin.goto("/administracion?evento=password_reset");
+  await expect(admin.locator('tr[data-event="password_reset"]').first()).toContainText("rosa@agetic.gob.bo");
+  await admin.goto("/administracion?evento=password_changed");
+  await expect(admin.locator('tr[data-event="password_changed"]').first()).toContainText("rosa@agetic.gob.bo");
+});

@@ -6,7 +6,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::session::error_text;
 use crate::accounts::{AccountRow, DueRow, EntityRow};
-use crate::actions::load_administration;
+use crate::actions::{load_administration, load_audit};
+use crate::audit::{AuditEvent, AuditFilter, AuditRow};
 use crate::components::json_form::JsonForm;
 use crate::domain::accounts::{MAX_ENTITY_CODE, MAX_ENTITY_NAME, MIN_PASSWORD_CHARS};
 use crate::domain::calendar::bolivia_time;
@@ -21,7 +22,10 @@ fn done_message(code: &str) -> Option<&'static str> {
     match code {
         "entidad" => Some("Entidad registrada. Ya puede crear su cuenta y abrirle expedientes."),
         "cuenta" => Some("Cuenta creada. Entregue la contraseña a su titular por un canal seguro."),
-        "acceso" => Some("Roles actualizados. Rigen desde la próxima acción de esa persona."),
+        "acceso" => Some("Roles actualizados. Las sesiones de esa persona se cerraron: rigen desde su próximo ingreso."),
+        "estado" => Some("Estado de la cuenta actualizado. Una cuenta deshabilitada pierde sus sesiones y no puede ingresar."),
+        "clave" => Some("Contraseña restablecida y sesiones cerradas. Entréguela a su titular por un canal seguro: deberá elegir otra al ingresar."),
+        "sesiones" => Some("Sesiones cerradas. Esa persona deberá ingresar de nuevo."),
         "plazos" => Some("Plazos guardados. El tablero los usa desde su próxima actualización (a lo sumo un minuto)."),
         _ => None,
     }
@@ -73,6 +77,10 @@ pub fn AdminPage() -> impl IntoView {
                                     <h2 id="cuentas">"Cuentas"</h2>
                                     <NewAccountForm entities=choices />
                                     <AccountTable accounts=data.accounts />
+                                </section>
+                                <section class="admin-section" aria-labelledby="auditoria">
+                                    <h2 id="auditoria">"Registro de auditoría"</h2>
+                                    <AuditLog />
                                 </section>
                                 <section class="admin-section" aria-labelledby="plazos">
                                     <h2 id="plazos">"Plazos por actividad"</h2>
@@ -152,13 +160,18 @@ fn AccountTable(accounts: Vec<AccountRow>) -> impl IntoView {
                 }
             });
             let key = account.email.clone();
+            let status = if account.disabled { "Deshabilitada" } else { "Habilitada" };
             view! {
                 <tr data-account=key>
-                    <td>{account.email}</td>
+                    <td>{account.email.clone()}</td>
                     <td>{kind}</td>
                     <td class="account-roles">{roles}</td>
+                    <td>{status}</td>
                     <td>{bolivia_time(account.created_at)}</td>
-                    <td>{editor}</td>
+                    <td>
+                        {editor}
+                        <AccountActions account_id=account.id email=account.email disabled=account.disabled />
+                    </td>
                 </tr>
             }
         })
@@ -172,6 +185,7 @@ fn AccountTable(accounts: Vec<AccountRow>) -> impl IntoView {
                         <th scope="col">"Correo"</th>
                         <th scope="col">"Tipo"</th>
                         <th scope="col">"Roles"</th>
+                        <th scope="col">"Estado"</th>
                         <th scope="col">"Creada"</th>
                         <th scope="col"><span class="visually-hidden">"Acciones"</span></th>
                     </tr>
@@ -286,6 +300,138 @@ fn AccessEditor(
                 <button type="submit" class="button button-primary">"Guardar roles"</button>
             </JsonForm>
         </details>
+    }
+}
+
+/// Disable or enable an account, reset its password, end its sessions.
+#[component]
+fn AccountActions(account_id: String, email: String, disabled: bool) -> impl IntoView {
+    let password_id = format!("reset-{account_id}");
+    let (status_label, status_value) = if disabled {
+        ("Habilitar la cuenta", "false")
+    } else {
+        ("Deshabilitar la cuenta", "true")
+    };
+    view! {
+        <details class="access-editor">
+            <summary class="button button-small">"Más acciones"<span class="visually-hidden">{format!(" sobre {email}")}</span></summary>
+            <JsonForm action=format!("/api/v1/users/{account_id}/status") method="PUT".into() done=done_path("estado")>
+                <input type="radio" name="disabled" value=status_value checked hidden />
+                <button type="submit" class="button button-small">{status_label}</button>
+            </JsonForm>
+            <JsonForm action=format!("/api/v1/users/{account_id}/password") method="PUT".into() done=done_path("clave")>
+                <div class="field">
+                    <label for=password_id.clone()>"Contraseña temporal"</label>
+                    <input id=password_id name="password" type="password" required minlength=MIN_PASSWORD_CHARS autocomplete="new-password" />
+                </div>
+                <button type="submit" class="button button-small">"Restablecer contraseña"</button>
+            </JsonForm>
+            <JsonForm action=format!("/api/v1/users/{account_id}/sessions") method="DELETE".into() done=done_path("sesiones")>
+                <button type="submit" class="button button-small">"Cerrar sus sesiones"</button>
+            </JsonForm>
+        </details>
+    }
+}
+
+/// The newest entries of the audit log, filtered by the address's
+/// `evento` and `quien`, with the same as CSV.
+#[component]
+fn AuditLog() -> impl IntoView {
+    let query = use_query_map();
+    let filter = query.with_untracked(|q| AuditFilter {
+        event: q.get("evento").filter(|e| !e.is_empty()),
+        who: q.get("quien").filter(|w| !w.trim().is_empty()),
+        before: None,
+    });
+    let csv = {
+        let mut params = leptos_router::params::ParamsMap::new();
+        if let Some(event) = &filter.event {
+            params.insert("event", event.clone());
+        }
+        if let Some(who) = &filter.who {
+            params.insert("who", who.clone());
+        }
+        format!("/api/v1/audit.csv{}", params.to_query_string())
+    };
+    let chosen = filter.event.clone().unwrap_or_default();
+    let options = AuditEvent::ALL
+        .into_iter()
+        .map(|event| {
+            view! { <option value=event.slug() selected=chosen == event.slug()>{event.label()}</option> }
+        })
+        .collect_view();
+    let who = filter.who.clone().unwrap_or_default();
+    let entries = Resource::new(move || (), move |_| load_audit(filter.clone()));
+    view! {
+        <form class="filters" method="get" action=PATH>
+            <div class="field">
+                <label for="audit-event">"Evento"</label>
+                <select id="audit-event" name="evento">
+                    <option value="">"Todos"</option>
+                    {options}
+                </select>
+            </div>
+            <div class="field">
+                <label for="audit-who">"Persona o entidad"</label>
+                <input id="audit-who" name="quien" type="search" value=who />
+            </div>
+            <button type="submit" class="button">"Filtrar"</button>
+            <a class="button" href=csv download>"Descargar CSV"</a>
+        </form>
+        <Transition fallback=|| view! { <p>"Cargando…"</p> }>
+            {move || {
+                entries
+                    .get()
+                    .map(|result| match result {
+                        Err(error) => view! { <p class="notice notice-error" role="alert">{error_text(&error)}</p> }.into_any(),
+                        Ok(rows) if rows.is_empty() => view! { <p class="muted">"Ningún registro con esos filtros."</p> }.into_any(),
+                        Ok(rows) => view! { <AuditTable rows /> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            let label = AuditEvent::from_slug(&row.event)
+                .map_or(row.event.clone(), |e| e.label().to_owned());
+            let detail = match &row.detail {
+                serde_json::Value::Object(map) if map.is_empty() => String::new(),
+                other => other.to_string(),
+            };
+            view! {
+                <tr data-event=row.event.clone()>
+                    <td>{bolivia_time(row.at)}</td>
+                    <td>{label}</td>
+                    <td>{row.actor_email.unwrap_or_default()}</td>
+                    <td>{row.subject.unwrap_or_default()}</td>
+                    <td class="code">{row.address.unwrap_or_default()}</td>
+                    <td class="audit-detail">{detail}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <caption class="visually-hidden">"Registro de auditoría, lo más reciente primero"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Fecha"</th>
+                        <th scope="col">"Evento"</th>
+                        <th scope="col">"Quién"</th>
+                        <th scope="col">"Sobre"</th>
+                        <th scope="col">"Dirección"</th>
+                        <th scope="col">"Detalle"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
 }
 

@@ -51,7 +51,7 @@ pub fn AccountMenu() -> impl IntoView {
                                 {account.is_entity().then(|| view! { <a href="/portal">"Formularios"</a> })}
                                 {account.actor().sees_dashboard()
                                     .then(|| view! { <a href="/tablero">"Tablero"</a> })}
-                                <span class="account" data-account=account.email.clone()>{account.email.clone()}</span>
+                                <a class="account" href="/cuenta" data-account=account.email.clone()>{account.email.clone()}</a>
                                 <SignOutButton />
                             }
                                 .into_any()

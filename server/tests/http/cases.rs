@@ -348,6 +348,20 @@ async fn admins_assign_roles_that_rule_the_next_request() {
 }
 
 #[tokio::test]
+async fn my_account_page_offers_to_change_the_password() {
+    let app = TestApp::with_demo().await;
+    let client = app.login("dge@demo.local").await;
+    let page = client.get(app.url("/cuenta")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("dge@demo.local"));
+    assert!(html.contains("Cambiar contraseña"));
+    assert!(html.contains("name=\"current_password\""));
+    let anonymous = app.get("/cuenta").await.text().await.unwrap();
+    assert!(anonymous.contains("Inicie sesión para ver su cuenta"));
+}
+
+#[tokio::test]
 async fn the_admin_page_is_for_admins_only() {
     let app = TestApp::with_demo().await;
     let admin = app.login("admin@demo.local").await;
@@ -356,6 +370,19 @@ async fn the_admin_page_is_for_admins_only() {
     let html = page.text().await.unwrap();
     assert!(html.contains("Entidad de demostración"));
     assert!(html.contains("jefe-ugat@demo.local"));
+    // The audit log, newest first: the administrator's own sign-in.
+    assert!(html.contains("Registro de auditoría"));
+    assert!(html.contains("data-event=\"sign_in\""));
+    let filtered = admin
+        .get(app.url("/administracion?evento=sign_in_failed"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!filtered.contains("data-event=\"sign_in\""));
+    assert!(filtered.contains("Ningún registro con esos filtros"));
     let staff = app.login("jefe-ugat@demo.local").await;
     let refused = staff.get(app.url("/administracion")).send().await.unwrap();
     assert_eq!(refused.status(), 403);
