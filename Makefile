@@ -19,8 +19,10 @@ tools:
 tools-browser:
 	scripts/tools.sh --browser
 
+# Release builds name the site's files by their content and store them
+# compressed beside (brotli level 11 and gzip), so none is compressed per request.
 build:
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 lint:
 	cargo fmt --all --check

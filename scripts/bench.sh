@@ -9,12 +9,14 @@ port=${BENCH_PORT:-3457}
 duration=${BENCH_SECONDS:-10}
 pkg=target/site/pkg
 
-brotli_size() { brotli -c -q 11 "$1" | wc -c; }
+brotli_size() { if [ -f "$1.br" ]; then stat -c %s "$1.br"; else brotli -c -q 11 "$1" | wc -c; fi; }
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
 
-echo "== Bundle (release)"
+echo "== Bundle (release; files named by content, brotli as stored beside them)"
 total_raw=0; total_br=0
-for file in "$pkg/manual.wasm" "$pkg/manual.js" "$pkg/manual.css"; do
+# manual.<hash>.wasm and so on (or unhashed names from an older build).
+named() { ls "$pkg"/manual*."$1" | grep -v '\.\(br\|gz\)$' | head -1; }
+for file in "$(named wasm)" "$(named js)" "$(named css)"; do
   raw=$(stat -c %s "$file"); br=$(brotli_size "$file")
   printf '%-14s raw %10s   brotli %10s\n' "$(basename "$file")" "$(kb "$raw")" "$(kb "$br")"
   case "$file" in *.wasm|*.js) total_raw=$((total_raw + raw)); total_br=$((total_br + br)) ;; esac

@@ -211,3 +211,20 @@ test("an unknown procedure is a clear not-found page", async ({ page }) => {
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Página no encontrada" })).toBeVisible();
 });
+
+test("the site's files are named by content, stored compressed and cached for a year", async ({ request }) => {
+  const page = await request.get("/procedimientos");
+  expect(page.headers()["cache-control"]).toBe("no-store");
+  const html = await page.text();
+  const files = [...new Set(html.match(/\/pkg\/manual\.[A-Za-z0-9_-]{22}\.(js|wasm|css)/g) ?? [])];
+  expect(files.map((f) => f.split(".").pop()).sort()).toEqual(["css", "js", "wasm"]);
+  for (const file of files) {
+    for (const encoding of ["br", "gzip"]) {
+      const response = await request.get(file, { headers: { "accept-encoding": encoding } });
+      expect(response.status(), file).toBe(200);
+      expect(response.headers()["content-encoding"], `${file} ${encoding}`).toBe(encoding);
+      expect(response.headers()["cache-control"], file).toBe("public, max-age=31536000, immutable");
+      expect(response.headers()["x-content-type-options"], file).toBe("nosniff");
+    }
+  }
+});

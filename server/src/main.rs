@@ -59,7 +59,13 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         None if settings.demo => DEMO_DATABASE_URL.to_owned(),
         None => DEFAULT_DATABASE_URL.to_owned(),
     };
-    let leptos_options = get_configuration(None)?.leptos_options;
+    let mut leptos_options = get_configuration(None)?.leptos_options;
+    // A release build names the site's files by content and lists the
+    // names beside the binary: use them when they are there.
+    leptos_options.hash_files |= std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(&*leptos_options.hash_file)))
+        .is_some_and(|file| file.exists());
     let address = leptos_options.site_addr;
     let db = Db::connect(&database_url).await?;
     let made_for_demo = db

@@ -45,15 +45,40 @@ pub fn send_page_policy() {
     }
 }
 
+/// Whether a path names a file of the site by its content
+/// (`/pkg/manual.<22 characters of hash>.js`): it never changes, so
+/// browsers may keep it for a year without asking again.
+pub fn content_named(path: &str) -> bool {
+    let Some(file) = path.strip_prefix("/pkg/") else {
+        return false;
+    };
+    let mut parts = file.rsplit('.');
+    let (Some(_extension), Some(hash), Some(_stem)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    hash.len() == 22
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// Adds the security headers that an answer does not set itself.
 pub async fn security_headers(
     State(settings): State<Arc<Settings>>,
     request: Request,
     next: Next,
 ) -> Response {
+    let immutable = content_named(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let static_file = headers.contains_key(ETAG) || headers.contains_key(LAST_MODIFIED);
+    if immutable && static_file {
+        headers.insert(
+            CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    }
     let defaults: [(HeaderName, &'static str); 7] = [
         (CONTENT_SECURITY_POLICY, RESOURCE_POLICY),
         (X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -273,6 +298,16 @@ mod tests {
             &Method::POST,
             &headers(&[("host", "app.local")])
         ));
+    }
+
+    #[test]
+    fn only_content_named_files_are_immutable() {
+        assert!(content_named("/pkg/manual.AbCdEfGhIjKlMnOpQrSt_-.wasm"));
+        assert!(content_named("/pkg/manual.AbCdEfGhIjKlMnOpQrSt_-.js"));
+        assert!(!content_named("/pkg/manual.js"));
+        assert!(!content_named("/favicon.svg"));
+        assert!(!content_named("/pkg/snippets/x/inline0.js"));
+        assert!(!content_named("/api/v1/manual.AbCdEfGhIjKlMnOpQrSt_-.js"));
     }
 
     #[test]
