@@ -24,8 +24,11 @@ tools-browser:
 build:
 	cargo leptos build --release --precompress
 
+# Licenses, banned and duplicate crates, sources (crates.io only): offline,
+# so no advisory database (that needs the network).
 lint:
 	cargo fmt --all --check
+	cargo deny --offline --locked check licenses bans sources
 	cargo clippy -p server -p app --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 

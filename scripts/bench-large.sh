@@ -37,9 +37,10 @@ start
 forget_figures
 stop
 start
-curl -fsS -c "$work/jar" -H 'content-type: application/json' \
-  -d '{"email":"jefe-ugat@demo.local","password":"demo"}' "$base/api/v1/login" >/dev/null
-cookie="Cookie: sesion=$(awk '$6 == "sesion" { print $7 }' "$work/jar")"
+token=$(curl -fsS -D - -o /dev/null -H 'content-type: application/json' \
+  -d '{"email":"jefe-ugat@demo.local","password":"demo"}' "$base/api/v1/login" |
+  tr -d '\r' | sed -n 's/^set-cookie: __Host-sesion=\([0-9a-f]*\).*/\1/Ip')
+cookie="Cookie: __Host-sesion=$token"
 first_view() {
   curl -fsS -o /dev/null -w "%{time_total} s" -H "$cookie" "$base/api/v1/stats"
 }

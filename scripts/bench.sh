@@ -72,21 +72,30 @@ second_pid=$!
 trap 'kill $second_pid 2>/dev/null; cleanup' EXIT
 base="http://127.0.0.1:$((port + 1))"
 for _ in $(seq 1 150); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-jar="$data/cookies"
-curl -fsS -c "$jar" -H 'content-type: application/json' \
-  -d '{"email":"admin@demo.local","password":"demo"}' "$base/api/v1/login" >/dev/null
-entity=$(curl -fsS -b "$jar" "$base/api/v1/entities" | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/')
-case_id=$(curl -fsS -b "$jar" -H 'content-type: application/json' \
+# The session cookie is `__Host-sesion` (Secure): read it from the answer.
+sign_in() {
+  curl -fsS -D - -o /dev/null -H 'content-type: application/json' \
+    -d "{\"email\":\"$1\",\"password\":\"demo\"}" "$base/api/v1/login" |
+    tr -d '\r' | sed -n 's/^set-cookie: __Host-sesion=\([0-9a-f]*\).*/__Host-sesion=\1/Ip'
+}
+cookie=$(sign_in admin@demo.local)
+entity=$(curl -fsS -H "Cookie: $cookie" "$base/api/v1/entities" | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/')
+case_id=$(curl -fsS -H "Cookie: $cookie" -H 'content-type: application/json' \
   -d "{\"procedure\":\"PR05\",\"entity_id\":\"$entity\",\"title\":\"Carga\"}" "$base/api/v1/cases" |
   sed 's/^{"id":"\([0-9a-f]*\)".*/\1/')
-cookie=$(awk '$6 == "sesion" { print $7 }' "$jar")
 url="$base/expedientes/$case_id"
-wrk -t1 -c1 -d2s -H "Cookie: sesion=$cookie" "$url" >/dev/null # warm-up
+wrk -t1 -c1 -d2s -H "Cookie: $cookie" "$url" >/dev/null # warm-up
 echo "== GET /expedientes/{id} (signed in, server-rendered) over ${duration}s"
-wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: sesion=$cookie" "$url" |
+wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: $cookie" "$url" |
   awk '$1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 } /Requests\/sec/ { rps = $2 }
        /Non-2xx/ { bad = $NF }
        END { printf "%-32s p50 %8s   p99 %8s   %8s req/s%s\n", "32 concurrent connections", p50, p99, rps, (bad ? "   NON-2XX: " bad : "") }'
+
+# Sign-in under attack: 160 wrong sign-ins at once from one address, the
+# server's memory meanwhile and how quickly /healthz answers during it; then
+# a client that sends its headers slowly.
+echo
+scripts/bench-edge.sh "$base" "$second_pid"
 
 # The dashboard and the long lists on a large synthetic history: on SQLite
 # (made once, then reused) and on PostgreSQL (made in the throwaway cluster).

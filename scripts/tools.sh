@@ -55,6 +55,11 @@ if ! cargo nextest --version >/dev/null 2>&1; then
   cargo install cargo-nextest --locked
 fi
 
+if ! cargo deny --version >/dev/null 2>&1; then
+  say "installing cargo-deny (about 8 minutes on 2 cores)"
+  cargo install cargo-deny --locked
+fi
+
 case "${1:-}" in
   --browser) apt_install chromium ;;
   --bench) apt_install brotli wrk curl sqlite3 ;;

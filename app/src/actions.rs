@@ -46,7 +46,7 @@ pub async fn sign_in(
     email: String,
     password: String,
     next: Option<String>,
-) -> Result<(), ServerFnError> {
+) -> Result<String, ServerFnError> {
     use crate::server::{auth, request};
     let db = request::db()?;
     let headers = request::headers().await?;
@@ -61,12 +61,14 @@ pub async fn sign_in(
     )
     .await?;
     request::set_cookie(signed_in.cookie);
-    if signed_in.user.must_change_password {
-        leptos_axum::redirect("/cuenta");
+    // After a reset, the new password comes before anything else.
+    let destination = if signed_in.user.must_change_password {
+        "/cuenta"
     } else {
-        leptos_axum::redirect(safe_next(next.as_deref()));
-    }
-    Ok(())
+        safe_next(next.as_deref())
+    };
+    leptos_axum::redirect(destination);
+    Ok(destination.to_owned())
 }
 
 #[server]

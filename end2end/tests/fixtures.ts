@@ -13,7 +13,7 @@ export const test = base.extend<{ cspGuard: void }>({
         watched.add(ctx);
         ctx.on("console", (message) => {
           const text = message.text();
-          if (/Content.Security.Policy/i.test(text)) violations.push(text);
+          if (/Content.Security.Policy/i.test(text)) violations.push(`${message.page()?.url()}: ${text}`);
         });
       };
       watch(context);

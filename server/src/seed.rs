@@ -111,6 +111,15 @@ pub async fn run(
     cases: usize,
     history_target: usize,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    // Synthetic data makes a demo database (served with APP_DEMO=1 for
+    // measurements), never one with real accounts.
+    if !db.claim_instance(true).await.map_err(|e| e.to_string())? {
+        return Err(
+            "server seed solo llena una base de datos nueva o de demostración, \
+                    nunca una con cuentas reales."
+                .into(),
+        );
+    }
     let started = Instant::now();
     let now = now_ms();
     let mut random = Random(0x9E37_79B9_7F4A_7C15);

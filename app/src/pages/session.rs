@@ -97,10 +97,11 @@ pub fn SignInPage() -> impl IntoView {
 #[island]
 fn SignInForm(next: String) -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
-    let destination = safe_next(Some(&next)).to_owned();
+    // The server says where to go: the page asked for, or the account page
+    // when a new password is due.
     Effect::new(move || {
-        if let Some(Ok(())) = sign_in.value().get() {
-            let _ = window().location().set_href(&destination);
+        if let Some(Ok(destination)) = sign_in.value().get() {
+            let _ = window().location().set_href(safe_next(Some(&destination)));
         }
     });
     let error = move || {

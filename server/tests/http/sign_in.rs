@@ -114,7 +114,11 @@ async fn a_flood_of_wrong_sign_ins_waits_its_turn_in_bounded_memory() {
     }
     let statuses = flooding.await.unwrap();
 
-    assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
+    // Refused, or held back once the address has failed too often.
+    assert!(
+        statuses.iter().all(|s| matches!(s, 401 | 429)),
+        "{statuses:?}"
+    );
     assert_eq!(health.status(), 200);
     // Loose on purpose: the point is that it is not stuck behind the flood.
     assert!(health_took < Duration::from_secs(2), "{health_took:?}");
