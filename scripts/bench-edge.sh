@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
-# scripts/bench-edge.sh BASE_URL PID: the public edge of a running server.
-# 160 wrong sign-ins at once from one address (the server's resident memory
-# before and at its peak, how many were refused outright and how many held
-# back by throttling, and how long /healthz takes meanwhile), then a client
-# that sends half its headers and stops (how long until the server cuts it).
+# scripts/bench-edge.sh BASE_URL PID: the public edge of a running server
+# with the demo accounts. 60 wrong passwords in a row for one account, then
+# the right one (how the answers go); 160 wrong sign-ins at once from one
+# address (the server's resident memory before and at its peak, how many
+# were refused outright and how many held back, and how long /healthz takes
+# meanwhile); a client that sends half its headers and stops (how long
+# until the server cuts it).
 set -euo pipefail
 base=$1
 pid=$2
 
 rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status"; }
+
+echo "== 60 wrong passwords in a row for one account, then the right one"
+started=$(date +%s.%N)
+for i in $(seq 1 60); do
+  curl -s -o /dev/null -w '%{http_code}\n' -H 'content-type: application/json' \
+    -d '{"email":"jefe-ugat@demo.local","password":"incorrecta-123"}' "$base/api/v1/login"
+done | sort | uniq -c | awk '{ printf "%s: %s  ", $2, $1 } END { print "" }'
+right=$(curl -s -D - -o /dev/null -H 'content-type: application/json' \
+  -d '{"email":"jefe-ugat@demo.local","password":"demo"}' "$base/api/v1/login" | tr -d '\r' |
+  awk '/^HTTP/ { code = $2 } tolower($1) == "retry-after:" { wait = $2 } END { print code " (Retry-After: " wait " s)" }')
+awk -v s="$started" -v e="$(date +%s.%N)" -v r="$right" 'BEGIN { printf "in %.1f s; then the right password: %s\n", e - s, r }'
 
 echo "== 160 wrong sign-ins at once from one address"
 before=$(rss_mb)
