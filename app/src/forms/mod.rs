@@ -515,7 +515,32 @@ fn trimmed_list(values: &[String]) -> Vec<String> {
     seen
 }
 
+/// A secret as a sent form shows it: its last four characters only, enough
+/// to tell which one it is.
+pub fn masked(secret: &str) -> String {
+    let count = secret.chars().count();
+    let shown: String = secret.chars().skip(count.saturating_sub(4)).collect();
+    if count <= 8 {
+        "•".repeat(count.max(4))
+    } else {
+        format!("{}{shown}", "•".repeat((count - 4).min(12)))
+    }
+}
+
 impl AnyForm {
+    /// The form as people read it once sent: secrets (Anexo 1's
+    /// notification token) masked. The entity typed it and keeps it in its
+    /// draft; nobody needs to read it back from the app.
+    pub fn with_secrets_masked(self) -> AnyForm {
+        match self {
+            AnyForm::Uno(form) => AnyForm::Uno(Anexo1 {
+                notification_token: masked(&form.notification_token),
+                ..form
+            }),
+            other => other,
+        }
+    }
+
     /// The form as it is kept once sent: trimmed, lists without blanks or
     /// repeats, the telephone in E.164 and the identity card as on the card.
     pub fn normalised(&self) -> AnyForm {

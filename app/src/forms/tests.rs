@@ -493,3 +493,24 @@ mod arbitrary {
         }
     }
 }
+
+#[test]
+fn sent_secrets_show_only_their_last_characters() {
+    assert_eq!(
+        masked("q7Hk2-Zp9wLx_Rt4mN8vB1cY6dF3gJ0s"),
+        "••••••••••••gJ0s"
+    );
+    assert_eq!(masked("corto"), "•••••");
+    assert_eq!(masked(""), "••••");
+    let sent = AnyForm::Uno(Anexo1 {
+        notification_token: "q7Hk2-Zp9wLx_Rt4mN8vB1cY6dF3gJ0s".into(),
+        client_id: "cliente".into(),
+        ..Anexo1::default()
+    })
+    .with_secrets_masked();
+    let AnyForm::Uno(sent) = sent else {
+        unreachable!()
+    };
+    assert_eq!(sent.notification_token, "••••••••••••gJ0s");
+    assert_eq!(sent.client_id, "cliente", "only secrets are masked");
+}

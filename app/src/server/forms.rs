@@ -239,7 +239,7 @@ fn submission_from(row: &SubmissionRow) -> Result<Submission, ApiError> {
         observations: row.observations.clone(),
         submitted_at: row.submitted_at,
         submitted_by: row.submitted_by.clone(),
-        form: parse(anexo, &row.data)?,
+        form: parse(anexo, &row.data)?.with_secrets_masked(),
     })
 }
 

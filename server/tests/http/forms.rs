@@ -192,8 +192,10 @@ async fn a_submission_joins_the_pr6_case_and_every_version_is_kept() {
         "kept trimmed"
     );
 
-    let (status, _) = send(entity.post(app.url("/api/v1/forms/anexo-1/submit"))).await;
+    let (status, sent) = send(entity.post(app.url("/api/v1/forms/anexo-1/submit"))).await;
     assert_eq!(status, 201, "with Anexo 2 sent, Anexo 1 goes");
+    // Once sent, the notification token shows only its last characters.
+    assert_eq!(sent["form"]["notification_token"], "••••••••••••gJ0s");
 
     // AGETIC staff see it on the case, in its history too.
     let staff = app.login("profesional-ait@demo.local").await;
@@ -201,6 +203,7 @@ async fn a_submission_joins_the_pr6_case_and_every_version_is_kept() {
         .get_json(&staff, &format!("/api/v1/submissions?case_id={case_id}"))
         .await;
     assert_eq!(on_case.as_array().unwrap().len(), 2);
+    assert!(!on_case.to_string().contains("q7Hk2-Zp9wLx"), "{on_case}");
     let seen = app
         .get_json(&staff, &format!("/api/v1/cases/{case_id}"))
         .await;
