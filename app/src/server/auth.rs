@@ -229,6 +229,55 @@ where
     }
 }
 
+/// The failure counts a password check goes by: its account's (keyed by
+/// the e-mail as typed, whether the account exists or not) and, for a
+/// sign-in, its address's.
+struct Throttle {
+    account: String,
+    counted: Vec<(String, throttle::Policy)>,
+}
+
+impl Throttle {
+    fn of(email: &str, client: Option<&Client>) -> Throttle {
+        let account = format!("cuenta:{email}");
+        let mut counted = vec![(account.clone(), throttle::PER_ACCOUNT)];
+        counted.extend(
+            client
+                .and_then(Client::address_key)
+                .map(|key| (key, throttle::PER_ADDRESS)),
+        );
+        Throttle { account, counted }
+    }
+
+    /// `Throttled` while any of its counts pauses the attempts.
+    async fn check(&self, db: &Db, now: i64) -> Result<(), ApiError> {
+        let keys: Vec<String> = self.counted.iter().map(|(key, _)| key.clone()).collect();
+        let locked_until = db.sign_in_locked_until(&keys).await?;
+        if locked_until > now {
+            return Err(ApiError::Throttled(throttle::retry_after_secs(
+                locked_until,
+                now,
+            )));
+        }
+        Ok(())
+    }
+
+    async fn failed(&self, db: &Db, now: i64) -> Result<(), ApiError> {
+        for (key, policy) in &self.counted {
+            let lock = move |failures: i64| now + policy.pause_ms(failures);
+            db.record_sign_in_failure(key, now, now - throttle::WINDOW_MS, &lock)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The account's count starts again; the address's does not (one
+    /// good account must not clear a guesser's address).
+    async fn succeeded(&self, db: &Db) -> Result<(), ApiError> {
+        db.clear_sign_in_failures(&self.account).await
+    }
+}
+
 /// A sign-in that worked: the account and the cookie of its new session.
 pub struct SignedIn {
     pub user: store::User,
@@ -250,29 +299,18 @@ pub async fn sign_in(
 ) -> Result<SignedIn, ApiError> {
     let now = now_ms();
     let typed = email.trim().to_lowercase();
-    let account_key = format!("cuenta:{typed}");
-    let mut keys = vec![(account_key.clone(), throttle::PER_ACCOUNT)];
-    keys.extend(client.address_key().map(|k| (k, throttle::PER_ADDRESS)));
-    let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
-    let locked_until = db.sign_in_locked_until(&names).await?;
-    if locked_until > now {
+    let throttle = Throttle::of(&typed, Some(client));
+    if let Err(refused) = throttle.check(db, now).await {
         let mut entry = client.audit(AuditEvent::SignInLocked);
         entry.actor_email = Some(typed);
         db.audit(&entry).await?;
-        return Err(ApiError::Throttled(throttle::retry_after_secs(
-            locked_until,
-            now,
-        )));
+        return Err(refused);
     }
     let user = db.find_user_by_email(&typed).await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let verified = verify_password(password.clone(), stored).await;
     let Some(user) = user.filter(|_| verified) else {
-        for (key, policy) in &keys {
-            let lock = move |failures: i64| now + policy.pause_ms(failures);
-            db.record_sign_in_failure(key, now, now - throttle::WINDOW_MS, &lock)
-                .await?;
-        }
+        throttle.failed(db, now).await?;
         let mut entry = client.audit(AuditEvent::SignInFailed);
         entry.actor_email = Some(typed);
         db.audit(&entry).await?;
@@ -301,7 +339,7 @@ pub async fn sign_in(
                 .into(),
         ));
     }
-    db.clear_sign_in_failures(&account_key).await?;
+    throttle.succeeded(db).await?;
     if needs_rehash(&user.password_hash) {
         let hash = hash_password(password).await?;
         db.set_password_hash(&user.id, &hash, user.must_change_password)
@@ -364,20 +402,10 @@ pub async fn change_own_password(
 ) -> Result<(), ApiError> {
     let user = &session.user;
     let now = now_ms();
-    let account_key = format!("cuenta:{}", user.email);
-    let locked_until = db
-        .sign_in_locked_until(std::slice::from_ref(&account_key))
-        .await?;
-    if locked_until > now {
-        return Err(ApiError::Throttled(throttle::retry_after_secs(
-            locked_until,
-            now,
-        )));
-    }
+    let throttle = Throttle::of(&user.email, None);
+    throttle.check(db, now).await?;
     if !verify_password(current.clone(), Some(user.password_hash.clone())).await {
-        let lock = move |failures: i64| now + throttle::PER_ACCOUNT.pause_ms(failures);
-        db.record_sign_in_failure(&account_key, now, now - throttle::WINDOW_MS, &lock)
-            .await?;
+        throttle.failed(db, now).await?;
         return Err(ApiError::invalid(
             "current_password",
             "La contraseña actual no es correcta.",
@@ -456,19 +484,14 @@ fn hex(bytes: &[u8]) -> String {
 /// cookie (no `Max-Age`: it is not kept on disk once the browser closes;
 /// the server ends the session after its own timeouts anyway).
 pub fn session_cookie(settings: &Settings, token: &str) -> HeaderValue {
-    let name = settings.session_cookie_name();
-    let secure = if settings.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{name}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"
-    ))
-    .expect("a hex token is a valid header")
+    cookie(settings, token, "")
 }
 
 pub fn cleared_cookie(settings: &Settings) -> HeaderValue {
+    cookie(settings, "", "; Max-Age=0")
+}
+
+fn cookie(settings: &Settings, value: &str, lifetime: &str) -> HeaderValue {
     let name = settings.session_cookie_name();
     let secure = if settings.secure_cookies() {
         "; Secure"
@@ -476,9 +499,9 @@ pub fn cleared_cookie(settings: &Settings) -> HeaderValue {
         ""
     };
     HeaderValue::from_str(&format!(
-        "{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax{lifetime}{secure}"
     ))
-    .expect("a fixed cookie is a valid header")
+    .expect("a hex token is a valid header")
 }
 
 pub fn with_cookie(response: impl IntoResponse, cookie: HeaderValue) -> Response {
