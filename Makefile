@@ -33,10 +33,11 @@ lint:
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Every API and store test runs twice: on SQLite, then on a throwaway
-# PostgreSQL cluster (one per run, a database per test).
+# PostgreSQL cluster (one per run, a database per test). The second run
+# names the same packages, so that it reuses the first one's build.
 unit:
 	cargo nextest run -p app -p server
-	scripts/postgres.sh cargo nextest run -p server
+	scripts/postgres.sh cargo nextest run -p app -p server -E 'package(server)'
 
 e2e:
 	scripts/e2e.sh
