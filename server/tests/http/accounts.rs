@@ -115,6 +115,11 @@ async fn an_admin_ends_someones_sessions() {
     assert_eq!(ended.json::<Value>().await.unwrap()["ended"], 2);
     assert_eq!(status_of(&app, &laptop, "/api/v1/me").await, 401);
     assert_eq!(status_of(&app, &phone, "/api/v1/me").await, 401);
+    let log = app
+        .get_json(&admin, "/api/v1/audit?event=sessions_ended")
+        .await;
+    assert_eq!(log[0]["subject"], "beto@agetic.gob.bo");
+    assert_eq!(log[0]["detail"]["sesiones"], 2);
     // Only administrators may.
     let other = app.login("jefe-ugat@demo.local").await;
     let refused = other
@@ -345,6 +350,23 @@ async fn the_audit_log_is_for_administrators_with_filters_and_as_csv() {
     assert!(failed.iter().all(|e| e["event"] == "sign_in_failed"));
     assert_eq!(failed[0]["actor_email"], "fede@agetic.gob.bo");
     assert_eq!(failed[0]["address"], "127.0.0.1");
+    app.create_entity("Ministerio de Auditoría", "MIN-AUD")
+        .await;
+    let entities = app
+        .get_json(&admin, "/api/v1/audit?event=entity_created")
+        .await;
+    assert_eq!(entities[0]["subject"], "Ministerio de Auditoría (MIN-AUD)");
+    let signed_out = admin.post(app.url("/api/v1/logout")).send().await.unwrap();
+    assert_eq!(signed_out.status(), 204);
+    let admin = app.login("admin@demo.local").await;
+    let outs = app.get_json(&admin, "/api/v1/audit?event=sign_out").await;
+    assert_eq!(outs[0]["actor_email"], "admin@demo.local");
+    let unknown = admin
+        .get(app.url("/api/v1/audit?event=otra-cosa"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 422);
     let by_person = app.get_json(&admin, "/api/v1/audit?who=fede").await;
     assert!(by_person.as_array().unwrap().len() >= 2);
     let csv = admin

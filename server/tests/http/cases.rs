@@ -291,6 +291,16 @@ async fn admins_assign_roles_that_rule_the_next_request() {
     assert_eq!(login.status(), 200);
     let me = app.get_json(&session, "/api/v1/me").await;
     assert_eq!(me["roles"], json!(["upat", "uit"]));
+    let changed = app
+        .get_json(&admin, "/api/v1/audit?event=access_changed")
+        .await;
+    assert_eq!(changed[0]["subject"], "luis@agetic.gob.bo");
+    assert_eq!(changed[0]["detail"]["antes"]["roles"], json!(["uit"]));
+    // As the administrator sent them.
+    assert_eq!(
+        changed[0]["detail"]["despues"]["roles"],
+        json!(["uit", "upat"])
+    );
 
     let unknown_role = change_access(&app, &admin, id, json!({ "roles": ["director"] })).await;
     assert_eq!(unknown_role.status(), 422);
@@ -979,6 +989,14 @@ async fn admins_set_due_times_that_decide_what_is_overdue() {
     assert_eq!(overdue().await, 1, "refusals changed nothing");
     assert_eq!(set(json!({ "1": "" })).await.unwrap().status(), 200);
     assert_eq!(overdue().await, 0, "back to the default");
+    // Each accepted change is in the audit log with the hours it set.
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM audit_log WHERE event = 'due_times_changed' AND subject = 'PR6'"
+        )
+        .await,
+        2
+    );
     let refused = jefe
         .put(app.url("/api/v1/due-times/PR6"))
         .json(&json!({ "1": 1 }))

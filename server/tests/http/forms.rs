@@ -258,6 +258,12 @@ async fn a_submission_joins_the_pr6_case_and_every_version_is_kept() {
     assert_eq!(status, 200);
     assert_eq!(returned["status"], "returned");
     assert_eq!(returned["observations"], observations);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE event = 'form_returned' AND actor_email = 'profesional-ait@demo.local'")
+            .await,
+        1,
+        "the return is in the audit log"
+    );
     let (status, _) = send(
         staff
             .post(&return_url)
