@@ -25,9 +25,11 @@ build:
 	cargo leptos build --release --precompress
 
 # Licenses, banned and duplicate crates, sources (crates.io only): offline,
-# so no advisory database (that needs the network).
+# so no advisory database (that needs the network); the crates themselves
+# are fetched first, as any build would.
 lint:
 	cargo fmt --all --check
+	cargo fetch --locked
 	cargo deny --offline --locked check licenses bans sources
 	cargo clippy -p server -p app --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
