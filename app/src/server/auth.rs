@@ -301,9 +301,8 @@ pub async fn sign_in(
     let typed = email.trim().to_lowercase();
     let throttle = Throttle::of(&typed, Some(client));
     if let Err(refused) = throttle.check(db, now).await {
-        let mut entry = client.audit(AuditEvent::SignInLocked);
-        entry.actor_email = Some(typed);
-        db.audit(&entry).await?;
+        db.audit(&client.audit(AuditEvent::SignInLocked).typed_by(&typed))
+            .await?;
         return Err(refused);
     }
     let user = db.find_user_by_email(&typed).await?;
@@ -311,9 +310,8 @@ pub async fn sign_in(
     let verified = verify_password(password.clone(), stored).await;
     let Some(user) = user.filter(|_| verified) else {
         throttle.failed(db, now).await?;
-        let mut entry = client.audit(AuditEvent::SignInFailed);
-        entry.actor_email = Some(typed);
-        db.audit(&entry).await?;
+        db.audit(&client.audit(AuditEvent::SignInFailed).typed_by(&typed))
+            .await?;
         return Err(wrong_credentials());
     };
     // Only the password's owner reaches these refusals.

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::common::TestApp;
+use crate::common::{sign_in_at, TestApp};
 
 /// Creates a staff account as the demo administrator; returns its id.
 async fn create_account(app: &TestApp, email: &str, password: &str, roles: Value) -> String {
@@ -22,19 +22,13 @@ async fn create_account(app: &TestApp, email: &str, password: &str, roles: Value
 }
 
 async fn sign_in(app: &TestApp, email: &str, password: &str) -> (reqwest::Client, u16) {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let status = client
-        .post(app.url("/api/v1/login"))
-        .json(&json!({ "email": email, "password": password }))
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16();
-    (client, status)
+    sign_in_at(&app.base, email, password).await
+}
+
+/// The id of the account a client is signed in as.
+async fn own_id(app: &TestApp, client: &reqwest::Client) -> String {
+    let me = app.get_json(client, "/api/v1/me").await;
+    me["id"].as_str().expect("signed in").to_owned()
 }
 
 async fn status_of(app: &TestApp, client: &reqwest::Client, path: &str) -> u16 {
@@ -247,16 +241,7 @@ async fn two_admins_demoting_each_other_at_once_leave_one() {
         .as_str()
         .unwrap()
         .to_owned();
-    let accounts = app.get_json(&admin, "/api/v1/users").await;
-    let first_id = accounts
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["email"] == "admin@demo.local")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let first_id = own_id(&app, &admin).await;
     let (second, status) = sign_in(&app, "segunda@agetic.gob.bo", PASSWORD).await;
     assert_eq!(status, 200);
     let demote = |client: &reqwest::Client, id: &str| {
@@ -282,16 +267,7 @@ async fn two_admins_demoting_each_other_at_once_leave_one() {
 async fn the_last_administrator_cannot_be_disabled() {
     let app = TestApp::with_demo().await;
     let admin = app.login("admin@demo.local").await;
-    let accounts = app.get_json(&admin, "/api/v1/users").await;
-    let id = accounts
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["email"] == "admin@demo.local")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = own_id(&app, &admin).await;
     let refused = admin
         .put(app.url(&format!("/api/v1/users/{id}/status")))
         .json(&json!({ "disabled": true }))

@@ -208,16 +208,25 @@ impl TestApp {
 /// A client with its own cookie jar, signed in as `email` (password
 /// "demo") on the server at `base`.
 pub async fn login_at(base: &str, email: &str) -> reqwest::Client {
+    let (client, status) = sign_in_at(base, email, "demo").await;
+    assert_eq!(status, 200, "login of {email}");
+    client
+}
+
+/// A client with its own cookie jar after trying to sign in as `email`
+/// with `password`, and the status of that attempt.
+pub async fn sign_in_at(base: &str, email: &str, password: &str) -> (reqwest::Client, u16) {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()
         .unwrap();
-    let response = client
+    let status = client
         .post(format!("{base}/api/v1/login"))
-        .json(&serde_json::json!({ "email": email, "password": "demo" }))
+        .json(&serde_json::json!({ "email": email, "password": password }))
         .send()
         .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "login of {email}");
-    client
+        .unwrap()
+        .status()
+        .as_u16();
+    (client, status)
 }

@@ -19,13 +19,10 @@ impl ServerProcess {
     /// Starts the server on `database` with the demo accounts, on a free
     /// port, and waits until it listens.
     pub fn start(database: &TestDatabase) -> ServerProcess {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        let mut child = server_command()
             .env("DATABASE_URL", &database.url)
             .env("APP_DEMO", "1")
-            .env("LEPTOS_OUTPUT_NAME", "manual")
             .env("LEPTOS_SITE_ROOT", "target/site")
-            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-            .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -65,19 +62,26 @@ impl ServerProcess {
     }
 }
 
+/// The server binary on a free port, quiet but for warnings.
+fn server_command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .env("LEPTOS_OUTPUT_NAME", "manual")
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("RUST_LOG", "warn");
+    command
+}
+
 /// Runs the server binary with `env` (in a fresh folder) expecting it to
 /// refuse to start: its exit status and what it said.
 pub fn refused_start(env: &[(&str, &str)]) -> (std::process::ExitStatus, String) {
     let folder = tempfile::tempdir().unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    let mut command = server_command();
     command
         .current_dir(folder.path())
         .env_remove("DATABASE_URL")
         .env_remove("APP_DEMO")
-        .env_remove("APP_ORIGIN")
-        .env("LEPTOS_OUTPUT_NAME", "manual")
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("RUST_LOG", "warn");
+        .env_remove("APP_ORIGIN");
     for (name, value) in env {
         command.env(name, value);
     }

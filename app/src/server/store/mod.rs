@@ -674,6 +674,12 @@ impl AuditEntry {
         self
     }
 
+    /// Tried by whoever typed `email` (an account that may not exist).
+    pub fn typed_by(mut self, email: &str) -> AuditEntry {
+        self.actor_email = Some(email.to_owned());
+        self
+    }
+
     /// Done to `subject` (an account's e-mail, an entity, a procedure).
     pub fn about(mut self, subject: impl Into<String>) -> AuditEntry {
         self.subject = Some(subject.into());
