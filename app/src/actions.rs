@@ -158,6 +158,7 @@ pub async fn complete_activity(
     output_reference: String,
     comment: Option<String>,
     version: i64,
+    #[server(default)] files: Vec<String>,
 ) -> Result<CaseView, ServerFnError> {
     use crate::server::error::ApiError;
     use crate::server::{cases, request};
@@ -173,12 +174,56 @@ pub async fn complete_activity(
             output_reference: &output_reference,
             comment: comment.as_deref(),
             version,
+            files: &files,
         },
     )
     .await?;
     cases::view(&db, &user.actor(), &id)
         .await?
         .ok_or_else(|| ApiError::Internal("a completed case is not visible".into()).into())
+}
+
+/// Attaches the person's uploads to a completed activity (`activity`) or
+/// to a sent form (`submission`) of a case; returns the case as it is now.
+#[server]
+pub async fn attach_files(
+    id: String,
+    #[server(default)] activity: Option<ActivityNumber>,
+    #[server(default)] submission: Option<String>,
+    files: Vec<String>,
+    #[server(default)] comment: Option<String>,
+    version: i64,
+) -> Result<CaseView, ServerFnError> {
+    use crate::server::error::ApiError;
+    use crate::server::{cases, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    let to = match (activity, submission.as_deref()) {
+        (Some(number), None) => cases::AttachTo::Activity(number),
+        (None, Some(submission)) => cases::AttachTo::Submission(submission),
+        _ => {
+            return Err(ApiError::invalid(
+                "activity",
+                "Indique la actividad o el formulario al que adjunta los archivos.",
+            )
+            .into())
+        }
+    };
+    cases::attach(
+        &db,
+        &user,
+        &id,
+        cases::Attachment {
+            to,
+            files: &files,
+            comment: comment.as_deref(),
+            version,
+        },
+    )
+    .await?;
+    cases::view(&db, &user.actor(), &id)
+        .await?
+        .ok_or_else(|| ApiError::Internal("a changed case is not visible".into()).into())
 }
 
 #[server]

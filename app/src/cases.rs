@@ -95,6 +95,9 @@ pub enum HistoryEvent {
     Completed,
     FormSubmitted,
     FormReturned,
+    /// Files added after the fact: to a completed activity (a correction)
+    /// or to a sent form (supporting documents).
+    FilesAttached,
 }
 
 impl HistoryEvent {
@@ -106,6 +109,7 @@ impl HistoryEvent {
             HistoryEvent::Opened | HistoryEvent::Completed => None,
             HistoryEvent::FormSubmitted => Some("form-submitted"),
             HistoryEvent::FormReturned => Some("form-returned"),
+            HistoryEvent::FilesAttached => Some("files-attached"),
         }
     }
 
@@ -113,6 +117,7 @@ impl HistoryEvent {
         match (column, activity) {
             (Some("form-submitted"), _) => HistoryEvent::FormSubmitted,
             (Some("form-returned"), _) => HistoryEvent::FormReturned,
+            (Some("files-attached"), _) => HistoryEvent::FilesAttached,
             (_, Some(_)) => HistoryEvent::Completed,
             (_, None) => HistoryEvent::Opened,
         }
@@ -188,6 +193,9 @@ pub struct HistoryEntry {
     /// took is `at - started_at`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<i64>,
+    /// The files this entry attached.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<crate::documents::FileInfo>,
 }
 
 /// The current activities of a state with the choices each offers.

@@ -10,6 +10,7 @@ pub mod cases;
 pub mod components;
 pub mod dashboard;
 pub mod diagram;
+pub mod documents;
 pub mod domain;
 pub mod forms;
 pub mod pages;

@@ -19,7 +19,14 @@ async fn serve(db: Db) -> String {
         .output_name("manual")
         .site_root("target/site")
         .build();
-    let app = server::router(server::AppState::new(options, db, Default::default()));
+    let files = std::env::temp_dir().join("bench-live-files");
+    let files = app::server::files::FileStore::local(&files, Default::default()).unwrap();
+    let app = server::router(server::AppState::new(
+        options,
+        db,
+        Default::default(),
+        files,
+    ));
     tokio::spawn(server::serving::serve(
         listener,
         app,
@@ -96,6 +103,7 @@ async fn main() {
                     output_reference: "IT-1",
                     comment: None,
                     version: 1,
+                    files: &[],
                 },
             )
             .await

@@ -66,6 +66,7 @@ async fn main() {
                             output_reference: "IT-1/2026",
                             comment: None,
                             version,
+                            files: &[],
                         },
                     )
                     .await

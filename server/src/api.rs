@@ -51,6 +51,15 @@ pub fn routes() -> Router<AppState> {
         .route("/events", get(crate::events::my_events))
         .route("/stats/events", get(crate::events::stats_events))
         .route("/cases/{id}/activities/{number}/complete", post(complete))
+        .route(
+            "/cases/{id}/files",
+            get(crate::files::list)
+                .post(crate::files::upload)
+                // Files stream to disk within their own limits.
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/cases/{id}/attachments", post(crate::files::attach))
+        .route("/files/{id}", get(crate::files::download))
         .route("/forms/{anexo}/validate", post(validate_form))
         .route("/forms/{anexo}/draft", get(get_draft).put(put_draft))
         .route("/forms/{anexo}/submit", post(submit_form))
@@ -356,7 +365,7 @@ fn paged<T: Serialize>(uri: &Uri, page: Page<T>) -> Response {
     (headers, Json(page.items)).into_response()
 }
 
-async fn get_case(
+pub(crate) async fn get_case(
     State(db): State<Db>,
     user: CurrentUser,
     Path(id): Path<String>,
@@ -373,6 +382,9 @@ struct CompleteBody {
     output_reference: String,
     comment: Option<String>,
     version: i64,
+    /// Uploads (`POST /cases/{id}/files`) attached as the activity's output.
+    #[serde(default)]
+    files: Vec<String>,
 }
 
 async fn complete(
@@ -391,6 +403,7 @@ async fn complete(
             output_reference: &body.output_reference,
             comment: body.comment.as_deref(),
             version: body.version,
+            files: &body.files,
         },
     )
     .await?;

@@ -4,11 +4,11 @@
 
 pub mod api;
 pub mod events;
+pub mod files;
 pub mod seed;
 pub mod serving;
 
 use axum::extract::FromRef;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -17,22 +17,20 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio_util::sync::CancellationToken;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use app::server::edge;
 use app::server::error::ApiError;
+use app::server::files::FileStore;
 use app::server::settings::Settings;
 use app::server::stats::StatsCache;
 use app::server::store::Db;
 use app::{shell, App};
 
-/// A request must be answered within this (live streams answer at once
-/// and then stream).
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-/// A request's body must arrive within this.
+/// Each part of a request's body must arrive within this of the last.
 const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Clone, FromRef)]
@@ -41,15 +39,23 @@ pub struct AppState {
     pub db: Db,
     pub stats: Arc<StatsCache>,
     pub settings: Arc<Settings>,
+    /// Where the activities' files are stored.
+    pub files: FileStore,
     /// Cancelled when the server stops, so that live streams end and the
     /// stop need not wait for them.
     pub stopping: CancellationToken,
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, db: Db, settings: Settings) -> AppState {
+    pub fn new(
+        leptos_options: LeptosOptions,
+        db: Db,
+        settings: Settings,
+        files: FileStore,
+    ) -> AppState {
         AppState {
             leptos_options,
+            files,
             stats: StatsCache::new(db.clone()),
             db,
             settings: Arc::new(settings),
@@ -100,10 +106,7 @@ pub fn harden<S: Clone + Send + Sync + 'static>(
         ))
         .layer(CompressionLayer::new())
         .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(axum::middleware::from_fn(edge::deadline))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn_with_state(
             settings,

@@ -85,7 +85,9 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
             .map_err(|e| format!("seeding the demo accounts: {e:?}"))?;
         println!("Modo demostración: cuentas <rol>@demo.local con la contraseña «demo».");
     }
-    let state = server::AppState::new(leptos_options, db.clone(), settings);
+    let files = app::server::files::FileStore::from_env(&default_file_folder(&database_url))?;
+    let state = server::AppState::new(leptos_options, db.clone(), settings, files);
+    server::files::sweep_regularly(&state);
     let stopping = state.stopping.clone();
     let app = server::router(state);
     let listener = tokio::net::TcpListener::bind(address).await?;
@@ -106,6 +108,26 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     )
     .await;
     Ok(())
+}
+
+/// Where files are kept unless `APP_FILE_STORE` says otherwise: beside a
+/// SQLite database, a folder named after it (the demo's files never mix
+/// with real ones); for PostgreSQL, `data/files`.
+fn default_file_folder(database_url: &str) -> std::path::PathBuf {
+    let sqlite_file = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .map(|rest| std::path::Path::new(rest.split('?').next().unwrap_or(rest)));
+    match sqlite_file {
+        Some(file) => {
+            let stem = file
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("manual");
+            file.with_file_name(format!("{stem}-files"))
+        }
+        None => std::path::PathBuf::from("data/files"),
+    }
 }
 
 /// Whether two SQLite URLs name the same file (`sqlite://x`, `sqlite:x`,

@@ -226,6 +226,8 @@ pub async fn run(
                                 state: &step.state,
                                 entered: step.entered.clone(),
                             }),
+                            files: &[],
+                            supports: None,
                         }
                     })
                     .collect();

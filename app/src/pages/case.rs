@@ -266,6 +266,7 @@ fn ActiveCard(
             output_reference: reference.get_untracked(),
             comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
             version: case.with_untracked(|c| c.version),
+            files: Vec::new(),
         });
     };
     let choices = move || {

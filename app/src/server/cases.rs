@@ -6,17 +6,21 @@ use std::collections::BTreeMap;
 
 use super::error::ApiError;
 use super::stats::DueTimes;
+use super::store::not_pending;
 use super::store::{CaseChange, CaseQuery, CaseRecord, Db, NewCase, StateChange, User};
 use crate::cases::{
     active_activities, CaseFilter, CaseStatus, CaseSummary, CaseView, HistoryEvent, InboxItem,
     Repeat,
 };
+use crate::documents::MAX_FILES_PER_ENTRY;
 use crate::domain::access::{Actor, Refusal};
 use crate::domain::calendar::{bolivia_calendar, bolivia_month_start, next_month, now_ms};
 use crate::domain::case_input::{check_completion, check_title};
 use crate::domain::engine::{CaseState, EngineError};
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
+use crate::domain::role::Role;
+use crate::forms::Anexo;
 use crate::paging::{Cursor, Page, PageQuery, PageRequest};
 
 pub fn refusal(refusal: Refusal) -> ApiError {
@@ -96,6 +100,157 @@ pub struct Completion<'a> {
     pub comment: Option<&'a str>,
     /// The version the person saw; another one is a conflict.
     pub version: i64,
+    /// Pending uploads of the person, attached as the activity's output.
+    pub files: &'a [String],
+}
+
+/// Files added to a case after the fact: to an activity already completed
+/// (a correction: the earlier files stay) or to a form the entity sent.
+pub struct Attachment<'a> {
+    pub to: AttachTo<'a>,
+    pub files: &'a [String],
+    pub comment: Option<&'a str>,
+    pub version: i64,
+}
+
+pub enum AttachTo<'a> {
+    Activity(ActivityNumber),
+    /// A sent form, by its id.
+    Submission(&'a str),
+}
+
+/// Checks that `ids` are the person's pending uploads in this case, each
+/// once and not too many.
+async fn check_pending(
+    db: &Db,
+    user: &User,
+    case_id: &str,
+    ids: &[String],
+) -> Result<(), ApiError> {
+    if ids.len() > MAX_FILES_PER_ENTRY {
+        return Err(ApiError::invalid(
+            "files",
+            format!("Adjunte como máximo {MAX_FILES_PER_ENTRY} archivos a la vez."),
+        ));
+    }
+    for (index, id) in ids.iter().enumerate() {
+        if ids[..index].contains(id) {
+            return Err(ApiError::invalid(
+                "files",
+                format!("El archivo {id} está repetido."),
+            ));
+        }
+        let pending = db.find_file(id).await?.is_some_and(|file| {
+            file.case_id == case_id && file.uploader_id == user.id && file.version.is_none()
+        });
+        if !pending {
+            return Err(not_pending(id));
+        }
+    }
+    Ok(())
+}
+
+/// Attaches files to a completed activity or a sent form of a case, as a
+/// new history entry.
+pub async fn attach(
+    db: &Db,
+    user: &User,
+    case_id: &str,
+    attachment: Attachment<'_>,
+) -> Result<(), ApiError> {
+    let comment = attachment.comment.map(str::trim).filter(|c| !c.is_empty());
+    reject_if_any(check_completion("-", comment))?;
+    if attachment.files.is_empty() {
+        return Err(ApiError::invalid(
+            "files",
+            "Elija al menos un archivo para adjuntar.",
+        ));
+    }
+    let record = db.find_case(case_id).await?.ok_or_else(case_not_found)?;
+    let actor = user.actor();
+    if !actor.may_see(&record.entity_id) {
+        return Err(case_not_found());
+    }
+    let procedure = procedure_of(&record)?;
+    let (role, activity, output, reference) = match attachment.to {
+        AttachTo::Activity(number) => {
+            let activity = procedure.activity(number).ok_or_else(|| {
+                ApiError::NotFound(format!(
+                    "La actividad {number} no existe en {}.",
+                    procedure.code
+                ))
+            })?;
+            let role = actor
+                .role_for(activity, &record.entity_id)
+                .map_err(refusal)?;
+            let completed = db
+                .history(case_id)
+                .await?
+                .iter()
+                .any(|h| h.activity == Some(number) && h.event.is_none());
+            if !completed {
+                return Err(ApiError::invalid(
+                    "activity",
+                    format!("La actividad {number} aún no se completó: adjunte sus archivos al completarla."),
+                ));
+            }
+            (role, Some(number), activity.output.to_owned(), None)
+        }
+        AttachTo::Submission(id) => {
+            let submission = db
+                .find_submission(id)
+                .await?
+                .filter(|s| s.case_id == case_id)
+                .ok_or_else(|| {
+                    ApiError::NotFound(
+                        "No existe ese formulario enviado en este expediente.".into(),
+                    )
+                })?;
+            if actor.entity_id.as_deref() != Some(record.entity_id.as_str()) {
+                return Err(ApiError::Forbidden(
+                    "Solo la entidad que envió el formulario puede adjuntarle documentos.".into(),
+                ));
+            }
+            let anexo = Anexo::from_slug(&submission.anexo).map(|a| a.title().to_owned());
+            (
+                Role::Entidad,
+                None,
+                anexo.unwrap_or(submission.anexo),
+                Some(submission.reference),
+            )
+        }
+    };
+    if attachment.version != record.version {
+        return Err(stale());
+    }
+    check_pending(db, user, case_id, attachment.files).await?;
+    let supports = match attachment.to {
+        AttachTo::Submission(id) => Some(id),
+        AttachTo::Activity(_) => None,
+    };
+    let applied = db
+        .append(&CaseChange {
+            case_id,
+            expected_version: record.version,
+            at: now_ms(),
+            user_id: &user.id,
+            role,
+            event: HistoryEvent::FilesAttached,
+            activity,
+            choice: None,
+            output: Some(&output),
+            output_reference: reference.as_deref(),
+            comment,
+            step: None,
+            files: attachment.files,
+            supports,
+        })
+        .await?;
+    if applied {
+        Ok(())
+    } else {
+        Err(stale())
+    }
 }
 
 fn procedure_of(record: &CaseRecord) -> Result<&'static Procedure, ApiError> {
@@ -145,6 +300,7 @@ pub async fn complete(
     if completion.version != record.version {
         return Err(stale());
     }
+    check_pending(db, user, case_id, completion.files).await?;
     let state = state_of(&record)?;
     let step = state
         .complete(procedure, completion.activity, choice)
@@ -176,6 +332,8 @@ pub async fn complete(
                 entered: step.entered(&state, completion.activity),
                 state: &step.state,
             }),
+            files: completion.files,
+            supports: None,
         })
         .await?;
     if applied {

@@ -124,6 +124,37 @@ pub async fn security_headers(
 /// The largest body a server function reads: the pages' forms are small.
 pub const SERVER_FUNCTION_BODY_LIMIT: usize = 1024 * 1024;
 
+/// How long an answer may take: a file upload as long as its body keeps
+/// arriving (the body's own idle timeout cuts a stalled one), up to
+/// [`UPLOAD_DEADLINE`]; anything else [`REQUEST_DEADLINE`].
+pub async fn deadline(request: Request, next: Next) -> Response {
+    let uploading = request.method() == Method::POST
+        && request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let limit = if uploading {
+        UPLOAD_DEADLINE
+    } else {
+        REQUEST_DEADLINE
+    };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::Unreadable(
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            "El servidor tardó demasiado en responder. Intente de nuevo en unos minutos.".into(),
+        )
+        .into_response(),
+    }
+}
+
+/// A request must be answered within this (live streams answer at once
+/// and then stream).
+pub const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
+/// The longest a file upload may take.
+pub const UPLOAD_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
 /// Leptos server functions (under `/api/`, beside the JSON API's
 /// `/api/v1/`) answer arguments they cannot read with a 500; they are the
 /// client's mistake: a 400, in Spanish. An oversized body is a 413 before

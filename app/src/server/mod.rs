@@ -10,6 +10,7 @@ pub mod cases;
 pub mod demo;
 pub mod edge;
 pub mod error;
+pub mod files;
 pub mod forms;
 pub mod live;
 pub mod request;

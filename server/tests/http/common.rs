@@ -7,6 +7,7 @@
 // Each test uses its own part of these helpers.
 #![allow(dead_code)]
 
+use app::server::files::{FileLimits, FileStore};
 use app::server::settings::Settings;
 use app::server::store::Db;
 use leptos::config::LeptosOptions;
@@ -33,6 +34,12 @@ impl TestDatabase {
             url,
             _folder: folder,
         }
+    }
+
+    /// The folder of the test's files, shared by every server on this
+    /// database.
+    pub fn files_root(&self) -> std::path::PathBuf {
+        self._folder.path().join("files")
     }
 
     pub fn is_postgres(&self) -> bool {
@@ -68,6 +75,7 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub db: Db,
+    pub files: FileStore,
     pub database: TestDatabase,
 }
 
@@ -92,12 +100,28 @@ impl TestApp {
 
     /// The app with settings and limits of the test's choosing.
     pub async fn configured(database: TestDatabase, settings: Settings, limits: Limits) -> TestApp {
+        TestApp::with_files(database, settings, limits, FileLimits::default()).await
+    }
+
+    /// The app with file limits of the test's choosing.
+    pub async fn with_files(
+        database: TestDatabase,
+        settings: Settings,
+        limits: Limits,
+        file_limits: FileLimits,
+    ) -> TestApp {
+        let files = FileStore::local(&database.files_root(), file_limits).expect("file store");
         let db = Db::connect(&database.url).await.expect("database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("free port");
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = server::router(AppState::new(leptos_options(), db.clone(), settings));
+        let app = server::router(AppState::new(
+            leptos_options(),
+            db.clone(),
+            settings,
+            files.clone(),
+        ));
         tokio::spawn(server::serving::serve(
             listener,
             app,
@@ -108,6 +132,7 @@ impl TestApp {
             base,
             client: reqwest::Client::new(),
             db,
+            files,
             database,
         }
     }

@@ -6,6 +6,7 @@ mod accounts;
 mod cases;
 mod common;
 mod edge;
+mod files;
 mod forms;
 mod input;
 mod live;

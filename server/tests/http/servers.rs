@@ -21,6 +21,7 @@ impl ServerProcess {
     pub fn start(database: &TestDatabase) -> ServerProcess {
         let mut child = server_command()
             .env("DATABASE_URL", &database.url)
+            .env("APP_FILE_STORE", database.files_root())
             .env("APP_DEMO", "1")
             .env("LEPTOS_SITE_ROOT", "target/site")
             .stdout(Stdio::piped())
@@ -114,7 +115,7 @@ impl Drop for ServerProcess {
 
 /// Two servers on one fresh database (started one after the other, so that
 /// the first has migrated it).
-fn two_servers(database: &TestDatabase) -> (ServerProcess, ServerProcess) {
+pub fn two_servers(database: &TestDatabase) -> (ServerProcess, ServerProcess) {
     let first = ServerProcess::start(database);
     let second = ServerProcess::start(database);
     (first, second)

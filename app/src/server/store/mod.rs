@@ -10,6 +10,8 @@
 mod postgres;
 mod sqlite;
 
+pub use sqlite::sql::files::not_pending;
+
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
@@ -21,6 +23,7 @@ use crate::accounts::{AccountRow, Entity, EntityRow};
 use crate::cases::{
     CaseChanged, CaseKey, CaseStatus, CaseSummary, HistoryEntry, HistoryEvent, InboxItem, InboxKey,
 };
+use crate::documents::FileInfo;
 use crate::domain::access::Actor;
 use crate::domain::engine::CaseState;
 use crate::domain::procedure::{ActivityNumber, Procedure};
@@ -420,6 +423,59 @@ impl Db {
         on_backend!(self, case_events::replay(cases))
     }
 
+    // Files.
+
+    /// Records uploads whose contents are stored, as pending files.
+    pub async fn record_uploads(
+        &self,
+        files: &[NewFile<'_>],
+        ensure_stored: EnsureStored<'_>,
+    ) -> Result<(), ApiError> {
+        on_backend!(self, files::record_uploads(files, ensure_stored))
+    }
+
+    pub async fn find_file(&self, id: &str) -> Result<Option<FileRecord>, ApiError> {
+        on_backend!(self, files::find_file(id))
+    }
+
+    /// A case's attached files, and `user_id`'s pending ones.
+    pub async fn case_files(
+        &self,
+        case_id: &str,
+        user_id: &str,
+    ) -> Result<Vec<FileRecord>, ApiError> {
+        on_backend!(self, files::case_files(case_id, user_id))
+    }
+
+    pub async fn forget_pending_files(&self, before: i64) -> Result<u64, ApiError> {
+        on_backend!(self, files::forget_pending(before))
+    }
+
+    pub async fn unreferenced_blobs(
+        &self,
+        before: i64,
+        limit: i64,
+    ) -> Result<Vec<String>, ApiError> {
+        on_backend!(self, files::unreferenced_blobs(before, limit))
+    }
+
+    pub async fn known_blobs(&self) -> Result<Vec<String>, ApiError> {
+        on_backend!(self, files::known_blobs())
+    }
+
+    /// Removes an unreferenced content's row while `remove` deletes it
+    /// from the store; whether it was removed.
+    pub async fn remove_blob(
+        &self,
+        sha256: &str,
+        before: i64,
+        remove: std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<(), ApiError>> + Send + '_>,
+        >,
+    ) -> Result<bool, ApiError> {
+        on_backend!(self, files::remove_blob(sha256, before, remove))
+    }
+
     // Case queries.
 
     pub async fn find_case(&self, id: &str) -> Result<Option<CaseRecord>, ApiError> {
@@ -766,6 +822,60 @@ pub struct CaseChange<'a> {
     pub comment: Option<&'a str>,
     /// How the engine moved the case, for a completion.
     pub step: Option<StateChange<'a>>,
+    /// Pending uploads of the person this entry attaches.
+    pub files: &'a [String],
+    /// The sent form the attached files support.
+    pub supports: Option<&'a str>,
+}
+
+/// Checks, while its blob row is held, that a content is in the file store
+/// (storing it again if a sweep took it meanwhile).
+pub type EnsureStored<'a> = &'a (dyn Fn(
+    &str,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ApiError>> + Send>>
+         + Sync);
+
+/// An upload whose content is in the file store, to be recorded.
+pub struct NewFile<'a> {
+    pub id: &'a str,
+    pub case_id: &'a str,
+    pub sha256: &'a str,
+    pub size: i64,
+    pub media_type: &'a str,
+    pub name: &'a str,
+    pub uploaded_by: &'a str,
+    pub at: i64,
+}
+
+/// A file's row, with who uploaded it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FileRecord {
+    pub id: String,
+    pub case_id: String,
+    pub name: String,
+    pub size: i64,
+    pub media_type: String,
+    pub sha256: String,
+    /// The uploader's e-mail.
+    pub uploaded_by: String,
+    pub uploader_id: String,
+    pub uploaded_at: i64,
+    pub version: Option<i64>,
+}
+
+impl FileRecord {
+    pub fn into_info(self) -> FileInfo {
+        FileInfo {
+            id: self.id,
+            name: self.name,
+            size: self.size,
+            media_type: self.media_type,
+            sha256: self.sha256,
+            uploaded_by: self.uploaded_by,
+            uploaded_at: self.uploaded_at,
+            version: self.version,
+        }
+    }
 }
 
 /// The engine's move of a case: its new state and the activities that

@@ -40,6 +40,16 @@ pub(super) mod dialect {
         Ok(())
     }
 
+    /// Holds a stored content's row until the transaction ends: an upload
+    /// of the same content waits for its removal to finish.
+    pub async fn lock_blob(conn: &mut Connection, sha256: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT sha256 FROM blobs WHERE sha256 = $1 FOR UPDATE")
+            .bind(sha256)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
     pub async fn announce(conn: &mut Connection, changed: &CaseChanged) -> Result<(), sqlx::Error> {
         let payload = serde_json::to_string(changed).unwrap_or_default();
         sqlx::query("SELECT pg_notify($1, $2)")

@@ -259,6 +259,11 @@ pub(super) mod dialect {
     }
 
     /// Writes to the file take turns: whoever writes already holds every row.
+    pub async fn lock_blob(_conn: &mut Connection, _sha256: &str) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
+    /// Writes to the file take turns: whoever writes already holds every row.
     pub async fn lock_admins(_conn: &mut Connection) -> Result<(), sqlx::Error> {
         Ok(())
     }

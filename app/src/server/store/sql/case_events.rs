@@ -177,6 +177,17 @@ pub async fn append_in(
     .bind(started_at)
     .execute(&mut *conn)
     .await?;
+    if !change.files.is_empty() {
+        super::files::attach_in(
+            conn,
+            change.case_id,
+            change.user_id,
+            version,
+            change.files,
+            change.supports,
+        )
+        .await?;
+    }
     let changed = CaseChanged {
         case_id: change.case_id.to_owned(),
         entity_id,

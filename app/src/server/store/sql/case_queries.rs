@@ -57,9 +57,18 @@ pub async fn history(pool: &Pool, id: &str) -> Result<Vec<HistoryEntry>, ApiErro
     .bind(id)
     .fetch_all(pool)
     .await?;
+    let mut files = super::files::attached_files(pool, id)
+        .await?
+        .into_iter()
+        .peekable();
     Ok(rows
         .into_iter()
         .map(|r| {
+            // Both in version order: each entry takes the files it attached.
+            let mut attached = Vec::new();
+            while let Some(file) = files.next_if(|f| f.version <= Some(r.version)) {
+                attached.push(file);
+            }
             let activity = r.activity.and_then(|n| ActivityNumber::try_from(n).ok());
             let event = match HistoryEvent::from_column(r.event.as_deref(), activity) {
                 HistoryEvent::Opened | HistoryEvent::Completed => None,
@@ -77,6 +86,7 @@ pub async fn history(pool: &Pool, id: &str) -> Result<Vec<HistoryEntry>, ApiErro
                 comment: r.comment,
                 event,
                 started_at: r.started_at,
+                files: attached,
             }
         })
         .collect())

@@ -50,7 +50,7 @@ pub async fn pr6_figures(pool: &Pool) -> Result<Pr6Figures, ApiError> {
     .await?;
     let ways = sqlx::query_as(
         "SELECT h.case_id, h.choice FROM case_history h JOIN cases c ON c.id = h.case_id
-         WHERE h.activity = 9 AND c.procedure = 'PR6' ORDER BY h.version",
+         WHERE h.activity = 9 AND h.event IS NULL AND c.procedure = 'PR6' ORDER BY h.version",
     )
     .fetch_all(pool)
     .await?;

@@ -130,6 +130,8 @@ pub async fn submit(pool: &Pool, form: &FormSubmission<'_>) -> Result<SubmitOutc
         output_reference: Some(&reference),
         comment: None,
         step: None,
+        files: &[],
+        supports: None,
     };
     let Some(changed) = append_in(&mut tx, &change).await? else {
         return Ok(SubmitOutcome::CaseChanged);
@@ -183,6 +185,8 @@ pub async fn return_submission(
         output_reference: Some(&reference),
         comment: Some(back.observations),
         step: None,
+        files: &[],
+        supports: None,
     };
     let Some(changed): Option<CaseChanged> = append_in(&mut tx, &change).await? else {
         return Ok(ReturnOutcome::CaseChanged);

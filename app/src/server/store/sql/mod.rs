@@ -12,4 +12,5 @@ pub mod case_queries;
 pub mod due_times;
 pub mod entities;
 pub mod figures;
+pub mod files;
 pub mod forms;
