@@ -97,6 +97,11 @@ wrk -t2 -c32 -d"${duration}s" --latency -H "Cookie: $cookie" "$url" |
 echo
 scripts/bench-edge.sh "$base" "$second_pid"
 
+# Files: a 200 MB upload (throughput and the server's memory, which must
+# stay flat), many smaller ones, the large one downloaded back.
+echo
+scripts/bench-files.sh $((port + 2))
+
 # The dashboard and the long lists on a large synthetic history: on SQLite
 # (made once, then reused) and on PostgreSQL (made in the throwaway cluster).
 seeded=target/bench/seeded.db

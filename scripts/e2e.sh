@@ -17,7 +17,7 @@ trap cleanup EXIT
 # start_server PORT DATABASE_URL: the release server with the demo accounts.
 start_server() {
   APP_DEMO=1 LEPTOS_ENV=PROD LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$1" RUST_LOG=warn \
-    DATABASE_URL="$2" ./target/release/server >"$data/server-$1.log" 2>&1 &
+    APP_FILE_STORE="$data/files" DATABASE_URL="$2" ./target/release/server >"$data/server-$1.log" 2>&1 &
   local pid=$!
   pids+=("$pid")
   for _ in $(seq 1 150); do

@@ -192,7 +192,7 @@ pub async fn attach_files(
     #[server(default)] submission: Option<String>,
     files: Vec<String>,
     #[server(default)] comment: Option<String>,
-    version: i64,
+    #[server(default)] version: Option<i64>,
 ) -> Result<CaseView, ServerFnError> {
     use crate::server::error::ApiError;
     use crate::server::{cases, request};
@@ -295,6 +295,22 @@ pub async fn load_submission(id: String) -> Result<Submission, ServerFnError> {
     let db = request::db()?;
     let (user, _) = request::signed_in(&db).await?;
     Ok(forms::submission(&db, &user, &id).await?)
+}
+
+/// A sent form with the supporting documents attached to it, and whether
+/// the reader may attach more (its entity's accounts).
+#[server]
+pub async fn load_submission_files(
+    id: String,
+) -> Result<(Vec<crate::documents::FileInfo>, bool), ServerFnError> {
+    use crate::server::{forms, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    let sent = forms::submission(&db, &user, &id).await?;
+    let files = db.submission_files(&sent.id).await?;
+    // An entity's account sees only its own entity's forms.
+    let may_attach = user.entity_id.is_some();
+    Ok((files, may_attach))
 }
 
 #[server]

@@ -65,7 +65,9 @@ pub struct AttachBody {
     submission_id: Option<String>,
     files: Vec<String>,
     comment: Option<String>,
-    version: i64,
+    /// The version the reader saw; without it the files are added to the
+    /// case as it is (adding files conflicts with nothing).
+    version: Option<i64>,
 }
 
 /// `POST /cases/{id}/attachments`: pending uploads added to a completed

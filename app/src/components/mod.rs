@@ -7,3 +7,4 @@ pub mod json_form;
 pub mod live;
 pub mod pager;
 pub mod practice;
+pub mod uploads;

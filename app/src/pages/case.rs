@@ -8,11 +8,12 @@ use leptos_router::hooks::use_params_map;
 use super::session::{error_text, Session};
 use crate::accounts::Account;
 use crate::actions::load_case_submissions;
-use crate::actions::{load_case, CompleteActivity};
+use crate::actions::{load_case, AttachFiles, CompleteActivity};
 use crate::cases::{ActiveActivity, CaseView, HistoryEvent};
 use crate::components::detail::ActivityDetail;
 use crate::components::flowchart::Flowchart;
 use crate::components::json_form::JsonForm;
+use crate::components::uploads::{ready_ids, AttachedFiles, FilePicker, Upload};
 use crate::domain::access::Actor;
 use crate::domain::calendar::{bolivia_time, span, waited};
 use crate::domain::case_input::{MAX_COMMENT, MAX_OBSERVATIONS, MAX_OUTPUT_REFERENCE};
@@ -170,7 +171,7 @@ fn CaseBody(initial: CaseView, account: Option<Account>) -> impl IntoView {
                 <ActivityDetail procedure selected />
             </aside>
         </div>
-        <Timeline procedure case />
+        <Timeline procedure case actor />
     }
 }
 
@@ -233,10 +234,12 @@ fn ActiveCard(
     let reference = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
+    let uploads = RwSignal::new(Vec::<Upload>::new());
     let complete = ServerAction::<CompleteActivity>::new();
     Effect::new(move || match complete.value().get() {
         Some(Ok(latest)) => {
             problem.set(None);
+            uploads.set(Vec::new());
             if latest.version > case.with_untracked(|c| c.version) {
                 case.set(latest);
             }
@@ -259,6 +262,13 @@ fn ActiveCard(
             )));
             return;
         }
+        let files = match uploads.with_untracked(|u| ready_ids(u)) {
+            Ok(files) => files,
+            Err(message) => {
+                problem.set(Some(message));
+                return;
+            }
+        };
         complete.dispatch(CompleteActivity {
             id: case.with_untracked(|c| c.id.clone()),
             number,
@@ -266,7 +276,7 @@ fn ActiveCard(
             output_reference: reference.get_untracked(),
             comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
             version: case.with_untracked(|c| c.version),
-            files: Vec::new(),
+            files,
         });
     };
     let choices = move || {
@@ -313,6 +323,12 @@ fn ActiveCard(
                         <label for=format!("reference-{number}")>{format!("Referencia de la salida ({})", activity.output)}</label>
                         <input id=format!("reference-{number}") type="text" bind:value=reference maxlength=MAX_OUTPUT_REFERENCE placeholder="Por ejemplo, NI-AGETIC-123/2026" />
                     </div>
+                    <FilePicker
+                        case_id=case.with_untracked(|c| c.id.clone())
+                        uploads
+                        label=format!("Archivos de la salida (opcional): {}", activity.output)
+                        id=number.to_string()
+                    />
                     <div class="field">
                         <label for=format!("comment-{number}")>"Comentario (opcional)"</label>
                         <textarea id=format!("comment-{number}") bind:value=comment maxlength=MAX_COMMENT rows="2"></textarea>
@@ -328,7 +344,11 @@ fn ActiveCard(
 }
 
 #[component]
-fn Timeline(procedure: &'static Procedure, case: RwSignal<CaseView>) -> impl IntoView {
+fn Timeline(
+    procedure: &'static Procedure,
+    case: RwSignal<CaseView>,
+    actor: Signal<Option<(Actor, bool)>>,
+) -> impl IntoView {
     let entries = move || {
         case.with(|c| {
             c.history
@@ -348,7 +368,13 @@ fn Timeline(procedure: &'static Procedure, case: RwSignal<CaseView>) -> impl Int
                         None if entry.event == Some(HistoryEvent::FormReturned) => {
                             format!("Devolvió con observaciones el formulario {form} ({reference}).")
                         }
+                        None if entry.event == Some(HistoryEvent::FilesAttached) => {
+                            format!("Adjuntó documentos de respaldo al formulario {form} ({reference}).")
+                        }
                         None => "Abrió el expediente.".to_owned(),
+                        Some(activity) if entry.event == Some(HistoryEvent::FilesAttached) => {
+                            format!("Adjuntó una corrección a la actividad {} · {}.", activity.number, activity.title)
+                        }
                         Some(activity) => {
                             let choice = entry
                                 .choice
@@ -369,11 +395,22 @@ fn Timeline(procedure: &'static Procedure, case: RwSignal<CaseView>) -> impl Int
                         }
                     };
                     let comment = entry.comment.clone();
+                    let files = (!entry.files.is_empty()).then(|| view! { <AttachedFiles files=entry.files.clone() /> });
+                    let correction = entry
+                        .activity
+                        .filter(|_| entry.event.is_none())
+                        .and_then(|n| procedure.activity(n))
+                        .filter(|activity| {
+                            actor.get_untracked().is_some_and(|(actor, _)| actor.role_for(activity, &c.entity_id).is_ok())
+                        })
+                        .map(|activity| view! { <Correction case number=activity.number version=entry.version /> });
                     view! {
                         <li data-version=entry.version>
                             <p class="timeline-head">{format!("{} · {who}", bolivia_time(entry.at))}</p>
                             <p>{what}</p>
                             {comment.map(|c| view! { <blockquote>{c}</blockquote> })}
+                            {files}
+                            {correction}
                         </li>
                     }
                 })
@@ -385,6 +422,71 @@ fn Timeline(procedure: &'static Procedure, case: RwSignal<CaseView>) -> impl Int
             <h2 id="timeline-title">"Historial"</h2>
             <ol class="timeline">{entries}</ol>
         </section>
+    }
+}
+
+/// Files added to a completed activity after the fact: the first ones stay,
+/// the correction is a new entry of the history.
+#[component]
+fn Correction(case: RwSignal<CaseView>, number: ActivityNumber, version: i64) -> impl IntoView {
+    let uploads = RwSignal::new(Vec::<Upload>::new());
+    let comment = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let attach = ServerAction::<AttachFiles>::new();
+    Effect::new(move || match attach.value().get() {
+        Some(Ok(latest)) => {
+            problem.set(None);
+            uploads.set(Vec::new());
+            comment.set(String::new());
+            if latest.version > case.with_untracked(|c| c.version) {
+                case.set(latest);
+            }
+        }
+        Some(Err(error)) => problem.set(Some(error_text(&error))),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let files = match uploads.with_untracked(|u| ready_ids(u)) {
+            Ok(files) if files.is_empty() => {
+                problem.set(Some("Elija al menos un archivo para adjuntar.".into()));
+                return;
+            }
+            Ok(files) => files,
+            Err(message) => {
+                problem.set(Some(message));
+                return;
+            }
+        };
+        attach.dispatch(AttachFiles {
+            id: case.with_untracked(|c| c.id.clone()),
+            activity: Some(number),
+            submission: None,
+            files,
+            comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
+            version: None,
+        });
+    };
+    view! {
+        <details class="correction">
+            <summary class="button button-small">"Adjuntar una corrección"</summary>
+            <form class="form" on:submit=on_submit>
+                <FilePicker
+                    case_id=case.with_untracked(|c| c.id.clone())
+                    uploads
+                    label=format!("Archivos que corrigen o completan la salida de la actividad {number}")
+                    id=format!("correction-{version}")
+                />
+                <div class="field">
+                    <label for=format!("correction-comment-{version}")>"Qué corrige (opcional)"</label>
+                    <textarea id=format!("correction-comment-{version}") bind:value=comment maxlength=MAX_COMMENT rows="2"></textarea>
+                </div>
+                {move || problem.get().map(|p| view! { <p class="notice notice-error" role="alert">{p}</p> })}
+                <button type="submit" class="button button-primary" disabled=move || attach.pending().get()>
+                    "Adjuntar al historial"
+                </button>
+            </form>
+        </details>
     }
 }
 

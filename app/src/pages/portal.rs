@@ -7,9 +7,13 @@ use leptos_router::hooks::use_params_map;
 use serde_json::Value;
 
 use super::session::error_text;
-use crate::actions::{load_form_page, load_portal, load_submission};
+use crate::actions::{
+    load_form_page, load_portal, load_submission, load_submission_files, AttachFiles,
+};
 use crate::components::form_assistant::FormAssistant;
 use crate::components::json_form::JsonForm;
+use crate::components::uploads::{ready_ids, AttachedFiles, FilePicker, Upload};
+use crate::documents::FileInfo;
 use crate::domain::calendar::bolivia_time;
 use crate::forms::fields::{Field, Kind};
 use crate::forms::{Anexo, AnyForm, Submission, SubmissionStatus};
@@ -565,6 +569,7 @@ fn document(sent: Submission) -> AnyView {
             </header>
             {observations}
             {answers(anexo, &sent.form, false, true)}
+            <SupportingDocuments case_id=sent.case_id.clone() submission_id=sent.id.clone() />
             <div class="button-row no-print">
                 <button type="button" class="button button-primary" onclick="window.print()">"Imprimir"</button>
                 {download}
@@ -572,4 +577,102 @@ fn document(sent: Submission) -> AnyView {
         </article>
     }
     .into_any()
+}
+
+/// The documents an entity attached to a sent form, and a way to add more.
+#[component]
+fn SupportingDocuments(case_id: String, submission_id: String) -> impl IntoView {
+    let loaded = Resource::new(
+        {
+            let id = submission_id.clone();
+            move || id.clone()
+        },
+        load_submission_files,
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let case_id = case_id.clone();
+                let submission_id = submission_id.clone();
+                loaded.get().and_then(Result::ok).map(|(files, may_attach)| {
+                    view! { <SupportingFiles case_id submission_id files may_attach /> }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[island]
+fn SupportingFiles(
+    case_id: String,
+    submission_id: String,
+    files: Vec<FileInfo>,
+    may_attach: bool,
+) -> impl IntoView {
+    let files = RwSignal::new(files);
+    let uploads = RwSignal::new(Vec::<Upload>::new());
+    let problem = RwSignal::new(None::<String>);
+    let done = RwSignal::new(false);
+    let attach = ServerAction::<AttachFiles>::new();
+    let reload_id = submission_id.clone();
+    Effect::new(move || match attach.value().get() {
+        Some(Ok(_)) => {
+            problem.set(None);
+            uploads.set(Vec::new());
+            done.set(true);
+            let id = reload_id.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok((latest, _)) = load_submission_files(id).await {
+                    files.set(latest);
+                }
+            });
+        }
+        Some(Err(error)) => problem.set(Some(error_text(&error))),
+        None => {}
+    });
+    let (case_for_submit, submission_for_submit) = (case_id.clone(), submission_id.clone());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        done.set(false);
+        match uploads.with_untracked(|u| ready_ids(u)) {
+            Ok(ids) if ids.is_empty() => {
+                problem.set(Some("Elija al menos un archivo para adjuntar.".into()))
+            }
+            Ok(ids) => {
+                attach.dispatch(AttachFiles {
+                    id: case_for_submit.clone(),
+                    activity: None,
+                    submission: Some(submission_for_submit.clone()),
+                    files: ids,
+                    comment: None,
+                    version: None,
+                });
+            }
+            Err(message) => problem.set(Some(message)),
+        }
+    };
+    let form = may_attach.then(|| {
+        view! {
+            <form class="form no-print" on:submit=on_submit>
+                <FilePicker case_id=case_id.clone() uploads label="Adjuntar documentos de respaldo".to_owned() id="respaldo".to_owned() />
+                {move || problem.get().map(|p| view! { <p class="notice notice-error" role="alert">{p}</p> })}
+                {move || done.get().then(|| view! { <p class="notice notice-done" role="status">"Documentos adjuntados al formulario."</p> })}
+                <button type="submit" class="button button-primary" disabled=move || attach.pending().get()>"Adjuntar al formulario"</button>
+            </form>
+        }
+    });
+    view! {
+        <section class="supporting" aria-labelledby="supporting-title">
+            <h2 id="supporting-title">"Documentos de respaldo"</h2>
+            {move || {
+                let list = files.get();
+                if list.is_empty() {
+                    view! { <p class="muted">"Aún no se adjuntaron documentos a este formulario."</p> }.into_any()
+                } else {
+                    view! { <AttachedFiles files=list /> }.into_any()
+                }
+            }}
+            {form}
+        </section>
+    }
 }

@@ -110,7 +110,9 @@ pub struct Attachment<'a> {
     pub to: AttachTo<'a>,
     pub files: &'a [String],
     pub comment: Option<&'a str>,
-    pub version: i64,
+    /// The version the person saw, when given (adding files conflicts
+    /// with nothing, so none may be given).
+    pub version: Option<i64>,
 }
 
 pub enum AttachTo<'a> {
@@ -220,7 +222,10 @@ pub async fn attach(
             )
         }
     };
-    if attachment.version != record.version {
+    if attachment
+        .version
+        .is_some_and(|seen| seen != record.version)
+    {
         return Err(stale());
     }
     check_pending(db, user, case_id, attachment.files).await?;

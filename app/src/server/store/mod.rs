@@ -447,6 +447,10 @@ impl Db {
         on_backend!(self, files::case_files(case_id, user_id))
     }
 
+    pub async fn submission_files(&self, submission_id: &str) -> Result<Vec<FileInfo>, ApiError> {
+        on_backend!(self, files::submission_files(submission_id))
+    }
+
     pub async fn forget_pending_files(&self, before: i64) -> Result<u64, ApiError> {
         on_backend!(self, files::forget_pending(before))
     }

@@ -123,6 +123,18 @@ pub async fn attached_files(pool: &Pool, case_id: &str) -> Result<Vec<FileInfo>,
     Ok(rows.into_iter().map(FileRecord::into_info).collect())
 }
 
+/// The supporting documents attached to a sent form.
+pub async fn submission_files(pool: &Pool, submission_id: &str) -> Result<Vec<FileInfo>, ApiError> {
+    let rows = sqlx::query_as::<_, FileRecord>(&format!(
+        "SELECT {FILE_COLUMNS} FROM files f JOIN users u ON u.id = f.uploaded_by
+         WHERE f.submission_id = $1 ORDER BY f.version, f.position"
+    ))
+    .bind(submission_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(FileRecord::into_info).collect())
+}
+
 /// Forgets uploads never attached since `before`; returns how many.
 pub async fn forget_pending(pool: &Pool, before: i64) -> Result<u64, ApiError> {
     let mut tx = dialect::begin_write(pool).await?;
