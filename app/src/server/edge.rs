@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, ETAG, HOST, LAST_MODIFIED, ORIGIN, REFERRER_POLICY,
-    STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, HOST, LAST_MODIFIED, ORIGIN,
+    REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
 use axum::middleware::Next;
@@ -31,14 +31,32 @@ pub fn page_policy(nonce: &str) -> String {
 const RESOURCE_POLICY: &str =
     "default-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-/// Sends the page policy with the nonce of the page being rendered (called
-/// from the page shell; the nonce exists only while rendering).
+/// The nonce of the page a request may render, chosen by
+/// [`security_headers`] before the page is rendered, so that the policy
+/// it sends and the nonces in the page are the same whatever happens to
+/// Leptos's own response options on the way.
+#[derive(Clone, Debug)]
+pub struct PageNonce(pub String);
+
+/// Called from the page shell: the page's scripts carry the request's
+/// nonce, and the policy goes with the page (the middleware adds it to any
+/// HTML answer that lacks it).
 pub fn send_page_policy() {
-    let Some(nonce) = leptos::nonce::use_nonce() else {
-        return;
+    use leptos::prelude::{provide_context, use_context};
+    let chosen = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    let nonce = match chosen {
+        Some(PageNonce(nonce)) => {
+            provide_context(leptos::nonce::Nonce::from_value(nonce.clone()));
+            nonce
+        }
+        None => match leptos::nonce::use_nonce() {
+            Some(nonce) => nonce.to_string(),
+            None => return,
+        },
     };
     if let (Some(response), Ok(policy)) = (
-        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        use_context::<leptos_axum::ResponseOptions>(),
         HeaderValue::from_str(&page_policy(&nonce)),
     ) {
         response.insert_header(CONTENT_SECURITY_POLICY, policy);
@@ -70,8 +88,20 @@ pub async fn security_headers(
     next: Next,
 ) -> Response {
     let immutable = content_named(request.uri().path());
+    let nonce = super::store::new_id();
+    let mut request = request;
+    request.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    let page = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if page && !headers.contains_key(CONTENT_SECURITY_POLICY) {
+        if let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce)) {
+            headers.insert(CONTENT_SECURITY_POLICY, policy);
+        }
+    }
     let static_file = headers.contains_key(ETAG) || headers.contains_key(LAST_MODIFIED);
     if immutable && static_file {
         headers.insert(
@@ -131,7 +161,7 @@ pub async fn deadline(request: Request, next: Next) -> Response {
     let uploading = request.method() == Method::POST
         && request
             .headers()
-            .get(axum::http::header::CONTENT_TYPE)
+            .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("multipart/form-data"));
     let limit = if uploading {

@@ -128,6 +128,23 @@ impl FileStore {
         })
     }
 
+    /// An object store shared by several servers; uploads are received in
+    /// `spool` (a local folder) before they are stored.
+    pub fn remote(
+        store: Arc<dyn ObjectStore>,
+        spool: &FsPath,
+        limits: FileLimits,
+    ) -> Result<FileStore, String> {
+        std::fs::create_dir_all(spool)
+            .map_err(|e| format!("no se pudo crear la carpeta {}: {e}", spool.display()))?;
+        Ok(FileStore {
+            store,
+            local: None,
+            spool: spool.to_owned(),
+            limits,
+        })
+    }
+
     /// `APP_FILE_STORE`: an `s3://bucket/prefix` URL (credentials and
     /// endpoint from the usual `AWS_*` variables), or a folder; by default
     /// `default_folder`.
@@ -145,14 +162,7 @@ impl FileStore {
                 let spool = std::env::var("APP_FILE_SPOOL")
                     .map(PathBuf::from)
                     .unwrap_or_else(|_| std::env::temp_dir().join("manual-uploads"));
-                std::fs::create_dir_all(&spool)
-                    .map_err(|e| format!("no se pudo crear la carpeta {}: {e}", spool.display()))?;
-                Ok(FileStore {
-                    store: Arc::new(store),
-                    local: None,
-                    spool,
-                    limits,
-                })
+                FileStore::remote(Arc::new(store), &spool, limits)
             }
             Some(folder) => {
                 let folder = folder.strip_prefix("file://").unwrap_or(&folder);

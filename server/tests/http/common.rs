@@ -111,6 +111,16 @@ impl TestApp {
         file_limits: FileLimits,
     ) -> TestApp {
         let files = FileStore::local(&database.files_root(), file_limits).expect("file store");
+        TestApp::serving(database, settings, limits, files).await
+    }
+
+    /// The app keeping its files in `files`.
+    pub async fn serving(
+        database: TestDatabase,
+        settings: Settings,
+        limits: Limits,
+        files: FileStore,
+    ) -> TestApp {
         let db = Db::connect(&database.url).await.expect("database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -608,6 +608,59 @@ async fn an_entity_attaches_supporting_documents_to_a_sent_form() {
     assert_eq!(response.status(), 403);
 }
 
+#[tokio::test]
+async fn an_object_store_takes_large_files_in_parts_and_serves_them_back() {
+    let database = TestDatabase::new().await;
+    let spool = database.files_root().join("spool");
+    let bucket = std::sync::Arc::new(object_store::memory::InMemory::new());
+    let files =
+        app::server::files::FileStore::remote(bucket.clone(), &spool, FileLimits::default())
+            .unwrap();
+    let app = TestApp::serving(
+        database,
+        app::server::settings::Settings::demo(),
+        Default::default(),
+        files.clone(),
+    )
+    .await;
+    app::server::demo::seed(&app.db).await.unwrap();
+    let entity = app.login("entidad@demo.local").await;
+    let case = entity_case(&app.base, &entity, &app.demo_entity_id().await).await;
+    let case_id = case["id"].as_str().unwrap();
+    // Larger than one part of an object store upload (8 MB).
+    let mut big = pdf();
+    big.extend((0..20 * 1024 * 1024).map(|i: u32| (i % 251) as u8));
+    let form = Form::new().part("file", part("planos.pdf", big.clone(), "application/pdf"));
+    let (status, uploaded) = upload(&app.base, &entity, case_id, form).await;
+    assert_eq!(status, 201, "{uploaded}");
+    let sha = uploaded["files"][0]["sha256"].as_str().unwrap().to_owned();
+    assert_eq!(sha, sha256(&big));
+    assert_eq!(count_files(&spool), 0, "the spool is emptied once stored");
+    let (status, _) = complete_first(&app.base, &entity, &case, &ids(&uploaded)).await;
+    assert_eq!(status, 200);
+    let response = entity
+        .get(app.url(&format!("/api/v1/files/{}", ids(&uploaded)[0])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.bytes().await.unwrap().as_ref() == big.as_slice());
+
+    // The bucket holds the content under its hash; the sweep keeps what a
+    // file names and removes what none does.
+    use object_store::ObjectStore;
+    let orphan = object_store::path::Path::from(format!("ab/ab{}", "1".repeat(62)));
+    bucket
+        .put(&orphan, b"huerfano".to_vec().into())
+        .await
+        .unwrap();
+    let later = app::domain::calendar::now_ms() + app::server::files::GRACE_MS + 1000;
+    assert_eq!(files.sweep(&app.db, later).await.unwrap(), 1);
+    assert!(bucket.head(&orphan).await.is_err());
+    let kept = object_store::path::Path::from(format!("{}/{sha}", &sha[..2]));
+    assert!(bucket.head(&kept).await.is_ok());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_uploaded_through_one_server_downloads_from_another() {
     let database = TestDatabase::new().await;
