@@ -40,10 +40,17 @@ pub fn check_completion(output_reference: &str, comment: Option<&str>) -> Vec<Fi
     } else if reference.chars().count() > MAX_OUTPUT_REFERENCE {
         errors.push(too_long("output_reference", MAX_OUTPUT_REFERENCE));
     }
-    if comment.is_some_and(|c| c.trim().chars().count() > MAX_COMMENT) {
-        errors.push(too_long("comment", MAX_COMMENT));
-    }
+    errors.extend(check_comment(comment));
     errors
+}
+
+/// A comment that goes with a change of a case, when there is one.
+pub fn check_comment(comment: Option<&str>) -> Vec<FieldError> {
+    if comment.is_some_and(|c| c.trim().chars().count() > MAX_COMMENT) {
+        vec![too_long("comment", MAX_COMMENT)]
+    } else {
+        Vec::new()
+    }
 }
 
 /// The observations a reviewer returns a sent form with.

@@ -15,7 +15,7 @@ use crate::cases::{
 use crate::documents::MAX_FILES_PER_ENTRY;
 use crate::domain::access::{Actor, Refusal};
 use crate::domain::calendar::{bolivia_calendar, bolivia_month_start, next_month, now_ms};
-use crate::domain::case_input::{check_completion, check_title};
+use crate::domain::case_input::{check_comment, check_completion, check_title};
 use crate::domain::engine::{CaseState, EngineError};
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
@@ -153,15 +153,32 @@ async fn check_pending(
 }
 
 /// Attaches files to a completed activity or a sent form of a case, as a
-/// new history entry.
+/// new history entry. Without a version seen, a change made by someone
+/// else meanwhile is no conflict: the files go to the case as it is then.
 pub async fn attach(
     db: &Db,
     user: &User,
     case_id: &str,
     attachment: Attachment<'_>,
 ) -> Result<(), ApiError> {
+    let mut tries = if attachment.version.is_some() { 1 } else { 3 };
+    loop {
+        tries -= 1;
+        match attach_once(db, user, case_id, &attachment).await {
+            Err(ApiError::Conflict(_)) if tries > 0 => continue,
+            outcome => return outcome,
+        }
+    }
+}
+
+async fn attach_once(
+    db: &Db,
+    user: &User,
+    case_id: &str,
+    attachment: &Attachment<'_>,
+) -> Result<(), ApiError> {
     let comment = attachment.comment.map(str::trim).filter(|c| !c.is_empty());
-    reject_if_any(check_completion("-", comment))?;
+    reject_if_any(check_comment(comment))?;
     if attachment.files.is_empty() {
         return Err(ApiError::invalid(
             "files",
