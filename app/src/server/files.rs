@@ -155,14 +155,27 @@ impl FileStore {
             .filter(|v| !v.trim().is_empty());
         match configured {
             Some(url) if url.starts_with("s3://") => {
-                let store = object_store::aws::AmazonS3Builder::from_env()
+                let bucket = object_store::aws::AmazonS3Builder::from_env()
                     .with_url(url.trim())
                     .build()
                     .map_err(|e| format!("APP_FILE_STORE «{url}»: {e}"))?;
+                // The builder takes the bucket from the URL; the path after
+                // it is where this app's contents go.
+                let prefix = url::Url::parse(url.trim())
+                    .map(|u| u.path().trim_matches('/').to_owned())
+                    .unwrap_or_default();
+                let store: Arc<dyn ObjectStore> = if prefix.is_empty() {
+                    Arc::new(bucket)
+                } else {
+                    Arc::new(object_store::prefix::PrefixStore::new(
+                        bucket,
+                        prefix.as_str(),
+                    ))
+                };
                 let spool = std::env::var("APP_FILE_SPOOL")
                     .map(PathBuf::from)
                     .unwrap_or_else(|_| std::env::temp_dir().join("manual-uploads"));
-                FileStore::remote(Arc::new(store), &spool, limits)
+                FileStore::remote(store, &spool, limits)
             }
             Some(folder) => {
                 let folder = folder.strip_prefix("file://").unwrap_or(&folder);
