@@ -124,6 +124,9 @@ pub fn accept_attribute() -> String {
 /// The accepted kinds, as people know them.
 pub const ACCEPTED_KINDS: &str = "PDF, ODT, ODS, DOCX, XLSX, PNG, JPEG, texto o ZIP";
 
+/// What a person is told who attaches no file.
+pub const NOTHING_TO_ATTACH: &str = "Elija al menos un archivo para adjuntar.";
+
 /// Most files attached in one history entry.
 pub const MAX_FILES_PER_ENTRY: usize = 20;
 

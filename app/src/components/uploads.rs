@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::documents::{accept_attribute, size_label, FileInfo, ACCEPTED_KINDS};
+use crate::documents::{accept_attribute, size_label, FileInfo, ACCEPTED_KINDS, NOTHING_TO_ATTACH};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum UploadState {
@@ -45,6 +45,17 @@ pub fn ready_ids(uploads: &[Upload]) -> Result<Vec<String>, String> {
         }
     }
     Ok(ids)
+}
+
+/// The ids of the uploads to attach after the fact: at least one.
+pub fn files_to_attach(uploads: &[Upload]) -> Result<Vec<String>, String> {
+    ready_ids(uploads).and_then(|ids| {
+        if ids.is_empty() {
+            Err(NOTHING_TO_ATTACH.to_owned())
+        } else {
+            Ok(ids)
+        }
+    })
 }
 
 /// A file picker that uploads to `case_id` as files are picked or dropped.

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::session::{error_text, Session};
+use super::session::{error_text, follow_answers, Session};
 use crate::accounts::Account;
 use crate::actions::load_case_submissions;
 use crate::actions::{load_case, AttachFiles, CompleteActivity};
@@ -13,7 +13,7 @@ use crate::cases::{ActiveActivity, CaseView, HistoryEvent};
 use crate::components::detail::ActivityDetail;
 use crate::components::flowchart::Flowchart;
 use crate::components::json_form::JsonForm;
-use crate::components::uploads::{ready_ids, AttachedFiles, FilePicker, Upload};
+use crate::components::uploads::{files_to_attach, ready_ids, AttachedFiles, FilePicker, Upload};
 use crate::domain::access::Actor;
 use crate::domain::calendar::{bolivia_time, span, waited};
 use crate::domain::case_input::{MAX_COMMENT, MAX_OBSERVATIONS, MAX_OUTPUT_REFERENCE};
@@ -236,16 +236,9 @@ fn ActiveCard(
     let problem = RwSignal::new(None::<String>);
     let uploads = RwSignal::new(Vec::<Upload>::new());
     let complete = ServerAction::<CompleteActivity>::new();
-    Effect::new(move || match complete.value().get() {
-        Some(Ok(latest)) => {
-            problem.set(None);
-            uploads.set(Vec::new());
-            if latest.version > case.with_untracked(|c| c.version) {
-                case.set(latest);
-            }
-        }
-        Some(Err(error)) => problem.set(Some(error_text(&error))),
-        None => {}
+    follow_answers(complete.value(), problem, move |latest| {
+        uploads.set(Vec::new());
+        adopt_newer(case, latest);
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -433,25 +426,14 @@ fn Correction(case: RwSignal<CaseView>, number: ActivityNumber, version: i64) ->
     let comment = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let attach = ServerAction::<AttachFiles>::new();
-    Effect::new(move || match attach.value().get() {
-        Some(Ok(latest)) => {
-            problem.set(None);
-            uploads.set(Vec::new());
-            comment.set(String::new());
-            if latest.version > case.with_untracked(|c| c.version) {
-                case.set(latest);
-            }
-        }
-        Some(Err(error)) => problem.set(Some(error_text(&error))),
-        None => {}
+    follow_answers(attach.value(), problem, move |latest| {
+        uploads.set(Vec::new());
+        comment.set(String::new());
+        adopt_newer(case, latest);
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let files = match uploads.with_untracked(|u| ready_ids(u)) {
-            Ok(files) if files.is_empty() => {
-                problem.set(Some("Elija al menos un archivo para adjuntar.".into()));
-                return;
-            }
+        let files = match uploads.with_untracked(|u| files_to_attach(u)) {
             Ok(files) => files,
             Err(message) => {
                 problem.set(Some(message));
@@ -487,6 +469,14 @@ fn Correction(case: RwSignal<CaseView>, number: ActivityNumber, version: i64) ->
                 </button>
             </form>
         </details>
+    }
+}
+
+/// Shows the case as an answer left it, unless a newer version is shown
+/// already (a slow answer must not undo a newer one).
+fn adopt_newer(case: RwSignal<CaseView>, latest: CaseView) {
+    if latest.version > case.with_untracked(|c| c.version) {
+        case.set(latest);
     }
 }
 

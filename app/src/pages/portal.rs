@@ -6,13 +6,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use serde_json::Value;
 
-use super::session::error_text;
+use super::session::{error_text, follow_answers};
 use crate::actions::{
     load_form_page, load_portal, load_submission, load_submission_files, AttachFiles,
 };
 use crate::components::form_assistant::FormAssistant;
 use crate::components::json_form::JsonForm;
-use crate::components::uploads::{ready_ids, AttachedFiles, FilePicker, Upload};
+use crate::components::uploads::{files_to_attach, AttachedFiles, FilePicker, Upload};
 use crate::documents::FileInfo;
 use crate::domain::calendar::bolivia_time;
 use crate::forms::fields::{Field, Kind};
@@ -615,29 +615,21 @@ fn SupportingFiles(
     let done = RwSignal::new(false);
     let attach = ServerAction::<AttachFiles>::new();
     let reload_id = submission_id.clone();
-    Effect::new(move || match attach.value().get() {
-        Some(Ok(_)) => {
-            problem.set(None);
-            uploads.set(Vec::new());
-            done.set(true);
-            let id = reload_id.clone();
-            leptos::task::spawn_local(async move {
-                if let Ok((latest, _)) = load_submission_files(id).await {
-                    files.set(latest);
-                }
-            });
-        }
-        Some(Err(error)) => problem.set(Some(error_text(&error))),
-        None => {}
+    follow_answers(attach.value(), problem, move |_| {
+        uploads.set(Vec::new());
+        done.set(true);
+        let id = reload_id.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok((latest, _)) = load_submission_files(id).await {
+                files.set(latest);
+            }
+        });
     });
     let (case_for_submit, submission_for_submit) = (case_id.clone(), submission_id.clone());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         done.set(false);
-        match uploads.with_untracked(|u| ready_ids(u)) {
-            Ok(ids) if ids.is_empty() => {
-                problem.set(Some("Elija al menos un archivo para adjuntar.".into()))
-            }
+        match uploads.with_untracked(|u| files_to_attach(u)) {
             Ok(ids) => {
                 attach.dispatch(AttachFiles {
                     id: case_for_submit.clone(),

@@ -35,6 +35,23 @@ pub fn error_text(error: &ServerFnError) -> String {
     }
 }
 
+/// Follows a server action's answers: a failure is told in `problem`; an
+/// answer clears it and goes to `done`.
+pub fn follow_answers<T: Clone + Send + Sync + 'static>(
+    answers: impl Get<Value = Option<Result<T, ServerFnError>>> + 'static,
+    problem: RwSignal<Option<String>>,
+    done: impl Fn(T) + 'static,
+) {
+    Effect::new(move || match answers.get() {
+        Some(Ok(answer)) => {
+            problem.set(None);
+            done(answer);
+        }
+        Some(Err(error)) => problem.set(Some(error_text(&error))),
+        None => {}
+    });
+}
+
 #[component]
 pub fn AccountMenu() -> impl IntoView {
     let session = Session::get();

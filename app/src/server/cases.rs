@@ -12,7 +12,7 @@ use crate::cases::{
     active_activities, CaseFilter, CaseStatus, CaseSummary, CaseView, HistoryEvent, InboxItem,
     Repeat,
 };
-use crate::documents::MAX_FILES_PER_ENTRY;
+use crate::documents::{MAX_FILES_PER_ENTRY, NOTHING_TO_ATTACH};
 use crate::domain::access::{Actor, Refusal};
 use crate::domain::calendar::{bolivia_calendar, bolivia_month_start, next_month, now_ms};
 use crate::domain::case_input::{check_comment, check_completion, check_title};
@@ -180,10 +180,7 @@ async fn attach_once(
     let comment = attachment.comment.map(str::trim).filter(|c| !c.is_empty());
     reject_if_any(check_comment(comment))?;
     if attachment.files.is_empty() {
-        return Err(ApiError::invalid(
-            "files",
-            "Elija al menos un archivo para adjuntar.",
-        ));
+        return Err(ApiError::invalid("files", NOTHING_TO_ATTACH));
     }
     let record = db.find_case(case_id).await?.ok_or_else(case_not_found)?;
     let actor = user.actor();

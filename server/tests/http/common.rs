@@ -42,6 +42,17 @@ impl TestDatabase {
         self._folder.path().join("files")
     }
 
+    /// A count read straight from the database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        if self.is_postgres() {
+            let pool = sqlx::PgPool::connect(&self.url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap()
+        } else {
+            let pool = sqlx::SqlitePool::connect(&self.url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap()
+        }
+    }
+
     pub fn is_postgres(&self) -> bool {
         self.url.starts_with("postgres")
     }
@@ -229,14 +240,7 @@ impl TestApp {
 
     /// A count the test reads behind the app's back.
     pub async fn count(&self, sql: &str) -> i64 {
-        let url = &self.database.url;
-        if self.database.is_postgres() {
-            let pool = sqlx::PgPool::connect(url).await.unwrap();
-            sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap()
-        } else {
-            let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-            sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap()
-        }
+        self.database.count(sql).await
     }
 }
 

@@ -552,19 +552,9 @@ async fn an_entity_attaches_supporting_documents_to_a_sent_form() {
     let entity = app.login("entidad@demo.local").await;
     let case = entity_case(&app.base, &entity, &app.demo_entity_id().await).await;
     let case_id = case["id"].as_str().unwrap();
-    let anexo2 = json!({
-        "email": "sistemas@demo.gob.bo",
-        "application_type": "web",
-        "redirect_uri": "https://tramites.demo.gob.bo/callback",
-        "post_logout_redirect_uri": "https://tramites.demo.gob.bo/",
-        "client_name": "Sistema de trámites",
-        "refresh_token": false,
-        "contacts": ["ana@demo.gob.bo"],
-        "scopes": ["openid", "profile", "email"]
-    });
     let response = entity
         .put(app.url("/api/v1/forms/anexo-2/draft"))
-        .json(&anexo2)
+        .json(&crate::forms::anexo2())
         .send()
         .await
         .unwrap();
@@ -734,7 +724,7 @@ async fn a_killed_upload_leaves_no_row_without_its_file_and_the_sweep_clears_the
         .unwrap();
     let rows = db.case_files(&case_id, "").await.unwrap();
     assert!(rows.is_empty(), "nothing attached");
-    let count: i64 = count_rows(&database, "SELECT COUNT(*) FROM files").await;
+    let count: i64 = database.count("SELECT COUNT(*) FROM files").await;
     assert_eq!(count, 1, "only the finished upload");
     let spool = database.files_root().join("incoming");
     assert_eq!(
@@ -776,7 +766,7 @@ async fn a_killed_upload_leaves_no_row_without_its_file_and_the_sweep_clears_the
         1,
         "the forgotten upload's content"
     );
-    assert_eq!(count_rows(&database, "SELECT COUNT(*) FROM files").await, 0);
+    assert_eq!(database.count("SELECT COUNT(*) FROM files").await, 0);
     assert_eq!(count_files(&database.files_root().join("objects")), 0);
 }
 
@@ -784,14 +774,4 @@ fn tokio_stream_from(
     mut receiver: tokio::sync::mpsc::Receiver<Result<Vec<u8>, std::io::Error>>,
 ) -> impl futures::Stream<Item = Result<Vec<u8>, std::io::Error>> {
     futures::stream::poll_fn(move |cx| receiver.poll_recv(cx))
-}
-
-async fn count_rows(database: &TestDatabase, sql: &str) -> i64 {
-    if database.is_postgres() {
-        let pool = sqlx::PgPool::connect(&database.url).await.unwrap();
-        sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap()
-    } else {
-        let pool = sqlx::SqlitePool::connect(&database.url).await.unwrap();
-        sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap()
-    }
 }

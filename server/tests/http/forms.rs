@@ -4,7 +4,8 @@
 use crate::common::TestApp;
 use serde_json::{json, Value};
 
-fn anexo2() -> Value {
+/// An Anexo 2 as an entity fills it in.
+pub fn anexo2() -> Value {
     json!({
         "email": "sistemas@demo.gob.bo",
         "application_type": "web",
