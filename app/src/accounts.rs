@@ -8,13 +8,20 @@ use crate::domain::role::Role;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Account {
     pub id: String,
-    pub email: String,
+    pub email: Option<String>,
+    /// How the app names the person (their name, else e-mail, else CI).
+    pub name: String,
+    pub ci_number: Option<String>,
     pub roles: Vec<Role>,
     pub entity_id: Option<String>,
     pub is_admin: bool,
     /// After an administrator's reset: a new password before anything else.
     #[serde(default)]
     pub must_change_password: bool,
+    /// Whether the account has a local password (else it signs in with
+    /// Ciudadanía Digital only).
+    #[serde(default)]
+    pub has_password: bool,
 }
 
 impl Account {
@@ -63,7 +70,9 @@ pub struct EntityRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountRow {
     pub id: String,
-    pub email: String,
+    pub email: Option<String>,
+    pub name: String,
+    pub ci_number: Option<String>,
     pub roles: Vec<Role>,
     /// The entity's name, for an entity's account.
     pub entity: Option<String>,
@@ -89,4 +98,6 @@ pub struct AdminOverview {
     pub entities: Vec<EntityRow>,
     pub accounts: Vec<AccountRow>,
     pub due_times: Vec<DueRow>,
+    /// People Ciudadanía Digital vouched for, waiting to be let in.
+    pub access_requests: Vec<crate::identity::AccessRequest>,
 }

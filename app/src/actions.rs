@@ -8,6 +8,7 @@ use crate::cases::{CaseFilter, CaseSummary, CaseView, InboxItem};
 use crate::domain::procedure::ActivityNumber;
 use crate::domain::stats::Stats;
 use crate::forms::Submission;
+use crate::identity::{AccessRequest, SignInChoices};
 use crate::paging::{Page, PageRequest};
 use crate::portal::{FormPageData, Portal};
 
@@ -71,18 +72,62 @@ pub async fn sign_in(
     Ok(destination.to_owned())
 }
 
+/// Ends the session; answers where to go: the provider's end-session
+/// address when the session came through Ciudadanía Digital, else the
+/// sign-in page.
 #[server]
-pub async fn sign_out() -> Result<(), ServerFnError> {
-    use crate::server::{auth, request};
+pub async fn sign_out() -> Result<String, ServerFnError> {
+    use crate::server::{auth, ciudadania, request};
     let db = request::db()?;
     let settings = request::settings();
     let session = request::session_for(&db, auth::Purpose::OwnAccount)
         .await
         .ok();
-    auth::sign_out(&db, &request::client().await, session.as_ref()).await?;
+    let id_token = auth::sign_out(&db, &request::client().await, session.as_ref()).await?;
     request::set_cookie(auth::cleared_cookie(&settings));
-    leptos_axum::redirect("/ingresar");
-    Ok(())
+    let provider = use_context::<std::sync::Arc<ciudadania::Ciudadania>>();
+    let destination = match (provider, id_token) {
+        (Some(provider), Some(id_token)) => {
+            let origin = ciudadania::public_origin(&settings, &request::headers().await?);
+            provider.end_session_url(&id_token, &origin).await
+        }
+        _ => None,
+    }
+    .unwrap_or_else(|| ciudadania::POST_LOGOUT_PATH.to_owned());
+    leptos_axum::redirect(&destination);
+    Ok(destination)
+}
+
+/// What the sign-in page offers.
+#[server]
+pub async fn sign_in_options() -> Result<SignInChoices, ServerFnError> {
+    use crate::server::request;
+    let settings = request::settings();
+    Ok(SignInChoices {
+        ciudadania: settings.ciudadania.is_some(),
+        passwords_for_everyone: settings.passwords.admits(false),
+        passwords_for_admins: settings.passwords.admits(true),
+    })
+}
+
+/// The request for access of the person whose browser carries it.
+#[server]
+pub async fn my_access_request() -> Result<Option<AccessRequest>, ServerFnError> {
+    use crate::server::{access, request};
+    let db = request::db()?;
+    Ok(access::own(&db, &request::settings(), &request::headers().await?).await?)
+}
+
+/// The person says which entity they belong to.
+#[server]
+pub async fn send_access_request(
+    claimed_entity: String,
+    note: String,
+) -> Result<AccessRequest, ServerFnError> {
+    use crate::server::{access, request};
+    let db = request::db()?;
+    let headers = request::headers().await?;
+    Ok(access::complete_own(&db, &request::settings(), &headers, &claimed_entity, &note).await?)
 }
 
 #[server]

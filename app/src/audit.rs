@@ -21,10 +21,14 @@ pub enum AuditEvent {
     EntityCreated,
     DueTimesChanged,
     FormReturned,
+    IdentityLinked,
+    AccessRequested,
+    AccessAccepted,
+    AccessRejected,
 }
 
 impl AuditEvent {
-    pub const ALL: [AuditEvent; 14] = [
+    pub const ALL: [AuditEvent; 18] = [
         AuditEvent::SignIn,
         AuditEvent::SignInFailed,
         AuditEvent::SignInLocked,
@@ -39,6 +43,10 @@ impl AuditEvent {
         AuditEvent::EntityCreated,
         AuditEvent::DueTimesChanged,
         AuditEvent::FormReturned,
+        AuditEvent::IdentityLinked,
+        AuditEvent::AccessRequested,
+        AuditEvent::AccessAccepted,
+        AuditEvent::AccessRejected,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -57,6 +65,10 @@ impl AuditEvent {
             AuditEvent::EntityCreated => "entity_created",
             AuditEvent::DueTimesChanged => "due_times_changed",
             AuditEvent::FormReturned => "form_returned",
+            AuditEvent::IdentityLinked => "identity_linked",
+            AuditEvent::AccessRequested => "access_requested",
+            AuditEvent::AccessAccepted => "access_accepted",
+            AuditEvent::AccessRejected => "access_rejected",
         }
     }
 
@@ -81,6 +93,10 @@ impl AuditEvent {
             AuditEvent::EntityCreated => "Entidad registrada",
             AuditEvent::DueTimesChanged => "Cambio de plazos",
             AuditEvent::FormReturned => "Formulario devuelto",
+            AuditEvent::IdentityLinked => "Cuenta vinculada a Ciudadanía Digital",
+            AuditEvent::AccessRequested => "Solicitud de acceso",
+            AuditEvent::AccessAccepted => "Solicitud de acceso aceptada",
+            AuditEvent::AccessRejected => "Solicitud de acceso rechazada",
         }
     }
 }

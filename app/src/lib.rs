@@ -13,6 +13,7 @@ pub mod diagram;
 pub mod documents;
 pub mod domain;
 pub mod forms;
+pub mod identity;
 pub mod pages;
 pub mod paging;
 pub mod portal;
@@ -34,7 +35,7 @@ use pages::inbox::InboxPage;
 use pages::not_found::NotFound;
 use pages::portal::{AnnexPage, CheckAnswersPage, PortalPage, SentPage, SubmissionPage};
 use pages::procedure::ProcedurePage;
-use pages::session::{AccountMenu, Session, SignInPage};
+use pages::session::{AccessRequestPage, AccountMenu, Session, SignInPage};
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -86,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("procedimientos") view=CataloguePage />
                     <Route path=path!("/procedimientos/:code") view=ProcedurePage />
                     <Route path=StaticSegment("ingresar") view=SignInPage />
+                    <Route path=path!("/ingresar/solicitud") view=AccessRequestPage ssr=SsrMode::Async />
                     // Pages of cases wait for their data before answering, so
                     // that a refusal carries its status (401, 404).
                     <Route path=StaticSegment("bandeja") view=InboxPage ssr=SsrMode::Async />

@@ -18,6 +18,8 @@ use app::paging::{Page, PageRequest};
 use crate::AppState;
 use app::cases::CaseFilter;
 use app::forms::{today_in_bolivia, Anexo, AnyForm, Draft, Report, Submission};
+use app::identity::{Acceptance, AccessRequest};
+use app::server::access;
 use app::server::admin::{self, NewAccount};
 use app::server::auth::{self, Client, CurrentUser};
 use app::server::cases::{self, Completion};
@@ -42,6 +44,9 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/status", put(change_status))
         .route("/users/{id}/password", put(reset_password))
         .route("/users/{id}/sessions", delete(end_sessions))
+        .route("/access-requests", get(access_requests))
+        .route("/access-requests/{id}/accept", post(accept_access_request))
+        .route("/access-requests/{id}/reject", post(reject_access_request))
         .route("/audit", get(audit_log))
         .route("/audit.csv", get(audit_csv))
         .route("/cases", get(list_cases).post(open_case))
@@ -125,16 +130,29 @@ async fn login(
     ))
 }
 
+/// Ends the session: `204`, or `200 { "end_session_url" }` when it was
+/// opened through Ciudadanía Digital, whose session ends at that address.
 async fn logout(
     State(state): State<AppState>,
     client: Client,
+    headers: HeaderMap,
     user: Option<CurrentUser>,
 ) -> Result<Response, ApiError> {
-    auth::sign_out(&state.db, &client, user.as_ref()).await?;
-    Ok(auth::with_cookie(
-        StatusCode::NO_CONTENT,
-        auth::cleared_cookie(&state.settings),
-    ))
+    let id_token = auth::sign_out(&state.db, &client, user.as_ref()).await?;
+    let cleared = auth::cleared_cookie(&state.settings);
+    let end_session = match (&state.ciudadania, id_token) {
+        (Some(provider), Some(id_token)) => {
+            let origin = app::server::ciudadania::public_origin(&state.settings, &headers);
+            provider.end_session_url(&id_token, &origin).await
+        }
+        _ => None,
+    };
+    Ok(match end_session {
+        Some(url) => {
+            auth::with_cookie(Json(serde_json::json!({ "end_session_url": url })), cleared)
+        }
+        None => auth::with_cookie(StatusCode::NO_CONTENT, cleared),
+    })
 }
 
 async fn me(user: CurrentUser) -> Json<Account> {
@@ -177,6 +195,41 @@ async fn create_user(
 ) -> Result<(StatusCode, Json<Account>), ApiError> {
     let created = admin::create_account(&db, &user, body).await?;
     Ok((StatusCode::CREATED, Json(created.account())))
+}
+
+async fn access_requests(
+    State(db): State<Db>,
+    user: CurrentUser,
+) -> Result<Json<Vec<AccessRequest>>, ApiError> {
+    Ok(Json(access::pending(&db, &user).await?))
+}
+
+async fn accept_access_request(
+    State(db): State<Db>,
+    user: CurrentUser,
+    client: Client,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Acceptance>,
+) -> Result<(StatusCode, Json<AccountRow>), ApiError> {
+    let account = access::accept(&db, &user, &client, &id, body).await?;
+    Ok((StatusCode::CREATED, Json(account)))
+}
+
+#[derive(Deserialize)]
+struct Rejection {
+    reason: String,
+}
+
+async fn reject_access_request(
+    State(db): State<Db>,
+    user: CurrentUser,
+    client: Client,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Rejection>,
+) -> Result<Json<AccessRequest>, ApiError> {
+    Ok(Json(
+        access::reject(&db, &user, &client, &id, &body.reason).await?,
+    ))
 }
 
 #[derive(Deserialize)]

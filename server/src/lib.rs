@@ -7,6 +7,7 @@ pub mod events;
 pub mod files;
 pub mod seed;
 pub mod serving;
+pub mod signin;
 
 use axum::extract::FromRef;
 use axum::response::{IntoResponse, Response};
@@ -22,6 +23,7 @@ use tower_http::timeout::RequestBodyTimeoutLayer;
 use std::sync::Arc;
 use std::time::Duration;
 
+use app::server::ciudadania::Ciudadania;
 use app::server::edge;
 use app::server::error::ApiError;
 use app::server::files::FileStore;
@@ -41,6 +43,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Where the activities' files are stored.
     pub files: FileStore,
+    /// Sign-in with Ciudadanía Digital, when configured.
+    pub ciudadania: Option<Arc<Ciudadania>>,
     /// Cancelled when the server stops, so that live streams end and the
     /// stop need not wait for them.
     pub stopping: CancellationToken,
@@ -53,9 +57,13 @@ impl AppState {
         settings: Settings,
         files: FileStore,
     ) -> AppState {
+        let ciudadania = settings.ciudadania.clone().map(|provider| {
+            Ciudadania::new(provider).expect("an HTTP client for Ciudadanía Digital")
+        });
         AppState {
             leptos_options,
             files,
+            ciudadania,
             stats: StatsCache::new(db.clone()),
             db,
             settings: Arc::new(settings),
@@ -70,6 +78,7 @@ pub fn router(state: AppState) -> Router {
     let settings = state.settings.clone();
     let app = Router::new()
         .nest("/api/v1", api::routes())
+        .merge(signin::routes())
         .route("/healthz", get(api::health))
         .leptos_routes_with_context(
             &state,
@@ -79,10 +88,14 @@ pub fn router(state: AppState) -> Router {
                 let db = state.db.clone();
                 let stats = state.stats.clone();
                 let settings = state.settings.clone();
+                let ciudadania = state.ciudadania.clone();
                 move || {
                     provide_context(db.clone());
                     provide_context(stats.clone());
                     provide_context(settings.clone());
+                    if let Some(ciudadania) = &ciudadania {
+                        provide_context(ciudadania.clone());
+                    }
                 }
             },
             move || shell(leptos_options.clone()),

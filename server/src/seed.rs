@@ -125,8 +125,11 @@ pub async fn run(
     let mut random = Random(0x9E37_79B9_7F4A_7C15);
     db.create_user(NewUser {
         id: Some(SEED_USER),
-        email: "semilla@sistema.local",
-        password_hash: "!".into(),
+        email: Some("semilla@sistema.local"),
+        password_hash: None,
+        ci_number: None,
+        full_name: None,
+        subject: None,
         roles: &[],
         entity_id: None,
         is_admin: false,

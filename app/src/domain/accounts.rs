@@ -66,22 +66,44 @@ pub fn check_roles(entity: bool, roles: &[Role], is_admin: bool) -> Vec<FieldErr
     errors
 }
 
-/// A new account's e-mail, password and roles.
+/// A new account's ways in and roles: an identity card number (the person
+/// signs in with Ciudadanía Digital), an e-mail with a password, or both.
 pub fn check_account(
-    email: &str,
-    password: &str,
+    email: Option<&str>,
+    password: Option<&str>,
+    has_ci: bool,
     entity: bool,
     roles: &[Role],
     is_admin: bool,
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    if !is_valid_email(email.trim()) {
-        errors.push(FieldError::new(
+    match email {
+        Some(email) if !is_valid_email(email.trim()) => errors.push(FieldError::new(
             "email",
             "Escriba un correo válido, como nombre@entidad.gob.bo.",
-        ));
+        )),
+        None if !has_ci => errors.push(FieldError::new(
+            "ci_number",
+            "Escriba el número de carnet de la persona (ingresará con Ciudadanía Digital) o su correo con una contraseña.",
+        )),
+        _ => {}
     }
-    errors.extend(check_password_length("password", password));
+    match (email, password) {
+        (_, Some(password)) => {
+            errors.extend(check_password_length("password", password));
+            if email.is_none() {
+                errors.push(FieldError::new(
+                    "password",
+                    "Una contraseña necesita un correo con el que ingresar: escriba también el correo.",
+                ));
+            }
+        }
+        (Some(_), None) if !has_ci => errors.push(FieldError::new(
+            "password",
+            "Sin número de carnet, la persona ingresa con correo y contraseña: escriba una contraseña inicial.",
+        )),
+        _ => {}
+    }
     errors.extend(check_roles(entity, roles, is_admin));
     errors
 }
@@ -144,10 +166,24 @@ mod tests {
 
     #[test]
     fn accounts_need_a_real_email_and_a_long_password() {
-        assert!(check_account("ana@agetic.gob.bo", "doce-caracter", false, &[], false).is_empty());
+        let account = |email, password| check_account(email, password, false, false, &[], false);
+        assert!(account(Some("ana@agetic.gob.bo"), Some("doce-caracter")).is_empty());
         assert_eq!(
-            fields(&check_account("ana", "corta", false, &[], false)),
+            fields(&account(Some("ana"), Some("corta"))),
             ["email", "password"]
         );
+        assert_eq!(
+            fields(&account(Some("ana@agetic.gob.bo"), None)),
+            ["password"]
+        );
+        assert_eq!(fields(&account(None, None)), ["ci_number"]);
+    }
+
+    #[test]
+    fn an_identity_card_alone_is_a_way_in_and_a_password_needs_an_email() {
+        let account = |email, password| check_account(email, password, true, false, &[], false);
+        assert!(account(None, None).is_empty());
+        assert!(account(Some("ana@agetic.gob.bo"), None).is_empty());
+        assert_eq!(fields(&account(None, Some("doce-caracter"))), ["password"]);
     }
 }

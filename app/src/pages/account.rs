@@ -45,9 +45,15 @@ pub fn AccountPage() -> impl IntoView {
                                     </p>
                                 })}
                                 <dl class="facts">
-                                    <dt>"Correo"</dt><dd>{account.email.clone()}</dd>
+                                    <dt>"Nombre"</dt><dd>{account.name.clone()}</dd>
+                                    {account.ci_number.clone().map(|ci| view! { <dt>"Carnet"</dt><dd>{ci}</dd> })}
+                                    {account.email.clone().map(|email| view! { <dt>"Correo"</dt><dd>{email}</dd> })}
                                     <dt>"Roles"</dt><dd>{roles}</dd>
                                 </dl>
+                                {(!account.has_password).then(|| view! {
+                                    <p class="muted">"Usted ingresa con Ciudadanía Digital: esta cuenta no tiene contraseña propia."</p>
+                                })}
+                                <Show when=move || account.has_password>
                                 <section class="admin-section" aria-labelledby="contrasena">
                                     <h2 id="contrasena">"Cambiar la contraseña"</h2>
                                     <JsonForm action="/api/v1/me/password".into() method="PUT".into() done="/cuenta?hecho=1".into()>
@@ -63,6 +69,7 @@ pub fn AccountPage() -> impl IntoView {
                                         <button type="submit" class="button button-primary">"Cambiar contraseña"</button>
                                     </JsonForm>
                                 </section>
+                                </Show>
                             }
                                 .into_any()
                         }

@@ -13,6 +13,7 @@ use crate::domain::accounts::{MAX_ENTITY_CODE, MAX_ENTITY_NAME, MIN_PASSWORD_CHA
 use crate::domain::calendar::bolivia_time;
 use crate::domain::procedures;
 use crate::domain::role::{roles_label, Role};
+use crate::identity::{AccessRequest, MAX_REQUEST_TEXT};
 
 const PATH: &str = "/administracion";
 
@@ -21,11 +22,13 @@ const PATH: &str = "/administracion";
 fn done_message(code: &str) -> Option<&'static str> {
     match code {
         "entidad" => Some("Entidad registrada. Ya puede crear su cuenta y abrirle expedientes."),
-        "cuenta" => Some("Cuenta creada. Entregue la contraseña a su titular por un canal seguro."),
+        "cuenta" => Some("Cuenta creada. Con carnet, su titular ingresa con Ciudadanía Digital; con contraseña, entréguesela por un canal seguro."),
         "acceso" => Some("Roles actualizados. Las sesiones de esa persona se cerraron: rigen desde su próximo ingreso."),
         "estado" => Some("Estado de la cuenta actualizado. Una cuenta deshabilitada pierde sus sesiones y no puede ingresar."),
         "clave" => Some("Contraseña restablecida y sesiones cerradas. Entréguela a su titular por un canal seguro: deberá elegir otra al ingresar."),
         "sesiones" => Some("Sesiones cerradas. Esa persona deberá ingresar de nuevo."),
+        "aceptada" => Some("Solicitud aceptada: la persona ya puede ingresar con Ciudadanía Digital."),
+        "rechazada" => Some("Solicitud rechazada. La persona verá el motivo si vuelve a ingresar."),
         "plazos" => Some("Plazos guardados. El tablero los usa desde su próxima actualización (a lo sumo un minuto)."),
         _ => None,
     }
@@ -67,7 +70,15 @@ pub fn AdminPage() -> impl IntoView {
                                 .iter()
                                 .map(|e| (e.id.clone(), e.name.clone()))
                                 .collect();
+                            let requests = (!data.access_requests.is_empty()).then(|| view! {
+                                <section class="admin-section" aria-labelledby="solicitudes">
+                                    <h2 id="solicitudes">"Solicitudes de acceso"</h2>
+                                    <p class="muted">"Personas que ingresaron con Ciudadanía Digital y que la aplicación aún no conoce. Nadie entra sin que un administrador le dé roles o una entidad."</p>
+                                    <AccessRequests requests=data.access_requests.clone() entities=choices.clone() />
+                                </section>
+                            });
                             view! {
+                                {requests}
                                 <section class="admin-section" aria-labelledby="entidades">
                                     <h2 id="entidades">"Entidades solicitantes"</h2>
                                     <NewEntityForm />
@@ -153,24 +164,38 @@ fn AccountTable(accounts: Vec<AccountRow>) -> impl IntoView {
                 view! {
                     <AccessEditor
                         account_id=account.id.clone()
-                        email=account.email.clone()
+                        email=account.name.clone()
                         roles=account.roles.clone()
                         is_admin=account.is_admin
                     />
                 }
             });
-            let key = account.email.clone();
+            let key = account.email.clone().unwrap_or_else(|| account.name.clone());
             let status = if account.disabled { "Deshabilitada" } else { "Habilitada" };
+            // The name shows once Ciudadanía Digital gave it; the e-mail and
+            // the identity card stay visible beside it.
+            let details = [
+                account.email.clone().filter(|email| *email != account.name),
+                account.ci_number.clone().map(|ci| format!("CI {ci}")),
+            ]
+            .into_iter()
+            .flatten()
+            .filter(|detail| *detail != account.name)
+            .collect::<Vec<_>>()
+            .join(" · ");
             view! {
                 <tr data-account=key>
-                    <td>{account.email.clone()}</td>
+                    <td>
+                        {account.name.clone()}
+                        {(!details.is_empty()).then(|| view! { <br /><small class="muted">{details}</small> })}
+                    </td>
                     <td>{kind}</td>
                     <td class="account-roles">{roles}</td>
                     <td>{status}</td>
                     <td>{bolivia_time(account.created_at)}</td>
                     <td>
                         {editor}
-                        <AccountActions account_id=account.id email=account.email disabled=account.disabled />
+                        <AccountActions account_id=account.id email=account.name disabled=account.disabled />
                     </td>
                 </tr>
             }
@@ -182,7 +207,7 @@ fn AccountTable(accounts: Vec<AccountRow>) -> impl IntoView {
                 <caption class="visually-hidden">"Cuentas y sus roles"</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Correo"</th>
+                        <th scope="col">"Persona"</th>
                         <th scope="col">"Tipo"</th>
                         <th scope="col">"Roles"</th>
                         <th scope="col">"Estado"</th>
@@ -252,13 +277,18 @@ fn NewAccountForm(entities: Vec<(String, String)>) -> impl IntoView {
             <summary>"Crear una cuenta"</summary>
             <JsonForm action="/api/v1/users".into() method="POST".into() done=done_path("cuenta")>
                 <div class="field">
-                    <label for="account-email">"Correo electrónico"</label>
-                    <input id="account-email" name="email" type="email" required autocomplete="off" placeholder="nombre@agetic.gob.bo" />
+                    <label for="account-ci-number">"Carnet de identidad"</label>
+                    <p class="hint" id="account-ci-hint">"La persona ingresa con Ciudadanía Digital, que la reconoce por su carnet: 4789123, 4789123-1A o 4789123 LP."</p>
+                    <input id="account-ci-number" name="ci_number" type="text" autocomplete="off" aria-describedby="account-ci-hint" />
                 </div>
                 <div class="field">
-                    <label for="account-password">"Contraseña inicial"</label>
+                    <label for="account-email">"Correo electrónico (opcional con carnet)"</label>
+                    <input id="account-email" name="email" type="email" autocomplete="off" placeholder="nombre@agetic.gob.bo" />
+                </div>
+                <div class="field">
+                    <label for="account-password">"Contraseña inicial (solo sin carnet, o para un acceso de emergencia)"</label>
                     <p class="hint" id="account-password-hint">{format!("Al menos {MIN_PASSWORD_CHARS} caracteres; una frase de varias palabras es fácil de recordar y difícil de adivinar.")}</p>
-                    <input id="account-password" name="password" type="password" required minlength=MIN_PASSWORD_CHARS autocomplete="new-password" aria-describedby="account-password-hint" />
+                    <input id="account-password" name="password" type="password" minlength=MIN_PASSWORD_CHARS autocomplete="new-password" aria-describedby="account-password-hint" />
                 </div>
                 <div class="field">
                     <label for="account-entity-id">"Entidad"</label>
@@ -301,6 +331,66 @@ fn AccessEditor(
             </JsonForm>
         </details>
     }
+}
+
+/// The pending requests for access, each with its acceptance (roles or an
+/// entity) and its rejection (with the reason the person will read).
+#[component]
+fn AccessRequests(requests: Vec<AccessRequest>, entities: Vec<(String, String)>) -> impl IntoView {
+    requests
+        .into_iter()
+        .map(|request| {
+            let id = request.id.clone();
+            let prefix = format!("request-{id}");
+            let entity_select = format!("{prefix}-entity");
+            let admin_box = format!("{prefix}-admin");
+            let reason = format!("{prefix}-reason");
+            let options = entities
+                .iter()
+                .map(|(id, name)| view! { <option value=id.clone()>{name.clone()}</option> })
+                .collect_view();
+            view! {
+                <article class="panel access-request" data-request=id.clone()>
+                    <h3>{request.full_name.clone()}</h3>
+                    <dl class="facts">
+                        <dt>"Carnet"</dt><dd>{request.ci_number.clone()}</dd>
+                        <dt>"Correo"</dt><dd>{request.email.clone().unwrap_or_else(|| "(sin correo)".into())}</dd>
+                        <dt>"Dice trabajar en"</dt><dd>{request.claimed_entity.clone().unwrap_or_else(|| "(aún no lo indicó)".into())}</dd>
+                        {request.note.clone().map(|note| view! { <dt>"Comentario"</dt><dd>{note}</dd> })}
+                        <dt>"Desde"</dt><dd>{bolivia_time(request.requested_at)}</dd>
+                    </dl>
+                    <details class="access-editor">
+                        <summary class="button button-small">"Aceptar"</summary>
+                        <JsonForm action=format!("/api/v1/access-requests/{id}/accept") method="POST".into() done=done_path("aceptada")>
+                            <div class="field">
+                                <label for=entity_select.clone()>"Entidad"</label>
+                                <select id=entity_select name="entity_id">
+                                    <option value="">"Ninguna: personal de AGETIC (elija sus roles)"</option>
+                                    {options}
+                                </select>
+                            </div>
+                            <RoleChecklist id_prefix=prefix.clone() initial=Vec::new() />
+                            <div class="radio">
+                                <input id=admin_box.clone() name="is_admin" type="checkbox" />
+                                <label for=admin_box>"Administrador"</label>
+                            </div>
+                            <button type="submit" class="button button-primary">"Aceptar y crear la cuenta"</button>
+                        </JsonForm>
+                    </details>
+                    <details class="access-editor">
+                        <summary class="button button-small">"Rechazar"</summary>
+                        <JsonForm action=format!("/api/v1/access-requests/{id}/reject") method="POST".into() done=done_path("rechazada")>
+                            <div class="field">
+                                <label for=reason.clone()>"Motivo (la persona lo leerá)"</label>
+                                <input id=reason name="reason" type="text" required maxlength=MAX_REQUEST_TEXT />
+                            </div>
+                            <button type="submit" class="button">"Rechazar la solicitud"</button>
+                        </JsonForm>
+                    </details>
+                </article>
+            }
+        })
+        .collect_view()
 }
 
 /// Disable or enable an account, reset its password, end its sessions.

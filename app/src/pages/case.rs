@@ -85,7 +85,7 @@ fn CaseBody(initial: CaseView, account: Option<Account>) -> impl IntoView {
     let case = RwSignal::new(initial);
     // What someone else did to the case while it was open here.
     let news = RwSignal::new(None::<String>);
-    let me = account.as_ref().map(|a| a.email.clone());
+    let me = account.as_ref().map(|a| a.name.clone());
     // Accept only newer versions: a slow answer must not undo a newer one.
     let offer = move |latest: CaseView| {
         let (version, before) = case.with_untracked(|c| (c.version, c.active.clone()));

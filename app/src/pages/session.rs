@@ -5,7 +5,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::accounts::Account;
-use crate::actions::{current_account, safe_next, SignIn, SignOut};
+use crate::actions::{
+    current_account, my_access_request, safe_next, sign_in_options, SendAccessRequest, SignIn,
+    SignOut,
+};
+use crate::identity::{
+    AccessRequest, RequestStatus, SignInChoices, SignInProblem, MAX_REQUEST_TEXT, START_PATH,
+};
 
 /// The session's account, read once per page on the server.
 #[derive(Clone, Copy)]
@@ -68,7 +74,7 @@ pub fn AccountMenu() -> impl IntoView {
                                 {account.is_entity().then(|| view! { <a href="/portal">"Formularios"</a> })}
                                 {account.actor().sees_dashboard()
                                     .then(|| view! { <a href="/tablero">"Tablero"</a> })}
-                                <a class="account" href="/cuenta" data-account=account.email.clone()>{account.email.clone()}</a>
+                                <a class="account" href="/cuenta" data-account=account.email.clone().unwrap_or_else(|| account.name.clone())>{account.name.clone()}</a>
                                 <SignOutButton />
                             }
                                 .into_any()
@@ -81,13 +87,14 @@ pub fn AccountMenu() -> impl IntoView {
 }
 
 /// Signing out works as a plain form too; with the app loaded it goes
-/// straight to the sign-in page.
+/// where the server says: the sign-in page, or Ciudadanía Digital's
+/// end-session page when the session came through it.
 #[island]
 fn SignOutButton() -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     Effect::new(move || {
-        if let Some(Ok(())) = sign_out.value().get() {
-            let _ = window().location().set_href("/ingresar");
+        if let Some(Ok(destination)) = sign_out.value().get() {
+            let _ = window().location().set_href(&destination);
         }
     });
     view! {
@@ -97,17 +104,178 @@ fn SignOutButton() -> impl IntoView {
     }
 }
 
-/// `/ingresar`
+/// `/ingresar`: Ciudadanía Digital when configured, and the password form
+/// for whom it still serves.
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let next = query.with_untracked(|q| q.get("next")).unwrap_or_default();
+    // Only a known code is explained: no text from the address is shown.
+    let problem = query
+        .with_untracked(|q| q.get("aviso"))
+        .as_deref()
+        .and_then(SignInProblem::from_code);
+    let options = Resource::new(|| (), |_| sign_in_options());
     view! {
         <Title text="Ingresar" />
         <div class="narrow">
             <h1>"Ingresar"</h1>
-            <SignInForm next />
+            {problem.map(|problem| view! {
+                <div class="notice notice-error" role="alert" id="sign-in-problem">{problem.message()}</div>
+            })}
+            <Suspense fallback=|| ()>
+                {move || {
+                    let next = next.clone();
+                    options.get().map(|options| {
+                        let options = options.unwrap_or(SignInChoices {
+                            ciudadania: false,
+                            passwords_for_everyone: true,
+                            passwords_for_admins: true,
+                        });
+                        let start = if next.is_empty() {
+                            START_PATH.to_owned()
+                        } else {
+                            format!("{START_PATH}?next={}", encode_query_value(&next))
+                        };
+                        let provider = options.ciudadania.then(|| view! {
+                            <a class="button button-primary button-wide" id="sign-in-ciudadania" href=start>
+                                "Ingresar con Ciudadanía Digital"
+                            </a>
+                            <p class="hint">"Use su cuenta de Ciudadanía Digital, la misma de los demás servicios del Estado."</p>
+                        });
+                        let passwords = if options.passwords_for_everyone && !options.ciudadania {
+                            Some(view! { <SignInForm next=next.clone() /> }.into_any())
+                        } else if options.passwords_for_admins {
+                            let summary = if options.passwords_for_everyone {
+                                "Ingresar con correo y contraseña"
+                            } else {
+                                "Acceso de administradores con contraseña"
+                            };
+                            Some(view! {
+                                <details class="panel password-sign-in">
+                                    <summary>{summary}</summary>
+                                    <SignInForm next=next.clone() />
+                                </details>
+                            }.into_any())
+                        } else {
+                            None
+                        };
+                        view! { {provider} {passwords} }
+                    })
+                }}
+            </Suspense>
         </div>
+    }
+}
+
+/// `next` written as a query value (it is a path of this site already).
+fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// `/ingresar/solicitud`: a person Ciudadanía Digital vouched for whom the
+/// app does not know yet says which entity they belong to, and sees where
+/// their request stands.
+#[component]
+pub fn AccessRequestPage() -> impl IntoView {
+    let request = Resource::new(|| (), |_| my_access_request());
+    view! {
+        <Title text="Solicitud de acceso" />
+        <div class="narrow">
+            <h1>"Solicitud de acceso"</h1>
+            <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
+                {move || request.get().map(|request| match request.ok().flatten() {
+                    None => view! {
+                        <p class="notice notice-error" role="alert">
+                            "No encontramos una solicitud suya en este navegador. "
+                            <a href="/ingresar">"Ingrese con Ciudadanía Digital"</a>
+                            " para iniciarla."
+                        </p>
+                    }.into_any(),
+                    Some(request) => view! { <AccessRequestForm request /> }.into_any(),
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[island]
+fn AccessRequestForm(request: AccessRequest) -> impl IntoView {
+    let send = ServerAction::<SendAccessRequest>::new();
+    let problem = RwSignal::new(None::<String>);
+    let current = RwSignal::new(request);
+    follow_answers(send.value(), problem, move |answer| current.set(answer));
+    let status = move || {
+        current.with(|r| match r.status {
+            RequestStatus::Accepted => view! {
+                <p class="notice notice-done" role="status" id="request-status">
+                    "Su solicitud fue aceptada. " <a href=START_PATH>"Ingrese con Ciudadanía Digital"</a>
+                </p>
+            }.into_any(),
+            RequestStatus::Rejected => view! {
+                <p class="notice notice-error" role="status" id="request-status">
+                    "Su solicitud fue rechazada: " {r.decision_note.clone().unwrap_or_default()}
+                    " Si cree que es un error, corrija los datos y envíela de nuevo."
+                </p>
+            }.into_any(),
+            RequestStatus::Pending if r.claimed_entity.is_some() => view! {
+                <p class="notice notice-done" role="status" id="request-status">
+                    "Su solicitud espera a un administrador. Cuando la acepte, podrá ingresar con Ciudadanía Digital."
+                </p>
+            }.into_any(),
+            RequestStatus::Pending => view! {
+                <p class="notice" role="status" id="request-status">
+                    "Ciudadanía Digital confirmó quién es usted, pero esta aplicación aún no tiene una cuenta suya. "
+                    "Díganos en qué entidad trabaja y un administrador revisará su solicitud: nadie entra solo por ingresar."
+                </p>
+            }.into_any(),
+        })
+    };
+    let (name, ci, email) = current.with_untracked(|r| {
+        (
+            r.full_name.clone(),
+            r.ci_number.clone(),
+            r.email.clone().unwrap_or_else(|| "(sin correo)".into()),
+        )
+    });
+    let claimed = current.with_untracked(|r| r.claimed_entity.clone().unwrap_or_default());
+    let note = current.with_untracked(|r| r.note.clone().unwrap_or_default());
+    let accepted = move || current.with(|r| r.status == RequestStatus::Accepted);
+    view! {
+        {status}
+        <dl class="facts">
+            <dt>"Nombre"</dt><dd>{name}</dd>
+            <dt>"Carnet de identidad"</dt><dd>{ci}</dd>
+            <dt>"Correo"</dt><dd>{email}</dd>
+        </dl>
+        {move || problem.get().map(|message| view! {
+            <div class="notice notice-error" role="alert">{message}</div>
+        })}
+        {move || (!accepted()).then(|| {
+            let (claimed, note) = (claimed.clone(), note.clone());
+            view! {
+            <ActionForm action=send attr:class="form">
+                <div class="field">
+                    <label for="claimed-entity">"Entidad en la que trabaja"</label>
+                    <p class="hint" id="claimed-entity-hint">"Por ejemplo «Ministerio de Salud y Deportes», o «AGETIC» si es personal de AGETIC."</p>
+                    <input id="claimed-entity" name="claimed_entity" type="text" required maxlength=MAX_REQUEST_TEXT value=claimed aria-describedby="claimed-entity-hint" />
+                </div>
+                <div class="field">
+                    <label for="request-note">"Cargo o comentario (opcional)"</label>
+                    <textarea id="request-note" name="note" maxlength=MAX_REQUEST_TEXT rows="3">{note}</textarea>
+                </div>
+                <button type="submit" class="button button-primary">"Enviar solicitud"</button>
+            </ActionForm>
+            }
+        })}
     }
 }
 

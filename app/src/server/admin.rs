@@ -12,6 +12,7 @@ use crate::audit::{AuditEvent, AuditFilter, AuditRow};
 use crate::domain::accounts::{check_account, check_entity, check_roles, parse_roles};
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
+use crate::forms::rules::identity_card;
 
 pub fn admin_only(user: &User) -> Result<(), ApiError> {
     if user.actor().administers() {
@@ -37,6 +38,7 @@ pub async fn overview(db: &Db, admin: &User) -> Result<AdminOverview, ApiError> 
         entities: db.list_entity_rows().await?,
         accounts: db.list_accounts().await?,
         due_times: due_rows(db).await?,
+        access_requests: db.pending_access_requests().await?,
     })
 }
 
@@ -82,11 +84,17 @@ pub async fn create_entity(
     Ok(entity)
 }
 
-/// A request for a new account, as the API and the admin page send it.
+/// A request for a new account, as the API and the admin page send it:
+/// an identity card number (the person signs in with Ciudadanía Digital),
+/// an e-mail with a password, or both. Blank fields count as absent.
 #[derive(Debug, Deserialize)]
 pub struct NewAccount {
-    pub email: String,
-    pub password: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub ci_number: Option<String>,
     #[serde(default)]
     pub roles: Vec<String>,
     pub entity_id: Option<String>,
@@ -94,27 +102,46 @@ pub struct NewAccount {
     pub is_admin: bool,
 }
 
+fn given(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
 pub async fn create_account(db: &Db, admin: &User, request: NewAccount) -> Result<User, ApiError> {
     admin_only(admin)?;
-    let entity_id = request.entity_id.filter(|id| !id.trim().is_empty());
+    let entity_id = given(request.entity_id);
+    let email = given(request.email).map(|e| e.trim().to_lowercase());
+    // A password is taken as typed: spaces may be part of it.
+    let password = request.password.filter(|p| !p.is_empty());
+    let ci = given(request.ci_number);
     let parsed = parse_roles(&request.roles);
     let roles = parsed.clone().unwrap_or_default();
     let mut errors = check_account(
-        &request.email,
-        &request.password,
+        email.as_deref(),
+        password.as_deref(),
+        ci.is_some(),
         entity_id.is_some(),
         &roles,
         request.is_admin,
     );
+    let ci_number = match ci.as_deref().map(identity_card) {
+        Some(Ok(canonical)) => Some(canonical),
+        Some(Err(message)) => {
+            errors.push(FieldError::new("ci_number", message));
+            None
+        }
+        None => None,
+    };
     errors.extend(parsed.err());
     // Long enough, then hard to guess: in its place among the fields.
     let refused_already = errors.iter().any(|e| e.field == "password");
-    if let (false, Err(weak)) = (
-        refused_already,
-        auth::check_new_password("password", &request.password, &request.email),
-    ) {
-        let after_email = errors.iter().take_while(|e| e.field == "email").count();
-        errors.insert(after_email, weak);
+    if let (false, Some(password), Some(email)) = (refused_already, &password, &email) {
+        if let Err(weak) = auth::check_new_password("password", password, email) {
+            let before = errors
+                .iter()
+                .take_while(|e| matches!(e.field.as_str(), "email" | "ci_number"))
+                .count();
+            errors.insert(before, weak);
+        }
     }
     if let Some(entity) = &entity_id {
         if db.find_entity(entity).await?.is_none() {
@@ -125,33 +152,50 @@ pub async fn create_account(db: &Db, admin: &User, request: NewAccount) -> Resul
         }
     }
     reject_if_any(errors)?;
+    if let Some(ci) = &ci_number {
+        if db.find_user_by_ci(ci).await?.is_some() {
+            return Err(ApiError::Conflict(format!(
+                "Ya existe una cuenta con el carnet {ci}."
+            )));
+        }
+    }
     // An entity's account acts as the entity by being one: no role stored.
     let roles = if entity_id.is_some() {
         Vec::new()
     } else {
         roles
     };
+    let password_hash = match password {
+        Some(password) => Some(auth::hash_password(password).await?),
+        None => None,
+    };
     let created = db
         .create_user(NewUser {
             id: None,
-            email: request.email.trim(),
-            password_hash: auth::hash_password(request.password).await?,
+            email: email.as_deref(),
+            password_hash,
+            ci_number: ci_number.as_deref(),
+            full_name: None,
+            subject: None,
             roles: &roles,
             entity_id: entity_id.as_deref(),
             is_admin: request.is_admin,
             demo: false,
         })
         .await?
-        .ok_or_else(|| {
-            ApiError::Conflict(format!(
-                "Ya existe una cuenta con el correo {}.",
-                request.email.trim().to_lowercase()
-            ))
+        .ok_or_else(|| match (&email, &ci_number) {
+            (Some(email), _) => {
+                ApiError::Conflict(format!("Ya existe una cuenta con el correo {email}."))
+            }
+            (None, ci) => ApiError::Conflict(format!(
+                "Ya existe una cuenta con el carnet {}.",
+                ci.as_deref().unwrap_or_default()
+            )),
         })?;
     db.audit(
         &AuditEntry::new(AuditEvent::AccountCreated)
             .by(admin)
-            .about(created.email.clone())
+            .about(created.label())
             .detail(access_detail(&created)),
     )
     .await?;
@@ -218,7 +262,7 @@ pub async fn set_disabled(
     } else {
         AuditEvent::AccountEnabled
     };
-    let audit = client.audit(event).by(admin).about(target.email.clone());
+    let audit = client.audit(event).by(admin).about(target.label());
     applied(db.set_user_disabled(user_id, disabled, &audit).await?)?;
     account_row(db, user_id).await
 }
@@ -237,13 +281,19 @@ pub async fn reset_password(
         .find_user_by_id(user_id)
         .await?
         .ok_or_else(account_not_found)?;
-    auth::check_new_password("password", &password, &target.email)
+    let Some(email) = &target.email else {
+        return Err(ApiError::Conflict(
+            "Esa cuenta no tiene correo: la persona ingresa con Ciudadanía Digital, sin contraseña."
+                .into(),
+        ));
+    };
+    auth::check_new_password("password", &password, email)
         .map_err(|e| ApiError::Invalid(vec![e]))?;
     let hash = auth::hash_password(password).await?;
     let audit = client
         .audit(AuditEvent::PasswordReset)
         .by(admin)
-        .about(target.email.clone());
+        .about(target.label());
     applied(db.set_password(user_id, &hash, true, None, &audit).await?)
 }
 
@@ -262,7 +312,7 @@ pub async fn end_sessions(
     let audit = client
         .audit(AuditEvent::SessionsEnded)
         .by(admin)
-        .about(target.email.clone());
+        .about(target.label());
     db.end_sessions(user_id, &audit).await
 }
 
@@ -298,7 +348,7 @@ pub async fn change_access(
     let audit = client
         .audit(AuditEvent::AccessChanged)
         .by(admin)
-        .about(target.email.clone())
+        .about(target.label())
         .detail(serde_json::json!({ "antes": access_detail(&target), "despues": after }));
     applied(
         db.set_user_access(user_id, &roles, is_admin, &audit)

@@ -306,7 +306,7 @@ pub async fn sign_in(
         return Err(refused);
     }
     let user = db.find_user_by_email(&typed).await?;
-    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let verified = verify_password(password.clone(), stored).await;
     let Some(user) = user.filter(|_| verified) else {
         throttle.failed(db, now).await?;
@@ -315,11 +315,40 @@ pub async fn sign_in(
         return Err(wrong_credentials());
     };
     // Only the password's owner reaches these refusals.
+    if !settings.passwords.admits(user.is_admin) {
+        db.audit(&client.audit(AuditEvent::SignInFailed).by(&user).detail(
+            serde_json::json!({ "motivo": "contraseñas locales desactivadas para esta cuenta" }),
+        ))
+        .await?;
+        return Err(ApiError::Forbidden(
+            "Esta aplicación ya no admite contraseñas para su cuenta: ingrese con Ciudadanía Digital."
+                .into(),
+        ));
+    }
+    check_may_enter(db, settings, client, &user).await?;
+    throttle.succeeded(db).await?;
+    if user.password_hash.as_deref().is_some_and(needs_rehash) {
+        let hash = hash_password(password).await?;
+        db.set_password_hash(&user.id, &hash, user.must_change_password)
+            .await?;
+    }
+    let cookie = open_session(db, settings, client, headers, &user, None).await?;
+    Ok(SignedIn { cookie, user })
+}
+
+/// Refuses a disabled account, and a demo account outside demo mode, however
+/// the person proved who they are.
+pub async fn check_may_enter(
+    db: &Db,
+    settings: &Settings,
+    client: &Client,
+    user: &store::User,
+) -> Result<(), ApiError> {
     if user.disabled {
         db.audit(
             &client
                 .audit(AuditEvent::SignInFailed)
-                .by(&user)
+                .by(user)
                 .detail(serde_json::json!({ "motivo": "cuenta deshabilitada" })),
         )
         .await?;
@@ -328,7 +357,7 @@ pub async fn sign_in(
         ));
     }
     if user.demo && !settings.demo {
-        db.audit(&client.audit(AuditEvent::SignInFailed).by(&user).detail(
+        db.audit(&client.audit(AuditEvent::SignInFailed).by(user).detail(
             serde_json::json!({ "motivo": "cuenta de demostración fuera del modo demostración" }),
         ))
         .await?;
@@ -337,12 +366,21 @@ pub async fn sign_in(
                 .into(),
         ));
     }
-    throttle.succeeded(db).await?;
-    if needs_rehash(&user.password_hash) {
-        let hash = hash_password(password).await?;
-        db.set_password_hash(&user.id, &hash, user.must_change_password)
-            .await?;
-    }
+    Ok(())
+}
+
+/// Opens a session for `user` in place of the one the browser came with
+/// and records the sign-in; returns its cookie. `id_token` is the
+/// provider's, for a sign-in through Ciudadanía Digital.
+pub async fn open_session(
+    db: &Db,
+    settings: &Settings,
+    client: &Client,
+    headers: &HeaderMap,
+    user: &store::User,
+    id_token: Option<&str>,
+) -> Result<HeaderValue, ApiError> {
+    let now = now_ms();
     let (token, hash) = new_session_token();
     let replacing = session_token(settings, headers).map(|t| token_hash(&t));
     db.create_session(&NewSession {
@@ -352,14 +390,22 @@ pub async fn sign_in(
         keep: SESSIONS_PER_PERSON,
         idle_since: now - IDLE_TIMEOUT_MS,
         opened_since: now - ABSOLUTE_TIMEOUT_MS,
+        id_token,
     })
     .await?;
-    db.audit(&client.audit(AuditEvent::SignIn).by(&user))
-        .await?;
-    Ok(SignedIn {
-        cookie: session_cookie(settings, &token),
-        user,
-    })
+    let how = if id_token.is_some() {
+        "Ciudadanía Digital"
+    } else {
+        "contraseña"
+    };
+    db.audit(
+        &client
+            .audit(AuditEvent::SignIn)
+            .by(user)
+            .detail(serde_json::json!({ "con": how })),
+    )
+    .await?;
+    Ok(session_cookie(settings, &token))
 }
 
 /// A new password: long enough, not only blanks, and not easy to guess
@@ -399,18 +445,22 @@ pub async fn change_own_password(
     new: String,
 ) -> Result<(), ApiError> {
     let user = &session.user;
+    let (Some(email), Some(stored)) = (&user.email, &user.password_hash) else {
+        return Err(ApiError::Conflict(
+            "Su cuenta no tiene contraseña: usted ingresa con Ciudadanía Digital.".into(),
+        ));
+    };
     let now = now_ms();
-    let throttle = Throttle::of(&user.email, None);
+    let throttle = Throttle::of(email, None);
     throttle.check(db, now).await?;
-    if !verify_password(current.clone(), Some(user.password_hash.clone())).await {
+    if !verify_password(current.clone(), Some(stored.clone())).await {
         throttle.failed(db, now).await?;
         return Err(ApiError::invalid(
             "current_password",
             "La contraseña actual no es correcta.",
         ));
     }
-    check_new_password("new_password", &new, &user.email)
-        .map_err(|e| ApiError::Invalid(vec![e]))?;
+    check_new_password("new_password", &new, email).map_err(|e| ApiError::Invalid(vec![e]))?;
     if new == current {
         return Err(ApiError::invalid(
             "new_password",
@@ -447,18 +497,21 @@ fn needs_rehash(stored: &str) -> bool {
         || Params::try_from(&hash).ok().as_ref() != Some(current.params())
 }
 
-/// Ends the session of a request, if it has one.
+/// Ends the session of a request, if it has one; returns the provider's
+/// ID token when the session was opened through Ciudadanía Digital, so
+/// that the provider's session can end too.
 pub async fn sign_out(
     db: &Db,
     client: &Client,
     session: Option<&CurrentUser>,
-) -> Result<(), ApiError> {
-    if let Some(session) = session {
-        db.delete_session(&session.token_hash).await?;
-        db.audit(&client.audit(AuditEvent::SignOut).by(&session.user))
-            .await?;
-    }
-    Ok(())
+) -> Result<Option<String>, ApiError> {
+    let Some(session) = session else {
+        return Ok(None);
+    };
+    db.delete_session(&session.token_hash).await?;
+    db.audit(&client.audit(AuditEvent::SignOut).by(&session.user))
+        .await?;
+    Ok(session.id_token.clone())
 }
 
 /// A new session token (256 random bits, hex) and the hash stored for it.
@@ -482,15 +535,26 @@ fn hex(bytes: &[u8]) -> String {
 /// cookie (no `Max-Age`: it is not kept on disk once the browser closes;
 /// the server ends the session after its own timeouts anyway).
 pub fn session_cookie(settings: &Settings, token: &str) -> HeaderValue {
-    cookie(settings, token, "")
+    cookie(settings, settings.session_cookie_name(), token, "")
 }
 
 pub fn cleared_cookie(settings: &Settings) -> HeaderValue {
-    cookie(settings, "", "; Max-Age=0")
+    cookie(settings, settings.session_cookie_name(), "", "; Max-Age=0")
 }
 
-fn cookie(settings: &Settings, value: &str, lifetime: &str) -> HeaderValue {
-    let name = settings.session_cookie_name();
+/// A short-lived cookie of the app's other than the session's (`plain` is
+/// its name on a plain-http origin), or its removal when `max_age_secs` is 0.
+pub fn short_cookie(
+    settings: &Settings,
+    plain: &str,
+    value: &str,
+    max_age_secs: u32,
+) -> HeaderValue {
+    let name = settings.cookie_name(plain);
+    cookie(settings, &name, value, &format!("; Max-Age={max_age_secs}"))
+}
+
+fn cookie(settings: &Settings, name: &str, value: &str, lifetime: &str) -> HeaderValue {
     let secure = if settings.secure_cookies() {
         "; Secure"
     } else {
@@ -509,7 +573,11 @@ pub fn with_cookie(response: impl IntoResponse, cookie: HeaderValue) -> Response
 }
 
 fn session_token(settings: &Settings, headers: &HeaderMap) -> Option<String> {
-    let name = settings.session_cookie_name();
+    cookie_value(headers, settings.session_cookie_name())
+}
+
+/// The value of the cookie `name` a request came with.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -526,6 +594,8 @@ fn session_token(settings: &Settings, headers: &HeaderMap) -> Option<String> {
 pub struct CurrentUser {
     pub user: store::User,
     pub token_hash: String,
+    /// The provider's ID token, for a session opened through it.
+    pub id_token: Option<String>,
 }
 
 impl std::ops::Deref for CurrentUser {
@@ -616,6 +686,7 @@ pub async fn session_user(
     Ok(CurrentUser {
         user,
         token_hash: hash,
+        id_token: session.id_token,
     })
 }
 

@@ -62,8 +62,11 @@ pub async fn seed(db: &Db) -> Result<(), ApiError> {
         // `None`: another server made it meanwhile, which is as good.
         db.create_user(NewUser {
             id: None,
-            email: &email,
-            password_hash: hash.clone(),
+            email: Some(&email),
+            password_hash: Some(hash.clone()),
+            ci_number: None,
+            full_name: None,
+            subject: None,
             roles: &roles,
             entity_id,
             is_admin,

@@ -271,7 +271,7 @@ impl FileStore {
         db: &Db,
         case_id: &str,
         uploaded_by: &str,
-        uploaded_by_email: &str,
+        uploaded_by_label: &str,
         spooled: Vec<Spooled>,
     ) -> Result<Vec<FileInfo>, ApiError> {
         let _guards: Vec<SpoolGuard> = spooled
@@ -327,7 +327,7 @@ impl FileStore {
                 size: upload.size as i64,
                 media_type: upload.kind.media_type().to_owned(),
                 sha256: upload.sha256,
-                uploaded_by: uploaded_by_email.to_owned(),
+                uploaded_by: uploaded_by_label.to_owned(),
                 uploaded_at: at,
                 version: None,
             })
@@ -639,7 +639,7 @@ pub async fn upload(
     }
     let spooled = std::mem::take(&mut received.0);
     store
-        .store_uploads(db, case_id, &user.id, &user.email, spooled)
+        .store_uploads(db, case_id, &user.id, &user.label(), spooled)
         .await
 }
 

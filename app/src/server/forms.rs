@@ -59,7 +59,7 @@ pub async fn load_draft(db: &Db, user: &User, anexo: Anexo) -> Result<Draft, Api
 /// What the entity typed once serves every form: its e-mail, contacts and
 /// its own name and code.
 async fn prefilled(db: &Db, user: &User, entity: &str, anexo: Anexo) -> Result<AnyForm, ApiError> {
-    let mut email = user.email.clone();
+    let mut email = user.email.clone().unwrap_or_default();
     let mut contacts = Vec::new();
     for (index, (slug, data, _)) in db.drafts(entity).await?.iter().enumerate() {
         let Some(slug) = Anexo::from_slug(slug) else {

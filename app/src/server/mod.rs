@@ -4,9 +4,11 @@
 //! administration, the dashboard's figures); and the request plumbing of
 //! the server functions.
 
+pub mod access;
 pub mod admin;
 pub mod auth;
 pub mod cases;
+pub mod ciudadania;
 pub mod demo;
 pub mod edge;
 pub mod error;

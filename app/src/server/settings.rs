@@ -14,6 +14,64 @@ pub struct Settings {
     /// address to `X-Forwarded-For` (`APP_BEHIND_PROXY=1`); otherwise the
     /// header is ignored, since any client can write it.
     pub behind_proxy: bool,
+    /// Sign-in with Ciudadanía Digital, when `CD_ISSUER` is set.
+    pub ciudadania: Option<ProviderSettings>,
+    /// Who may still sign in with a local password (`APP_PASSWORD_SIGN_IN`).
+    pub passwords: PasswordSignIn,
+}
+
+/// The OpenID provider the app is registered with (its own Anexo 2).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ProviderSettings {
+    /// `CD_ISSUER`, exactly as the provider writes its `iss`.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl std::fmt::Debug for ProviderSettings {
+    // The secret stays out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderSettings")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Who may sign in with a local password.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PasswordSignIn {
+    /// Everyone with a password (the default without Ciudadanía Digital).
+    #[default]
+    All,
+    /// Administrators only, as a way in when the provider is down (the
+    /// default with Ciudadanía Digital).
+    Admins,
+    /// No one: Ciudadanía Digital only.
+    Off,
+}
+
+impl PasswordSignIn {
+    fn parse(raw: &str) -> Result<PasswordSignIn, String> {
+        match raw.trim() {
+            "all" => Ok(PasswordSignIn::All),
+            "admins" => Ok(PasswordSignIn::Admins),
+            "off" => Ok(PasswordSignIn::Off),
+            other => Err(format!(
+                "APP_PASSWORD_SIGN_IN «{other}»: use all, admins u off."
+            )),
+        }
+    }
+
+    /// Whether this account may sign in with its password.
+    pub fn admits(self, is_admin: bool) -> bool {
+        match self {
+            PasswordSignIn::All => true,
+            PasswordSignIn::Admins => is_admin,
+            PasswordSignIn::Off => false,
+        }
+    }
 }
 
 /// The session cookie's name where cookies are `Secure`: the `__Host-`
@@ -29,10 +87,39 @@ impl Settings {
             Ok(raw) if !raw.trim().is_empty() => Some(parse_origin(&raw)?),
             _ => None,
         };
+        let variable = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let ciudadania = match variable("CD_ISSUER") {
+            Some(issuer) => Some(ProviderSettings {
+                issuer: parse_issuer(&issuer)?,
+                client_id: variable("CD_CLIENT_ID")
+                    .ok_or("CD_ISSUER necesita también CD_CLIENT_ID.")?,
+                client_secret: variable("CD_CLIENT_SECRET")
+                    .ok_or("CD_ISSUER necesita también CD_CLIENT_SECRET.")?,
+            }),
+            None => None,
+        };
+        let passwords = match variable("APP_PASSWORD_SIGN_IN") {
+            Some(raw) => PasswordSignIn::parse(&raw)?,
+            None if ciudadania.is_some() => PasswordSignIn::Admins,
+            None => PasswordSignIn::All,
+        };
+        if passwords != PasswordSignIn::All && ciudadania.is_none() {
+            return Err(
+                "APP_PASSWORD_SIGN_IN limita las contraseñas: configure antes CD_ISSUER, o nadie podría ingresar."
+                    .into(),
+            );
+        }
         let settings = Settings {
             origin,
-            demo: std::env::var("APP_DEMO").is_ok_and(|v| v == "1"),
-            behind_proxy: std::env::var("APP_BEHIND_PROXY").is_ok_and(|v| v == "1"),
+            demo: variable("APP_DEMO").is_some_and(|v| v == "1"),
+            behind_proxy: variable("APP_BEHIND_PROXY").is_some_and(|v| v == "1"),
+            ciudadania,
+            passwords,
         };
         if settings.demo && settings.https() {
             return Err(
@@ -76,6 +163,27 @@ impl Settings {
             PLAIN_SESSION_COOKIE
         }
     }
+
+    /// Another cookie of the app's, named with the same `__Host-` rule.
+    pub fn cookie_name(&self, plain: &str) -> String {
+        if self.secure_cookies() {
+            format!("__Host-{plain}")
+        } else {
+            plain.to_owned()
+        }
+    }
+}
+
+/// `CD_ISSUER`: an https URL (http only for a provider on this machine, as
+/// in development), kept as written since ID tokens must name it exactly.
+pub fn parse_issuer(raw: &str) -> Result<String, String> {
+    let url =
+        Url::parse(raw).map_err(|_| format!("CD_ISSUER «{raw}» no es una dirección válida."))?;
+    let local = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    if url.scheme() != "https" && !(url.scheme() == "http" && local) {
+        return Err(format!("CD_ISSUER «{raw}» debe empezar por https://."));
+    }
+    Ok(raw.to_owned())
 }
 
 /// `APP_ORIGIN` as browsers write it in `Origin`: scheme, host and a

@@ -29,6 +29,7 @@ use crate::domain::engine::CaseState;
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::role::Role;
 use crate::forms::Anexo;
+use crate::identity::{AccessRequest, CitizenProfile};
 use crate::paging::PageQuery;
 use crate::portal::CaseLink;
 
@@ -224,12 +225,22 @@ impl Db {
         on_backend!(self, accounts::find_user_by_email(&email))
     }
 
-    /// `None` when the e-mail is taken.
+    /// By the identity card number, canonical.
+    pub async fn find_user_by_ci(&self, ci_number: &str) -> Result<Option<User>, ApiError> {
+        on_backend!(self, accounts::find_user_by_ci(ci_number))
+    }
+
+    /// By Ciudadanía Digital's subject.
+    pub async fn find_user_by_subject(&self, subject: &str) -> Result<Option<User>, ApiError> {
+        on_backend!(self, accounts::find_user_by_subject(subject))
+    }
+
+    /// `None` when the e-mail, the identity card or the subject is taken.
     pub async fn create_user(&self, user: NewUser<'_>) -> Result<Option<User>, ApiError> {
         let id = user.id.map_or_else(new_id, str::to_owned);
-        let email = user.email.trim().to_lowercase();
+        let email = user.email.map(|email| email.trim().to_lowercase());
         let user = NewUser {
-            email: &email,
+            email: email.as_deref(),
             ..user
         };
         let now = crate::domain::calendar::now_ms();
@@ -237,6 +248,121 @@ impl Db {
             return Ok(None);
         }
         self.find_user_by_id(&id).await
+    }
+
+    // Sign-in through Ciudadanía Digital.
+
+    /// Records an attempt and forgets those started before `expired_before`.
+    pub async fn start_sign_in(
+        &self,
+        attempt: &SignInAttempt,
+        expired_before: i64,
+    ) -> Result<(), ApiError> {
+        on_backend!(self, identities::start_sign_in(attempt, expired_before))
+    }
+
+    /// Takes (and so uses up) the attempt a `state` names.
+    pub async fn take_sign_in(&self, state_hash: &str) -> Result<Option<SignInAttempt>, ApiError> {
+        on_backend!(self, identities::take_sign_in(state_hash))
+    }
+
+    /// `false` when the account is linked to another subject already.
+    pub async fn link_subject(
+        &self,
+        user_id: &str,
+        subject: &str,
+        profile: &CitizenProfile,
+        audit: &AuditEntry,
+    ) -> Result<bool, ApiError> {
+        let now = crate::domain::calendar::now_ms();
+        on_backend!(
+            self,
+            identities::link_subject(user_id, subject, profile, audit, now)
+        )
+    }
+
+    pub async fn refresh_name(&self, user_id: &str, full_name: &str) -> Result<(), ApiError> {
+        on_backend!(self, identities::refresh_name(user_id, full_name))
+    }
+
+    pub async fn record_access_request(
+        &self,
+        subject: &str,
+        profile: &CitizenProfile,
+        token_hash: &str,
+    ) -> Result<AccessRequest, ApiError> {
+        let now = crate::domain::calendar::now_ms();
+        let id = new_id();
+        on_backend!(
+            self,
+            identities::record_access_request(&id, subject, profile, token_hash, now)
+        )
+    }
+
+    pub async fn access_request_by_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<AccessRequest>, ApiError> {
+        on_backend!(self, identities::access_request_by_token(token_hash))
+    }
+
+    pub async fn access_request(&self, id: &str) -> Result<Option<AccessRequest>, ApiError> {
+        on_backend!(self, identities::access_request(id))
+    }
+
+    pub async fn complete_access_request(
+        &self,
+        token_hash: &str,
+        claimed_entity: &str,
+        note: Option<&str>,
+    ) -> Result<Option<AccessRequest>, ApiError> {
+        let now = crate::domain::calendar::now_ms();
+        on_backend!(
+            self,
+            identities::complete_access_request(token_hash, claimed_entity, note, now)
+        )
+    }
+
+    pub async fn pending_access_requests(&self) -> Result<Vec<AccessRequest>, ApiError> {
+        on_backend!(self, identities::pending_access_requests())
+    }
+
+    /// Accepts a pending request, creating its account as `shape` says
+    /// (roles, entity, administrator) with the person's identity.
+    pub async fn accept_access_request(
+        &self,
+        request_id: &str,
+        shape: &NewUser<'_>,
+        decided_by: &str,
+        audit: &AuditEntry,
+    ) -> Result<Decision, ApiError> {
+        let now = crate::domain::calendar::now_ms();
+        let new_user_id = new_id();
+        on_backend!(
+            self,
+            identities::accept_access_request(
+                request_id,
+                &new_user_id,
+                shape,
+                decided_by,
+                audit,
+                now
+            )
+        )
+    }
+
+    pub async fn reject_access_request(
+        &self,
+        request_id: &str,
+        reason: &str,
+        decided_by: &str,
+        audit: &AuditEntry,
+    ) -> Result<Decision, ApiError> {
+        let now = crate::domain::calendar::now_ms();
+        on_backend!(
+            self,
+            identities::reject_access_request(request_id, reason, decided_by, audit, now)
+        )
     }
 
     pub async fn list_accounts(&self) -> Result<Vec<AccountRow>, ApiError> {
@@ -617,13 +743,17 @@ pub struct Session {
     pub user_id: String,
     pub created_at: i64,
     pub last_seen_at: i64,
+    /// The provider's ID token, for a session opened through it.
+    pub id_token: Option<String>,
 }
 
 #[derive(Clone, Debug)]
 pub struct User {
     pub id: String,
-    pub email: String,
-    pub password_hash: String,
+    /// `None` for a person registered by identity card only.
+    pub email: Option<String>,
+    /// `None`: no local password (signs in with Ciudadanía Digital).
+    pub password_hash: Option<String>,
     pub entity_id: Option<String>,
     pub is_admin: bool,
     pub roles: BTreeSet<Role>,
@@ -633,13 +763,16 @@ pub struct User {
     pub must_change_password: bool,
     /// A demo account: signs in only while the app runs in demo mode.
     pub demo: bool,
+    /// The identity card number, canonical (`4789123-1A LP`).
+    pub ci_number: Option<String>,
+    /// The name Ciudadanía Digital gave at the last sign-in.
+    pub full_name: Option<String>,
 }
 
 impl User {
     pub fn new(
         id: String,
-        email: String,
-        password_hash: String,
+        email: Option<String>,
         entity_id: Option<String>,
         is_admin: bool,
         mut roles: BTreeSet<Role>,
@@ -651,14 +784,26 @@ impl User {
         User {
             id,
             email,
-            password_hash,
+            password_hash: None,
             entity_id,
             is_admin,
             roles,
             disabled: false,
             must_change_password: false,
             demo: false,
+            ci_number: None,
+            full_name: None,
         }
+    }
+
+    /// How the app names the person: the name Ciudadanía Digital gave,
+    /// else the e-mail, else the identity card.
+    pub fn label(&self) -> String {
+        person_label(
+            self.full_name.as_deref(),
+            self.email.as_deref(),
+            self.ci_number.as_deref(),
+        )
     }
 
     /// The account as the pages and the API show it.
@@ -666,10 +811,13 @@ impl User {
         crate::accounts::Account {
             id: self.id.clone(),
             email: self.email.clone(),
+            name: self.label(),
+            ci_number: self.ci_number.clone(),
             roles: self.roles.iter().copied().collect(),
             entity_id: self.entity_id.clone(),
             is_admin: self.is_admin,
             must_change_password: self.must_change_password,
+            has_password: self.password_hash.is_some(),
         }
     }
 
@@ -682,11 +830,26 @@ impl User {
     }
 }
 
+/// One rule for naming a person (the queries' `person_label!` says it in SQL).
+pub fn person_label(full_name: Option<&str>, email: Option<&str>, ci: Option<&str>) -> String {
+    full_name
+        .or(email)
+        .map(str::to_owned)
+        .or_else(|| ci.map(|ci| format!("CI {ci}")))
+        .unwrap_or_default()
+}
+
 pub struct NewUser<'a> {
     /// A fixed identifier (seeding); a random one when `None`.
     pub id: Option<&'a str>,
-    pub email: &'a str,
-    pub password_hash: String,
+    pub email: Option<&'a str>,
+    /// `None`: the person signs in only with Ciudadanía Digital.
+    pub password_hash: Option<String>,
+    /// Canonical, as `forms::rules::identity_card` writes it.
+    pub ci_number: Option<&'a str>,
+    pub full_name: Option<&'a str>,
+    /// Ciudadanía Digital's subject, when it is already known.
+    pub subject: Option<&'a str>,
     pub roles: &'a [Role],
     pub entity_id: Option<&'a str>,
     pub is_admin: bool,
@@ -730,11 +893,12 @@ impl AuditEntry {
     /// Done by `user`.
     pub fn by(mut self, user: &User) -> AuditEntry {
         self.actor_id = Some(user.id.clone());
-        self.actor_email = Some(user.email.clone());
+        self.actor_email = Some(user.label());
         self
     }
 
-    /// Tried by whoever typed `email` (an account that may not exist).
+    /// Tried by whoever typed `email` (an account that may not exist), or
+    /// whom Ciudadanía Digital vouched for.
     pub fn typed_by(mut self, email: &str) -> AuditEntry {
         self.actor_email = Some(email.to_owned());
         self
@@ -762,6 +926,31 @@ impl AuditEntry {
     }
 }
 
+/// How deciding a request went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Accepted: the new account's id; or rejected.
+    Done(Option<String>),
+    /// No pending request with that id (decided meanwhile, or none).
+    NotPending,
+    /// The identity card (or e-mail) already has an account.
+    Taken,
+}
+
+/// A sign-in on its way through Ciudadanía Digital.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SignInAttempt {
+    /// The hash of the `state` sent to the provider.
+    pub state_hash: String,
+    /// The hash of the cookie of the browser that started it.
+    pub browser_hash: String,
+    pub nonce: String,
+    pub pkce_verifier: String,
+    /// Where to go afterwards (a path of this site).
+    pub next: Option<String>,
+    pub created_at: i64,
+}
+
 /// A session to open, and what to clear away with it.
 pub struct NewSession<'a> {
     pub token_hash: &'a str,
@@ -774,6 +963,9 @@ pub struct NewSession<'a> {
     /// have expired.
     pub idle_since: i64,
     pub opened_since: i64,
+    /// The provider's ID token, for a session opened through Ciudadanía
+    /// Digital: the hint its end-session endpoint asks for.
+    pub id_token: Option<&'a str>,
 }
 
 /// A case as stored.

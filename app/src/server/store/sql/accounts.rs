@@ -11,18 +11,21 @@ use crate::server::store::{AccountChange, AuditEntry, NewSession, NewUser, Sessi
 #[derive(sqlx::FromRow)]
 struct UserRow {
     id: String,
-    email: String,
-    password_hash: String,
+    email: Option<String>,
+    password_hash: Option<String>,
     entity_id: Option<String>,
     is_admin: bool,
     disabled: bool,
     must_change_password: bool,
     demo: bool,
+    ci_number: Option<String>,
+    full_name: Option<String>,
 }
 
 async fn user_where(pool: &Pool, column: &str, value: &str) -> Result<Option<User>, ApiError> {
     let sql = format!(
-        "SELECT id, email, password_hash, entity_id, is_admin, disabled, must_change_password, demo
+        "SELECT id, email, password_hash, entity_id, is_admin, disabled, must_change_password, demo,
+                ci_number, full_name
          FROM users WHERE {column} = $1"
     );
     let Some(row) = sqlx::query_as::<_, UserRow>(&sql)
@@ -40,14 +43,10 @@ async fn user_where(pool: &Pool, column: &str, value: &str) -> Result<Option<Use
             .iter()
             .filter_map(|slug| Role::from_slug(slug))
             .collect();
-    let mut user = User::new(
-        row.id,
-        row.email,
-        row.password_hash,
-        row.entity_id,
-        row.is_admin,
-        roles,
-    );
+    let mut user = User::new(row.id, row.email, row.entity_id, row.is_admin, roles);
+    user.password_hash = row.password_hash;
+    user.ci_number = row.ci_number;
+    user.full_name = row.full_name;
     user.disabled = row.disabled;
     user.must_change_password = row.must_change_password;
     user.demo = row.demo;
@@ -62,7 +61,15 @@ pub async fn find_user_by_email(pool: &Pool, email: &str) -> Result<Option<User>
     user_where(pool, "email", email).await
 }
 
-/// `false` when the e-mail is taken.
+pub async fn find_user_by_ci(pool: &Pool, ci_number: &str) -> Result<Option<User>, ApiError> {
+    user_where(pool, "ci_number", ci_number).await
+}
+
+pub async fn find_user_by_subject(pool: &Pool, subject: &str) -> Result<Option<User>, ApiError> {
+    user_where(pool, "subject", subject).await
+}
+
+/// `false` when the e-mail, the identity card or the subject is taken.
 pub async fn create_user(
     pool: &Pool,
     id: &str,
@@ -70,10 +77,24 @@ pub async fn create_user(
     now: i64,
 ) -> Result<bool, ApiError> {
     let mut tx = dialect::begin_write(pool).await?;
+    let created = insert_user_in(&mut tx, id, user, now).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Inserts an account and its roles in `conn`'s transaction; `false` when
+/// the e-mail, the identity card or the subject is taken.
+pub(super) async fn insert_user_in(
+    conn: &mut dialect::Connection,
+    id: &str,
+    user: &NewUser<'_>,
+    now: i64,
+) -> Result<bool, ApiError> {
     let inserted = sqlx::query(
-        "INSERT INTO users (id, email, password_hash, entity_id, is_admin, demo, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (email) DO NOTHING",
+        "INSERT INTO users (id, email, password_hash, entity_id, is_admin, demo, created_at,
+                            ci_number, full_name, subject)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT DO NOTHING",
     )
     .bind(id)
     .bind(user.email)
@@ -82,7 +103,10 @@ pub async fn create_user(
     .bind(user.is_admin)
     .bind(user.demo)
     .bind(now)
-    .execute(&mut *tx)
+    .bind(user.ci_number)
+    .bind(user.full_name)
+    .bind(user.subject)
+    .execute(&mut *conn)
     .await?;
     if inserted.rows_affected() == 0 {
         return Ok(false);
@@ -93,17 +117,18 @@ pub async fn create_user(
         )
         .bind(id)
         .bind(role.slug())
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     }
-    tx.commit().await?;
     Ok(true)
 }
 
 #[derive(sqlx::FromRow)]
 struct AccountListRow {
     id: String,
-    email: String,
+    email: Option<String>,
+    full_name: Option<String>,
+    ci_number: Option<String>,
     is_admin: bool,
     disabled: bool,
     created_at: i64,
@@ -123,9 +148,10 @@ pub async fn list_accounts(pool: &Pool) -> Result<Vec<AccountRow>, ApiError> {
         }
     }
     let rows = sqlx::query_as::<_, AccountListRow>(
-        "SELECT u.id, u.email, u.is_admin, u.disabled, u.created_at, e.name AS entity_name
+        "SELECT u.id, u.email, u.full_name, u.ci_number, u.is_admin, u.disabled, u.created_at,
+                e.name AS entity_name
          FROM users u LEFT JOIN entities e ON e.id = u.entity_id
-         ORDER BY u.entity_id IS NOT NULL, u.email",
+         ORDER BY u.entity_id IS NOT NULL, COALESCE(u.email, u.full_name, u.ci_number)",
     )
     .fetch_all(pool)
     .await?;
@@ -139,8 +165,14 @@ pub async fn list_accounts(pool: &Pool) -> Result<Vec<AccountRow>, ApiError> {
             }
             held.sort();
             AccountRow {
+                name: crate::server::store::person_label(
+                    row.full_name.as_deref(),
+                    row.email.as_deref(),
+                    row.ci_number.as_deref(),
+                ),
                 id: row.id,
                 email: row.email,
+                ci_number: row.ci_number,
                 roles: held,
                 entity: row.entity_name,
                 is_admin: row.is_admin,
@@ -292,11 +324,13 @@ pub async fn create_session(
             .await?;
     }
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, id_token)
+         VALUES ($1, $2, $3, $3, $4)",
     )
     .bind(session.token_hash)
     .bind(session.user_id)
     .bind(now)
+    .bind(session.id_token)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
@@ -336,7 +370,7 @@ pub async fn end_sessions(
 
 pub async fn find_session(pool: &Pool, token_hash: &str) -> Result<Option<Session>, ApiError> {
     Ok(sqlx::query_as::<_, Session>(
-        "SELECT user_id, created_at, last_seen_at FROM sessions WHERE token_hash = $1",
+        "SELECT user_id, created_at, last_seen_at, id_token FROM sessions WHERE token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(pool)

@@ -38,7 +38,7 @@ pub async fn current_since(pool: &Pool, id: &str) -> Result<Vec<(i64, i64)>, Api
 struct HistoryRow {
     version: i64,
     at: i64,
-    email: String,
+    person: String,
     role: Option<String>,
     activity: Option<i64>,
     choice: Option<String>,
@@ -51,8 +51,12 @@ struct HistoryRow {
 
 pub async fn history(pool: &Pool, id: &str) -> Result<Vec<HistoryEntry>, ApiError> {
     let rows = sqlx::query_as::<_, HistoryRow>(
-        "SELECT h.version, h.at, u.email, h.role, h.activity, h.choice, h.output, h.output_reference, h.comment, h.event, h.started_at
-         FROM case_history h JOIN users u ON u.id = h.user_id WHERE h.case_id = $1 ORDER BY h.version",
+        concat!(
+            "SELECT h.version, h.at, ",
+            person_label!(),
+            " AS person, h.role, h.activity, h.choice, h.output, h.output_reference, h.comment, h.event, h.started_at
+             FROM case_history h JOIN users u ON u.id = h.user_id WHERE h.case_id = $1 ORDER BY h.version"
+        ),
     )
     .bind(id)
     .fetch_all(pool)
@@ -77,7 +81,7 @@ pub async fn history(pool: &Pool, id: &str) -> Result<Vec<HistoryEntry>, ApiErro
             HistoryEntry {
                 version: r.version,
                 at: r.at,
-                user: r.email,
+                user: r.person,
                 role: r.role.as_deref().and_then(Role::from_slug),
                 activity,
                 choice: r.choice,

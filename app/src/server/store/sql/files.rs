@@ -82,7 +82,11 @@ pub async fn attach_in(
     Ok(())
 }
 
-const FILE_COLUMNS: &str = "f.id, f.case_id, f.name, f.size, f.media_type, f.sha256, u.email AS uploaded_by, f.uploaded_by AS uploader_id, f.uploaded_at, f.version";
+const FILE_COLUMNS: &str = concat!(
+    "f.id, f.case_id, f.name, f.size, f.media_type, f.sha256, ",
+    person_label!(),
+    " AS uploaded_by, f.uploaded_by AS uploader_id, f.uploaded_at, f.version"
+);
 
 pub async fn find_file(pool: &Pool, id: &str) -> Result<Option<FileRecord>, ApiError> {
     Ok(sqlx::query_as::<_, FileRecord>(&format!(

@@ -195,12 +195,16 @@ pub async fn return_submission(
     Ok(ReturnOutcome::Returned(changed))
 }
 
-const SUBMISSION_COLUMNS: &str = "SELECT s.id, s.anexo, s.reference, s.version, s.case_id, c.reference AS case_reference,
-        e.name AS entity_name, s.status, s.observations, s.submitted_at, u.email AS submitted_by, s.data, s.entity_id
+const SUBMISSION_COLUMNS: &str = concat!(
+    "SELECT s.id, s.anexo, s.reference, s.version, s.case_id, c.reference AS case_reference,
+        e.name AS entity_name, s.status, s.observations, s.submitted_at, ",
+    person_label!(),
+    " AS submitted_by, s.data, s.entity_id
      FROM form_submissions s
      JOIN cases c ON c.id = s.case_id
      JOIN entities e ON e.id = s.entity_id
-     JOIN users u ON u.id = s.submitted_by";
+     JOIN users u ON u.id = s.submitted_by"
+);
 
 pub async fn find_submission(pool: &Pool, id: &str) -> Result<Option<SubmissionRow>, ApiError> {
     Ok(

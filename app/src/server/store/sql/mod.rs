@@ -5,6 +5,14 @@
 
 use super::dialect;
 
+/// How the app names a person (`store::person_label`), in SQL over the
+/// `users` row aliased `u`.
+macro_rules! person_label {
+    () => {
+        "COALESCE(u.full_name, u.email, 'CI ' || u.ci_number)"
+    };
+}
+
 pub mod accounts;
 pub mod audit;
 pub mod case_events;
@@ -14,3 +22,4 @@ pub mod entities;
 pub mod figures;
 pub mod files;
 pub mod forms;
+pub mod identities;
