@@ -15,7 +15,7 @@ pub const REQUEST_PAGE: &str = "/ingresar/solicitud";
 /// What the app keeps of Ciudadanía Digital's answer about a person.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CitizenProfile {
-    /// The identity card number, canonical (`4789123-1A`).
+    /// The identity card number as `ci_key` writes it (`4789123-1A`).
     pub ci_number: String,
     pub full_name: String,
     pub email: Option<String>,
@@ -50,7 +50,7 @@ pub fn citizen_profile(claims: &Value) -> Result<CitizenProfile, String> {
         Some(complement) => format!("{number}-{complement}"),
         None => number,
     };
-    let ci_number = identity_card(&written).map_err(|_| {
+    let ci_number = ci_key(&written).map_err(|_| {
         format!("Ciudadanía Digital envió un número de documento que no se reconoce: «{written}».")
     })?;
     let name = claim("nombre");
@@ -152,6 +152,17 @@ pub struct SignInChoices {
     pub passwords_for_admins: bool,
 }
 
+/// An identity card number as accounts are found by it: its number and
+/// complement (`4789123-1A`) in the forms' canonical spelling, without the
+/// department (`LP`), which Ciudadanía Digital does not send.
+pub fn ci_key(value: &str) -> Result<String, String> {
+    let canonical = identity_card(value)?;
+    Ok(match canonical.split_once(' ') {
+        Some((number, _department)) => number.to_owned(),
+        None => canonical,
+    })
+}
+
 /// Where a request for access stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -246,6 +257,13 @@ mod tests {
                 }
             );
         }
+    }
+
+    #[test]
+    fn an_identity_card_is_found_by_its_number_and_complement() {
+        assert_eq!(ci_key("4789123 lp").unwrap(), "4789123");
+        assert_eq!(ci_key(" 4789123-1a CB ").unwrap(), "4789123-1A");
+        assert!(ci_key("4789123 XX").is_err());
     }
 
     #[test]

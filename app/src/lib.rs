@@ -86,7 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=|| view! { <Redirect path="/procedimientos" /> } />
                     <Route path=StaticSegment("procedimientos") view=CataloguePage />
                     <Route path=path!("/procedimientos/:code") view=ProcedurePage />
-                    <Route path=StaticSegment("ingresar") view=SignInPage />
+                    <Route path=StaticSegment("ingresar") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/ingresar/solicitud") view=AccessRequestPage ssr=SsrMode::Async />
                     // Pages of cases wait for their data before answering, so
                     // that a refusal carries its status (401, 404).

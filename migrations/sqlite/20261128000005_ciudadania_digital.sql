@@ -1,11 +1,9 @@
--- no-transaction
 -- Sign-in with Ciudadanía Digital: an account is known by its identity card
 -- number and linked to the provider's subject on its first sign-in; such an
 -- account needs neither an e-mail nor a local password. SQLite cannot drop a
--- NOT NULL, so `users` is rebuilt (foreign keys off meanwhile, so that the
--- tables naming it keep their rows, then checked before commit).
-PRAGMA foreign_keys = OFF;
-BEGIN;
+-- NOT NULL, so `users` is rebuilt. Migrations run with foreign keys off (so
+-- that dropping the old table deletes nothing that names it) and are
+-- checked afterwards (`store::sqlite::migrate`).
 
 CREATE TABLE users_rebuilt (
     id TEXT PRIMARY KEY,
@@ -75,6 +73,3 @@ CREATE TABLE access_requests (
     user_id TEXT REFERENCES users (id)
 );
 CREATE INDEX access_requests_status ON access_requests (status, requested_at);
-
-COMMIT;
-PRAGMA foreign_keys = ON;

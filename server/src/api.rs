@@ -44,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/status", put(change_status))
         .route("/users/{id}/password", put(reset_password))
         .route("/users/{id}/sessions", delete(end_sessions))
+        .route("/access-request", get(own_access_request).put(complete_own_access_request))
         .route("/access-requests", get(access_requests))
         .route("/access-requests/{id}/accept", post(accept_access_request))
         .route("/access-requests/{id}/reject", post(reject_access_request))
@@ -195,6 +196,46 @@ async fn create_user(
 ) -> Result<(StatusCode, Json<Account>), ApiError> {
     let created = admin::create_account(&db, &user, body).await?;
     Ok((StatusCode::CREATED, Json(created.account())))
+}
+
+/// The request of a person the app does not know yet, by the cookie their
+/// sign-in left.
+async fn own_access_request(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<AccessRequest>, ApiError> {
+    access::own(&state.db, &state.settings, &headers)
+        .await?
+        .map(Json)
+        .ok_or_else(|| {
+            ApiError::NotFound(
+                "No hay una solicitud de acceso suya: ingrese con Ciudadanía Digital.".into(),
+            )
+        })
+}
+
+#[derive(Deserialize)]
+struct OwnRequest {
+    claimed_entity: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn complete_own_access_request(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<OwnRequest>,
+) -> Result<Json<AccessRequest>, ApiError> {
+    Ok(Json(
+        access::complete_own(
+            &state.db,
+            &state.settings,
+            &headers,
+            &body.claimed_entity,
+            &body.note,
+        )
+        .await?,
+    ))
 }
 
 async fn access_requests(

@@ -12,7 +12,7 @@ use crate::audit::{AuditEvent, AuditFilter, AuditRow};
 use crate::domain::accounts::{check_account, check_entity, check_roles, parse_roles};
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
-use crate::forms::rules::identity_card;
+use crate::identity::ci_key;
 
 pub fn admin_only(user: &User) -> Result<(), ApiError> {
     if user.actor().administers() {
@@ -123,7 +123,7 @@ pub async fn create_account(db: &Db, admin: &User, request: NewAccount) -> Resul
         &roles,
         request.is_admin,
     );
-    let ci_number = match ci.as_deref().map(identity_card) {
+    let ci_number = match ci.as_deref().map(ci_key) {
         Some(Ok(canonical)) => Some(canonical),
         Some(Err(message)) => {
             errors.push(FieldError::new("ci_number", message));

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, HeaderValue};
 use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreIdToken, CoreIdTokenVerifier, CoreJwsSigningAlgorithm,
+    CoreAuthenticationFlow, CoreClient, CoreErrorResponseType, CoreIdToken, CoreIdTokenVerifier,
+    CoreJwsSigningAlgorithm,
 };
 use openidconnect::{
     AccessToken, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
@@ -228,8 +229,11 @@ impl Ciudadania {
                 tracing::warn!(error = %error_chain(&error), "Ciudadanía Digital token endpoint");
                 match error {
                     // The provider refused the code (used already, say).
-                    openidconnect::RequestTokenError::ServerResponse(_) => SignInProblem::Expired,
-                    openidconnect::RequestTokenError::Parse(..) => SignInProblem::Untrusted,
+                    openidconnect::RequestTokenError::ServerResponse(refusal)
+                        if *refusal.error() == CoreErrorResponseType::InvalidGrant =>
+                    {
+                        SignInProblem::Expired
+                    }
                     _ => SignInProblem::ProviderDown,
                 }
             })?;

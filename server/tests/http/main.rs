@@ -4,6 +4,7 @@
 
 mod accounts;
 mod cases;
+mod ciudadania;
 mod common;
 mod edge;
 mod files;
@@ -12,5 +13,6 @@ mod input;
 mod live;
 mod paging;
 mod procedures;
+mod provider;
 mod servers;
 mod sign_in;

@@ -303,12 +303,34 @@ pub(super) async fn connect(url: &str) -> Result<dialect::Pool, sqlx::Error> {
             std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
         }
     }
-    let pool = SqlitePoolOptions::new()
+    migrate(&options).await?;
+    SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options)
+        .await
+}
+
+/// Migrates on a connection of its own with foreign keys off, as SQLite
+/// asks for a table rebuilt to change a column (the pragma is ignored inside
+/// the transaction each migration runs in), then checks every foreign key.
+async fn migrate(options: &SqliteConnectOptions) -> Result<(), sqlx::Error> {
+    use sqlx::{Connection, Row};
+    let mut connection =
+        sqlx::SqliteConnection::connect_with(&options.clone().foreign_keys(false)).await?;
+    sqlx::migrate!("../migrations/sqlite")
+        .run(&mut connection)
         .await?;
-    sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
-    Ok(pool)
+    let broken = sqlx::query("PRAGMA foreign_key_check")
+        .fetch_all(&mut connection)
+        .await?;
+    if let Some(first) = broken.first() {
+        let table: String = first.try_get(0)?;
+        return Err(sqlx::Error::Protocol(format!(
+            "after migrating, {} rows name a missing row (first in {table})",
+            broken.len()
+        )));
+    }
+    connection.close().await
 }
 
 /// Tells this process's open pages about a committed change.
