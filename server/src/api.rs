@@ -44,7 +44,10 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/status", put(change_status))
         .route("/users/{id}/password", put(reset_password))
         .route("/users/{id}/sessions", delete(end_sessions))
-        .route("/access-request", get(own_access_request).put(complete_own_access_request))
+        .route(
+            "/access-request",
+            get(own_access_request).put(complete_own_access_request),
+        )
         .route("/access-requests", get(access_requests))
         .route("/access-requests/{id}/accept", post(accept_access_request))
         .route("/access-requests/{id}/reject", post(reject_access_request))

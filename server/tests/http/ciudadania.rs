@@ -16,7 +16,9 @@ async fn app_with(provider: &MockProvider) -> TestApp {
         ..Settings::demo()
     };
     let app = TestApp::configured(TestDatabase::new().await, settings, Limits::default()).await;
-    app::server::demo::seed(&app.db).await.expect("demo accounts");
+    app::server::demo::seed(&app.db)
+        .await
+        .expect("demo accounts");
     app
 }
 
@@ -41,7 +43,11 @@ fn location(response: &reqwest::Response) -> String {
 
 /// The way out to the provider: the provider's authorization address.
 async fn go_to_provider(app: &TestApp, browser: &reqwest::Client) -> String {
-    let start = browser.get(app.url("/auth/ciudadania")).send().await.unwrap();
+    let start = browser
+        .get(app.url("/auth/ciudadania"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(start.status(), 303);
     location(&start)
 }
@@ -90,12 +96,24 @@ async fn register(app: &TestApp, body: Value) -> Value {
 async fn a_registered_person_signs_in_with_their_roles_and_their_first_sign_in_links_them() {
     let provider = MockProvider::start().await;
     let app = app_with(&provider).await;
-    register(&app, json!({ "ci_number": "4789123 LP", "roles": ["jefe-ugat"] })).await;
+    register(
+        &app,
+        json!({ "ci_number": "4789123 LP", "roles": ["jefe-ugat"] }),
+    )
+    .await;
     // The provider sends the number without the department: the same person.
-    provider.sign_in_as(person("sub-ana", "4789123", "Ana María", "Quispe", "ana@agetic.gob.bo", false));
+    provider.sign_in_as(person(
+        "sub-ana",
+        "4789123",
+        "Ana María",
+        "Quispe",
+        "ana@agetic.gob.bo",
+        false,
+    ));
     let browser = new_browser();
     let authorize = go_to_provider(&app, &browser).await;
     assert!(authorize.starts_with(&format!("{}/auth?", provider.issuer)));
+    let callback = provider_answer(&browser, &authorize).await;
     let request = &provider.authorization_requests()[0];
     assert_eq!(request["code_challenge_method"], "S256");
     assert!(request["scope"].contains("profile") && request["scope"].contains("email"));
@@ -104,14 +122,17 @@ async fn a_registered_person_signs_in_with_their_roles_and_their_first_sign_in_l
         app.url("/auth/ciudadania/callback"),
         "the redirect URI registered in Anexo 2"
     );
-    let callback = provider_answer(&browser, &authorize).await;
     assert_eq!(come_back(&browser, &callback).await, "/bandeja");
     let (status, account) = me(&app, &browser).await;
     assert_eq!(status, 200);
-    assert_eq!(account["name"], "Ana María Quispe Mamani", "the name, not the e-mail");
+    assert_eq!(
+        account["name"], "Ana María Quispe Mamani",
+        "the name, not the e-mail"
+    );
     assert_eq!(account["roles"], json!(["jefe-ugat"]));
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM users WHERE subject = 'sub-ana'").await,
+        app.count("SELECT COUNT(*) FROM users WHERE subject = 'sub-ana'")
+            .await,
         1,
         "the first sign-in links the provider's subject"
     );
@@ -120,7 +141,14 @@ async fn a_registered_person_signs_in_with_their_roles_and_their_first_sign_in_l
     assert_eq!(sign_in(&app, &again).await, "/bandeja");
     assert_eq!(me(&app, &again).await.1["id"], account["id"]);
     // The header of a page names the person.
-    let inbox = again.get(app.url("/bandeja")).send().await.unwrap().text().await.unwrap();
+    let inbox = again
+        .get(app.url("/bandeja"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(inbox.contains("Ana María Quispe Mamani"), "{inbox}");
 }
 
@@ -128,9 +156,20 @@ async fn a_registered_person_signs_in_with_their_roles_and_their_first_sign_in_l
 async fn ps256_tokens_and_claims_nested_under_profile_are_accepted_and_next_is_kept() {
     let provider = MockProvider::start().await;
     let app = app_with(&provider).await;
-    register(&app, json!({ "ci_number": "5123456-1A", "roles": ["profesional-ait"] })).await;
+    register(
+        &app,
+        json!({ "ci_number": "5123456-1A", "roles": ["profesional-ait"] }),
+    )
+    .await;
     provider.sign_with(CoreJwsSigningAlgorithm::RsaSsaPssSha256);
-    provider.sign_in_as(person("sub-luis", "5123456-1a", "Luis", "Choque", "luis@agetic.gob.bo", true));
+    provider.sign_in_as(person(
+        "sub-luis",
+        "5123456-1a",
+        "Luis",
+        "Choque",
+        "luis@agetic.gob.bo",
+        true,
+    ));
     let browser = new_browser();
     let start = browser
         .get(app.url("/auth/ciudadania?next=/expedientes%3Festado%3Dopen"))
@@ -138,7 +177,10 @@ async fn ps256_tokens_and_claims_nested_under_profile_are_accepted_and_next_is_k
         .await
         .unwrap();
     let callback = provider_answer(&browser, &location(&start)).await;
-    assert_eq!(come_back(&browser, &callback).await, "/expedientes?estado=open");
+    assert_eq!(
+        come_back(&browser, &callback).await,
+        "/expedientes?estado=open"
+    );
     let (status, account) = me(&app, &browser).await;
     assert_eq!(status, 200);
     assert_eq!(account["roles"], json!(["profesional-ait"]));
@@ -149,14 +191,23 @@ async fn ps256_tokens_and_claims_nested_under_profile_are_accepted_and_next_is_k
 async fn an_unknown_person_waits_for_an_administrator_and_then_gets_in() {
     let provider = MockProvider::start().await;
     let app = app_with(&provider).await;
-    provider.sign_in_as(person("sub-rosa", "6234567", "Rosa", "Flores", "rosa@salud.gob.bo", false));
+    provider.sign_in_as(person(
+        "sub-rosa",
+        "6234567",
+        "Rosa",
+        "Flores",
+        "rosa@salud.gob.bo",
+        false,
+    ));
     let browser = new_browser();
     assert_eq!(sign_in(&app, &browser).await, "/ingresar/solicitud");
     assert_eq!(me(&app, &browser).await.0, 401, "no automatic access");
     // The person says where they work.
     let request: Value = browser
         .put(app.url("/api/v1/access-request"))
-        .json(&json!({ "claimed_entity": "Ministerio de Salud", "note": "Responsable de sistemas" }))
+        .json(
+            &json!({ "claimed_entity": "Ministerio de Salud", "note": "Responsable de sistemas" }),
+        )
         .send()
         .await
         .unwrap()
@@ -165,13 +216,26 @@ async fn an_unknown_person_waits_for_an_administrator_and_then_gets_in() {
         .unwrap();
     assert_eq!(request["status"], "pending");
     assert_eq!(request["full_name"], "Rosa Flores Mamani");
-    let page = browser.get(app.url("/ingresar/solicitud")).send().await.unwrap();
+    let page = browser
+        .get(app.url("/ingresar/solicitud"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("espera a un administrador"));
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("espera a un administrador"));
     // A staff member may not decide; an administrator sees it and accepts.
     let staff = app.login("jefe-ugat@demo.local").await;
     assert_eq!(
-        staff.get(app.url("/api/v1/access-requests")).send().await.unwrap().status(),
+        staff
+            .get(app.url("/api/v1/access-requests"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
         403
     );
     let admin = app.login("admin@demo.local").await;
@@ -193,7 +257,11 @@ async fn an_unknown_person_waits_for_an_administrator_and_then_gets_in() {
         .send()
         .await
         .unwrap();
-    assert_eq!(nothing_chosen.status(), 422, "roles or an entity are chosen");
+    assert_eq!(
+        nothing_chosen.status(),
+        422,
+        "roles or an entity are chosen"
+    );
     let entity = app.demo_entity_id().await;
     let accepted = admin
         .post(app.url(&format!("/api/v1/access-requests/{id}/accept")))
@@ -201,7 +269,7 @@ async fn an_unknown_person_waits_for_an_administrator_and_then_gets_in() {
         .send()
         .await
         .unwrap();
-    assert_eq!(accepted.status(), 201);
+    assert_eq!(accepted.status(), 201, "{:?}", accepted.text().await);
     let twice = admin
         .post(app.url(&format!("/api/v1/access-requests/{id}/accept")))
         .json(&json!({ "entity_id": entity }))
@@ -223,7 +291,14 @@ async fn an_unknown_person_waits_for_an_administrator_and_then_gets_in() {
 async fn a_rejected_person_reads_why_and_stays_out() {
     let provider = MockProvider::start().await;
     let app = app_with(&provider).await;
-    provider.sign_in_as(person("sub-eva", "7345678", "Eva", "Mendoza", "eva@example.com", false));
+    provider.sign_in_as(person(
+        "sub-eva",
+        "7345678",
+        "Eva",
+        "Mendoza",
+        "eva@example.com",
+        false,
+    ));
     let browser = new_browser();
     assert_eq!(sign_in(&app, &browser).await, "/ingresar/solicitud");
     let admin = app.login("admin@demo.local").await;
@@ -253,7 +328,14 @@ async fn refused_for(flaw: Flaw) {
     let provider = MockProvider::start().await;
     let app = app_with(&provider).await;
     register(&app, json!({ "ci_number": "4789123", "roles": ["dge"] })).await;
-    provider.sign_in_as(person("sub-ana", "4789123", "Ana", "Quispe", "ana@agetic.gob.bo", false));
+    provider.sign_in_as(person(
+        "sub-ana",
+        "4789123",
+        "Ana",
+        "Quispe",
+        "ana@agetic.gob.bo",
+        false,
+    ));
     provider.next_token_has(flaw);
     let browser = new_browser();
     assert_eq!(
@@ -263,7 +345,8 @@ async fn refused_for(flaw: Flaw) {
     );
     assert_eq!(me(&app, &browser).await.0, 401, "{flaw:?} opens no session");
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM users WHERE subject IS NOT NULL").await,
+        app.count("SELECT COUNT(*) FROM users WHERE subject IS NOT NULL")
+            .await,
         0,
         "{flaw:?} links nobody"
     );
@@ -311,40 +394,87 @@ async fn a_state_is_good_once_in_the_browser_that_started_it() {
     let provider = MockProvider::start().await;
     let app = app_with(&provider).await;
     register(&app, json!({ "ci_number": "4789123", "roles": ["dge"] })).await;
-    provider.sign_in_as(person("sub-ana", "4789123", "Ana", "Quispe", "ana@agetic.gob.bo", false));
+    provider.sign_in_as(person(
+        "sub-ana",
+        "4789123",
+        "Ana",
+        "Quispe",
+        "ana@agetic.gob.bo",
+        false,
+    ));
     let browser = new_browser();
     let authorize = go_to_provider(&app, &browser).await;
     let callback = provider_answer(&browser, &authorize).await;
     // Another browser brings the answer: refused, and the attempt is used up.
     let stranger = new_browser();
-    assert_eq!(come_back(&stranger, &callback).await, "/ingresar?aviso=vencido");
+    assert_eq!(
+        come_back(&stranger, &callback).await,
+        "/ingresar?aviso=vencido"
+    );
     assert_eq!(me(&app, &stranger).await.0, 401);
-    assert_eq!(come_back(&browser, &callback).await, "/ingresar?aviso=vencido");
+    assert_eq!(
+        come_back(&browser, &callback).await,
+        "/ingresar?aviso=vencido"
+    );
     // A state the app never sent.
     let forged = callback.replace("state=", "state=x");
-    assert_eq!(come_back(&browser, &forged).await, "/ingresar?aviso=vencido");
+    assert_eq!(
+        come_back(&browser, &forged).await,
+        "/ingresar?aviso=vencido"
+    );
     // A sound round trip, then its answer replayed.
     let authorize = go_to_provider(&app, &browser).await;
     let callback = provider_answer(&browser, &authorize).await;
     assert_eq!(come_back(&browser, &callback).await, "/bandeja");
     let replayer = new_browser();
     let _ = go_to_provider(&app, &replayer).await;
-    assert_eq!(come_back(&replayer, &callback).await, "/ingresar?aviso=vencido");
+    assert_eq!(
+        come_back(&replayer, &callback).await,
+        "/ingresar?aviso=vencido"
+    );
     assert_eq!(me(&app, &replayer).await.0, 401);
     // A used code with a fresh state of the same browser: the provider
     // refuses the code, and the app opens nothing.
-    let code = callback.split("code=").nth(1).unwrap().split('&').next().unwrap();
+    let code = callback
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
     let fresh = go_to_provider(&app, &replayer).await;
-    let state = fresh.split("state=").nth(1).unwrap().split('&').next().unwrap();
-    let replayed = app.url(&format!("/auth/ciudadania/callback?code={code}&state={state}"));
-    assert_eq!(come_back(&replayer, &replayed).await, "/ingresar?aviso=vencido");
+    let state = fresh
+        .split("state=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let replayed = app.url(&format!(
+        "/auth/ciudadania/callback?code={code}&state={state}"
+    ));
+    assert_eq!(
+        come_back(&replayer, &replayed).await,
+        "/ingresar?aviso=vencido"
+    );
     assert_eq!(me(&app, &replayer).await.0, 401);
     // A cancelled sign-in is explained as such.
     let canceller = new_browser();
     let fresh = go_to_provider(&app, &canceller).await;
-    let state = fresh.split("state=").nth(1).unwrap().split('&').next().unwrap();
-    let cancelled = app.url(&format!("/auth/ciudadania/callback?error=access_denied&state={state}"));
-    assert_eq!(come_back(&canceller, &cancelled).await, "/ingresar?aviso=cancelado");
+    let state = fresh
+        .split("state=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let cancelled = app.url(&format!(
+        "/auth/ciudadania/callback?error=access_denied&state={state}"
+    ));
+    assert_eq!(
+        come_back(&canceller, &cancelled).await,
+        "/ingresar?aviso=cancelado"
+    );
 }
 
 #[tokio::test]
@@ -352,10 +482,21 @@ async fn a_provider_that_is_down_gets_an_explanation_not_an_error() {
     let provider = MockProvider::start().await;
     let app = app_with(&provider).await;
     register(&app, json!({ "ci_number": "4789123", "roles": ["dge"] })).await;
-    provider.sign_in_as(person("sub-ana", "4789123", "Ana", "Quispe", "ana@agetic.gob.bo", false));
+    provider.sign_in_as(person(
+        "sub-ana",
+        "4789123",
+        "Ana",
+        "Quispe",
+        "ana@agetic.gob.bo",
+        false,
+    ));
     provider.set_down(true);
     let browser = new_browser();
-    let start = browser.get(app.url("/auth/ciudadania")).send().await.unwrap();
+    let start = browser
+        .get(app.url("/auth/ciudadania"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&start), "/ingresar?aviso=proveedor");
     let page = browser
         .get(app.url("/ingresar?aviso=proveedor"))
@@ -373,7 +514,10 @@ async fn a_provider_that_is_down_gets_an_explanation_not_an_error() {
     let authorize = go_to_provider(&app, &browser).await;
     let callback = provider_answer(&browser, &authorize).await;
     provider.set_down(true);
-    assert_eq!(come_back(&browser, &callback).await, "/ingresar?aviso=proveedor");
+    assert_eq!(
+        come_back(&browser, &callback).await,
+        "/ingresar?aviso=proveedor"
+    );
     assert_eq!(me(&app, &browser).await.0, 401);
     // A provider that is not there at all.
     let nowhere = Settings {
@@ -385,7 +529,11 @@ async fn a_provider_that_is_down_gets_an_explanation_not_an_error() {
         ..Settings::demo()
     };
     let lonely = TestApp::configured(TestDatabase::new().await, nowhere, Limits::default()).await;
-    let start = browser.get(lonely.url("/auth/ciudadania")).send().await.unwrap();
+    let start = browser
+        .get(lonely.url("/auth/ciudadania"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&start), "/ingresar?aviso=proveedor");
 }
 
@@ -394,10 +542,21 @@ async fn signing_out_ends_the_providers_session_too() {
     let provider = MockProvider::start().await;
     let app = app_with(&provider).await;
     register(&app, json!({ "ci_number": "4789123", "roles": ["dge"] })).await;
-    provider.sign_in_as(person("sub-ana", "4789123", "Ana", "Quispe", "ana@agetic.gob.bo", false));
+    provider.sign_in_as(person(
+        "sub-ana",
+        "4789123",
+        "Ana",
+        "Quispe",
+        "ana@agetic.gob.bo",
+        false,
+    ));
     let browser = new_browser();
     assert_eq!(sign_in(&app, &browser).await, "/bandeja");
-    let out = browser.post(app.url("/api/v1/logout")).send().await.unwrap();
+    let out = browser
+        .post(app.url("/api/v1/logout"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.status(), 200);
     let body: Value = out.json().await.unwrap();
     let end = body["end_session_url"].as_str().unwrap();
@@ -421,7 +580,11 @@ async fn without_a_provider_nothing_changes_and_with_one_passwords_can_be_limite
     let plain = TestApp::with_demo().await;
     let page = plain.get("/ingresar").await.text().await.unwrap();
     assert!(!page.contains("Ingresar con Ciudadanía Digital"));
-    let start = new_browser().get(plain.url("/auth/ciudadania")).send().await.unwrap();
+    let start = new_browser()
+        .get(plain.url("/auth/ciudadania"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&start), "/ingresar");
     // Administrators only: the break-glass way in.
     let provider = MockProvider::start().await;
@@ -457,12 +620,18 @@ async fn accounts_registered_by_identity_card_are_checked() {
     assert_eq!(odd.status(), 422);
     let errors: Value = odd.json().await.unwrap();
     assert_eq!(errors["fields"][0]["field"], "ci_number");
-    let password_alone = create(json!({ "ci_number": "4789123", "password": "una frase bastante larga", "roles": ["dge"] })).await;
+    let password_alone = create(
+        json!({ "ci_number": "4789123", "password": "una frase bastante larga", "roles": ["dge"] }),
+    )
+    .await;
     assert_eq!(password_alone.status(), 422, "a password needs an e-mail");
     let made = create(json!({ "ci_number": "4789123 lp", "roles": ["dge"] })).await;
     assert_eq!(made.status(), 201);
     let made: Value = made.json().await.unwrap();
-    assert_eq!(made["ci_number"], "4789123", "kept as the provider sends it");
+    assert_eq!(
+        made["ci_number"], "4789123",
+        "kept as the provider sends it"
+    );
     assert_eq!(made["name"], "CI 4789123");
     let twice = create(json!({ "ci_number": "4789123 CB", "roles": ["uit"] })).await;
     assert_eq!(twice.status(), 409);

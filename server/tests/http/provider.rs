@@ -226,11 +226,18 @@ async fn authorize(
         && !field("state").is_empty()
         && !field("nonce").is_empty();
     if !well_formed {
-        return (StatusCode::BAD_REQUEST, "solicitud de autorización inválida").into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            "solicitud de autorización inválida",
+        )
+            .into_response();
     }
     let redirect_uri = field("redirect_uri");
     let Some(person) = inner.person.clone() else {
-        let location = format!("{redirect_uri}?error=access_denied&state={}", field("state"));
+        let location = format!(
+            "{redirect_uri}?error=access_denied&state={}",
+            field("state")
+        );
         return (StatusCode::FOUND, [(header::LOCATION, location)]).into_response();
     };
     let code = random();
@@ -267,7 +274,11 @@ async fn token(
         .and_then(|v| STANDARD.decode(v).ok())
         .and_then(|v| String::from_utf8(v).ok());
     if basic.as_deref() != Some(&format!("{CLIENT_ID}:{CLIENT_SECRET}")) {
-        return (StatusCode::UNAUTHORIZED, Json(json!({ "error": "invalid_client" }))).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({ "error": "invalid_client" })),
+        )
+            .into_response();
     }
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
     if field("grant_type") != "authorization_code" {
@@ -283,7 +294,9 @@ async fn token(
     }
     let access = random();
     let subject = grant.person["sub"].as_str().unwrap().to_owned();
-    inner.access_tokens.insert(access.clone(), grant.person.clone());
+    inner
+        .access_tokens
+        .insert(access.clone(), grant.person.clone());
     let id_token = id_token(&inner, &subject, &grant.nonce, &access, &field("code"));
     inner.issued.push(id_token.clone());
     inner.flaw = Flaw::None;
@@ -299,8 +312,14 @@ async fn token(
 fn id_token(inner: &Inner, subject: &str, nonce: &str, access: &str, code: &str) -> String {
     let now = chrono::Utc::now();
     let (issued, expires) = match inner.flaw {
-        Flaw::Expired => (now - chrono::Duration::minutes(20), now - chrono::Duration::minutes(5)),
-        Flaw::IssuedLongAgo => (now - chrono::Duration::hours(1), now + chrono::Duration::minutes(5)),
+        Flaw::Expired => (
+            now - chrono::Duration::minutes(20),
+            now - chrono::Duration::minutes(5),
+        ),
+        Flaw::IssuedLongAgo => (
+            now - chrono::Duration::hours(1),
+            now + chrono::Duration::minutes(5),
+        ),
         _ => (now, now + chrono::Duration::minutes(5)),
     };
     let issuer = match inner.flaw {

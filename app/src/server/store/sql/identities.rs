@@ -193,14 +193,15 @@ pub async fn accept_access_request(
     now: i64,
 ) -> Result<Decision, ApiError> {
     let mut tx = dialect::begin_write(pool).await?;
+    // Decided here, so that a second decision finds it decided; the account
+    // it names is linked once it exists.
     let pending: Option<(String, String, String, Option<String>)> = sqlx::query_as(
-        "UPDATE access_requests SET status = 'accepted', decided_by = $1, decided_at = $2, user_id = $3
-         WHERE id = $4 AND status = 'pending'
+        "UPDATE access_requests SET status = 'accepted', decided_by = $1, decided_at = $2
+         WHERE id = $3 AND status = 'pending'
          RETURNING subject, ci_number, full_name, email",
     )
     .bind(decided_by)
     .bind(now)
-    .bind(new_user_id)
     .bind(request_id)
     .fetch_optional(&mut *tx)
     .await?;
@@ -228,6 +229,11 @@ pub async fn accept_access_request(
     if !super::accounts::insert_user_in(&mut tx, new_user_id, &user, now).await? {
         return Ok(Decision::Taken);
     }
+    sqlx::query("UPDATE access_requests SET user_id = $1 WHERE id = $2")
+        .bind(new_user_id)
+        .bind(request_id)
+        .execute(&mut *tx)
+        .await?;
     super::audit::append_in(&mut tx, audit, now).await?;
     tx.commit().await?;
     Ok(Decision::Done(Some(new_user_id.to_owned())))
