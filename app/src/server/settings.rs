@@ -238,6 +238,23 @@ mod tests {
     }
 
     #[test]
+    fn the_issuer_is_https_or_on_this_machine() {
+        assert!(parse_issuer("https://proveedor.ciudadania.demo.agetic.gob.bo").is_ok());
+        assert!(parse_issuer("http://127.0.0.1:8080").is_ok());
+        assert!(parse_issuer("http://proveedor.example").is_err());
+        assert!(parse_issuer("proveedor").is_err());
+    }
+
+    #[test]
+    fn passwords_can_be_limited_to_administrators_or_turned_off() {
+        assert_eq!(PasswordSignIn::parse("admins"), Ok(PasswordSignIn::Admins));
+        assert!(PasswordSignIn::parse("nadie").is_err());
+        assert!(PasswordSignIn::All.admits(false));
+        assert!(PasswordSignIn::Admins.admits(true) && !PasswordSignIn::Admins.admits(false));
+        assert!(!PasswordSignIn::Off.admits(true));
+    }
+
+    #[test]
     fn cookies_are_secure_unless_the_origin_is_plain_http() {
         let unset = Settings::default();
         assert!(unset.secure_cookies());

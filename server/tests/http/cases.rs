@@ -135,9 +135,12 @@ async fn login_me_and_logout() {
         json!({
             "id": me["id"],
             "email": "dge@demo.local",
+            "name": "dge@demo.local",
+            "ci_number": null,
             "roles": ["dge"],
             "entity_id": null,
             "is_admin": false,
+            "has_password": true,
             "must_change_password": false,
         })
     );

@@ -41,6 +41,9 @@ async fn write_endpoints(app: &TestApp) -> Vec<(reqwest::Method, String)> {
         (Method::PUT, "/api/v1/forms/anexo-2/draft".into()),
         (Method::POST, "/api/v1/submissions/x/return".into()),
         (Method::PUT, "/api/v1/due-times/PR05".into()),
+        (Method::PUT, "/api/v1/access-request".into()),
+        (Method::POST, "/api/v1/access-requests/x/accept".into()),
+        (Method::POST, "/api/v1/access-requests/x/reject".into()),
     ]
 }
 
