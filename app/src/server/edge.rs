@@ -17,12 +17,19 @@ use super::settings::Settings;
 
 /// The policy of a page: scripts only from this site or inline with this
 /// request's nonce (Leptos puts it on its own), wasm compiled, nothing
-/// framed, posted or fetched elsewhere.
-pub fn page_policy(nonce: &str) -> String {
+/// framed or fetched elsewhere, and forms sent only here (and to
+/// Ciudadanía Digital, where signing out without the wasm is redirected).
+pub fn page_policy(nonce: &str, settings: &Settings) -> String {
+    let provider = settings
+        .ciudadania
+        .as_ref()
+        .and_then(|provider| url::Url::parse(&provider.issuer).ok())
+        .map(|issuer| format!(" {}", issuer.origin().ascii_serialization()))
+        .unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
-         base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+         base-uri 'none'; frame-ancestors 'none'; form-action 'self'{provider}"
     )
 }
 
@@ -57,7 +64,10 @@ pub fn send_page_policy() {
     };
     if let (Some(response), Ok(policy)) = (
         use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&page_policy(&nonce)),
+        HeaderValue::from_str(&page_policy(
+            &nonce,
+            &use_context::<Arc<Settings>>().unwrap_or_default(),
+        )),
     ) {
         response.insert_header(CONTENT_SECURITY_POLICY, policy);
     }
@@ -98,7 +108,7 @@ pub async fn security_headers(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if page && !headers.contains_key(CONTENT_SECURITY_POLICY) {
-        if let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce)) {
+        if let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce, &settings)) {
             headers.insert(CONTENT_SECURITY_POLICY, policy);
         }
     }
@@ -373,9 +383,26 @@ mod tests {
 
     #[test]
     fn the_page_policy_carries_the_nonce_and_allows_no_inline_script_without_it() {
-        let policy = page_policy("abc123");
+        let policy = page_policy("abc123", &Settings::default());
         assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'"));
         assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"));
         assert!(policy.contains("frame-ancestors 'none'"));
+        assert!(policy.ends_with("form-action 'self'"));
+    }
+
+    #[test]
+    fn pages_may_send_a_form_on_to_the_identity_provider_and_nowhere_else() {
+        let settings = Settings {
+            ciudadania: Some(crate::server::settings::ProviderSettings {
+                issuer: "https://proveedor.ciudadania.demo.agetic.gob.bo/".into(),
+                client_id: "app".into(),
+                client_secret: "secreto".into(),
+            }),
+            ..Settings::default()
+        };
+        let policy = page_policy("n", &settings);
+        assert!(
+            policy.ends_with("form-action 'self' https://proveedor.ciudadania.demo.agetic.gob.bo")
+        );
     }
 }
