@@ -14,7 +14,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_server PORT DATABASE_URL: the release server with the demo accounts.
+# start_server PORT DATABASE_URL: the release server with the demo accounts
+# (and, for the single server, sign-in through the stand-in provider).
 start_server() {
   APP_DEMO=1 LEPTOS_ENV=PROD LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$1" RUST_LOG=warn \
     APP_FILE_STORE="$data/files" DATABASE_URL="$2" ./target/release/server >"$data/server-$1.log" 2>&1 &
@@ -31,8 +32,17 @@ start_server() {
 }
 
 if [ -z "${TEST_POSTGRES_URL:-}" ]; then
+  # The tests' stand-in for Ciudadanía Digital (no network).
+  provider_port=$((port + 3))
+  cargo build --release --quiet -p server --example oidc_provider
+  ./target/release/examples/oidc_provider "$provider_port" >"$data/provider.log" 2>&1 &
+  pids+=("$!")
+  export CD_ISSUER="http://127.0.0.1:$provider_port" CD_CLIENT_ID=manual-procedimientos \
+    CD_CLIENT_SECRET=secreto-de-prueba APP_PASSWORD_SIGN_IN=all
   start_server "$port" "sqlite://$data/e2e.db"
-  (cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test "$@")
+  unset CD_ISSUER CD_CLIENT_ID CD_CLIENT_SECRET APP_PASSWORD_SIGN_IN
+  (cd end2end && BASE_URL="http://127.0.0.1:$port" PROVIDER_URL="http://127.0.0.1:$provider_port" \
+    npx playwright test "$@")
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   pids=()
   # The same script again, beside a throwaway PostgreSQL cluster.

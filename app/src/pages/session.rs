@@ -143,17 +143,17 @@ pub fn SignInPage() -> impl IntoView {
                             </a>
                             <p class="hint">"Use su cuenta de Ciudadanía Digital, la misma de los demás servicios del Estado."</p>
                         });
-                        let passwords = if options.passwords_for_everyone && !options.ciudadania {
-                            Some(view! { <SignInForm next=next.clone() /> }.into_any())
+                        // A password everyone may use stays in sight; one kept for
+                        // administrators waits folded below the provider's button.
+                        let passwords = if options.passwords_for_everyone {
+                            let or = options.ciudadania.then(|| view! {
+                                <p class="muted sign-in-or">"o con su correo y contraseña:"</p>
+                            });
+                            Some(view! { {or} <SignInForm next=next.clone() /> }.into_any())
                         } else if options.passwords_for_admins {
-                            let summary = if options.passwords_for_everyone {
-                                "Ingresar con correo y contraseña"
-                            } else {
-                                "Acceso de administradores con contraseña"
-                            };
                             Some(view! {
                                 <details class="panel password-sign-in">
-                                    <summary>{summary}</summary>
+                                    <summary>"Acceso de administradores con contraseña"</summary>
                                     <SignInForm next=next.clone() />
                                 </details>
                             }.into_any())

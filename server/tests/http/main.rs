@@ -13,6 +13,7 @@ mod input;
 mod live;
 mod paging;
 mod procedures;
+#[path = "../support/oidc_provider.rs"]
 mod provider;
 mod servers;
 mod sign_in;

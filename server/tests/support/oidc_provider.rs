@@ -3,7 +3,10 @@
 //! endpoint (client_secret_basic, PKCE S256, single-use codes), userinfo in
 //! Ciudadanía Digital's claim layout, and end-session. ID tokens are signed
 //! by `openidconnect`'s own provider side; the test keys in `keys/` are for
-//! these tests only.
+//! these tests only. The HTTP tests start it in-process; the browser tests
+//! run it as the `oidc_provider` example.
+// Each user of this module uses its own part of it.
+#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -97,6 +100,12 @@ pub fn person(sub: &str, ci: &str, names: &str, surname: &str, email: &str, nest
 impl MockProvider {
     pub async fn start() -> MockProvider {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        MockProvider::serve(listener, false)
+    }
+
+    /// Serves on `listener`; with `control`, `PUT /test/person` sets who
+    /// signs in next (for a browser test, which cannot call `sign_in_as`).
+    pub fn serve(listener: tokio::net::TcpListener, control: bool) -> MockProvider {
         let issuer = format!("http://{}", listener.local_addr().unwrap());
         let inner = Arc::new(Mutex::new(Inner {
             issuer: issuer.clone(),
@@ -116,8 +125,13 @@ impl MockProvider {
             .route("/auth", get(authorize))
             .route("/token", post(token))
             .route("/me", get(userinfo))
-            .route("/session/end", get(end_session))
-            .with_state(inner.clone());
+            .route("/session/end", get(end_session));
+        let routes = if control {
+            routes.route("/test/person", axum::routing::put(set_person))
+        } else {
+            routes
+        }
+        .with_state(inner.clone());
         tokio::spawn(async move { axum::serve(listener, routes).await });
         MockProvider { issuer, inner }
     }
@@ -379,6 +393,11 @@ async fn userinfo(State(inner): State<Shared>, headers: HeaderMap) -> Response {
         Some(person) => Json(person.clone()).into_response(),
         None => StatusCode::UNAUTHORIZED.into_response(),
     }
+}
+
+async fn set_person(State(inner): State<Shared>, Json(person): Json<Value>) -> StatusCode {
+    inner.lock().unwrap().person = Some(person);
+    StatusCode::NO_CONTENT
 }
 
 async fn end_session(
