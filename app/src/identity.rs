@@ -44,6 +44,15 @@ pub fn citizen_profile(claims: &Value) -> Result<CitizenProfile, String> {
             .map(str::to_owned)
     };
     let document = claim("documento_identidad");
+    // Accounts are found by a Bolivian identity card: another document with
+    // the same number must not take one over.
+    if let Some(kind) = text(document, "tipo_documento") {
+        if !kind.eq_ignore_ascii_case("CI") {
+            return Err(format!(
+                "Ciudadanía Digital identificó a la persona con un documento «{kind}», no con un carnet de identidad."
+            ));
+        }
+    }
     let number = text(document, "numero_documento")
         .ok_or("Ciudadanía Digital no envió el número de documento de identidad.")?;
     let written = match text(document, "complemento") {
@@ -131,12 +140,12 @@ impl SignInProblem {
     pub fn message(self) -> &'static str {
         match self {
             SignInProblem::Cancelled => "El ingreso con Ciudadanía Digital se canceló. Puede intentarlo de nuevo.",
-            SignInProblem::Expired => "Ese enlace de ingreso ya se usó o venció (dura 10 minutos). Vuelva a pulsar «Ingresar con Ciudadanía Digital».",
+            SignInProblem::Expired => "Ese intento de ingreso ya no vale: ya se usó, pasaron más de 10 minutos o empezó en otra pestaña o navegador. Vuelva a pulsar «Ingresar con Ciudadanía Digital».",
             SignInProblem::ProviderDown => "Ciudadanía Digital no responde en este momento. Intente de nuevo en unos minutos.",
             SignInProblem::Untrusted => "La respuesta de Ciudadanía Digital no superó las comprobaciones de seguridad, así que no se abrió ninguna sesión. Vuelva a intentarlo; si se repite, avise a la mesa de ayuda.",
             SignInProblem::MissingIdentity => "Ciudadanía Digital no envió su número de documento o su nombre, y sin ellos no podemos reconocerle. Revise su perfil en Ciudadanía Digital.",
-            SignInProblem::LinkedElsewhere => "La cuenta de ese número de carnet ya está vinculada a otra cuenta de Ciudadanía Digital. Consulte a un administrador.",
-            SignInProblem::Disabled => "Su cuenta está deshabilitada. Consulte a un administrador.",
+            SignInProblem::LinkedElsewhere => "La cuenta de su número de carnet ya está vinculada a otra cuenta de Ciudadanía Digital. Consulte a un administrador.",
+            SignInProblem::Disabled => "Su cuenta no puede ingresar (está deshabilitada, o es de demostración fuera del modo demostración). Consulte a un administrador.",
         }
     }
 }
@@ -283,6 +292,13 @@ mod tests {
             .contains("documento"));
         let no_name = json!({ "documento_identidad": { "numero_documento": "1234567" } });
         assert!(citizen_profile(&no_name).unwrap_err().contains("nombre"));
+        let passport = json!({
+            "documento_identidad": { "tipo_documento": "PASAPORTE", "numero_documento": "1234567" },
+            "nombre": { "nombres": "X" }
+        });
+        assert!(citizen_profile(&passport)
+            .unwrap_err()
+            .contains("PASAPORTE"));
         let odd = json!({ "documento_identidad": { "numero_documento": "12-34-56" }, "nombre": { "nombres": "X" } });
         assert!(citizen_profile(&odd).is_err());
     }

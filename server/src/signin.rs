@@ -14,7 +14,7 @@ use app::identity::SignInProblem;
 use app::server::auth::{self, Client};
 use app::server::ciudadania::{
     public_origin, CallbackQuery, FinishError, Outcome, ATTEMPT_COOKIE, CALLBACK_PATH,
-    REQUEST_PAGE, START_PATH,
+    REQUEST_COOKIE, REQUEST_PAGE, START_PATH,
 };
 
 use crate::AppState;
@@ -30,11 +30,19 @@ struct StartQuery {
     next: Option<String>,
 }
 
-/// `303 See Other` to `location`.
+/// `303 See Other` to `location`, with any byte outside printable ASCII
+/// (an accented path the person asked for) percent-encoded.
 fn see_other(location: &str) -> Response {
-    match HeaderValue::from_str(location) {
+    let encoded: String = location
+        .bytes()
+        .map(|b| match b {
+            0x21..=0x7e => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    match HeaderValue::from_str(&encoded) {
         Ok(location) => (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response(),
-        Err(_) => StatusCode::BAD_GATEWAY.into_response(),
+        Err(_) => to_sign_in_page(SignInProblem::Expired),
     }
 }
 
@@ -85,10 +93,19 @@ async fn callback(
         )
         .await;
     let response = match outcome {
-        Ok(Outcome::SignedIn { cookie, next }) => auth::with_cookie(see_other(&next), cookie),
+        // Signed in: a request for access this browser kept is over.
+        Ok(Outcome::SignedIn { cookie, next }) => auth::with_cookie(
+            auth::with_cookie(see_other(&next), cookie),
+            auth::short_cookie(&state.settings, REQUEST_COOKIE, "", 0),
+        ),
         Ok(Outcome::Unknown { cookie }) => auth::with_cookie(see_other(REQUEST_PAGE), cookie),
         Err(FinishError::Problem(problem)) => to_sign_in_page(problem),
-        Err(FinishError::App(error)) => error.into_response(),
+        // The app's own failure: logged, and explained as a pause rather
+        // than shown raw in the browser.
+        Err(FinishError::App(error)) => {
+            tracing::error!(?error, "finishing a sign-in through Ciudadanía Digital");
+            to_sign_in_page(SignInProblem::ProviderDown)
+        }
     };
     // The attempt is used up however it ended.
     auth::with_cookie(

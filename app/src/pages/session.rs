@@ -222,8 +222,8 @@ fn AccessRequestForm(request: AccessRequest) -> impl IntoView {
             }.into_any(),
             RequestStatus::Rejected => view! {
                 <p class="notice notice-error" role="status" id="request-status">
-                    "Su solicitud fue rechazada: " {r.decision_note.clone().unwrap_or_default()}
-                    " Si cree que es un error, corrija los datos y envíela de nuevo."
+                    "Su solicitud fue rechazada: «" {r.decision_note.clone().unwrap_or_default()}
+                    "». Si cree que es un error, corrija la entidad o el comentario y envíela de nuevo."
                 </p>
             }.into_any(),
             RequestStatus::Pending if r.claimed_entity.is_some() => view! {

@@ -261,6 +261,13 @@ impl Ciudadania {
                 Some(user)
             }
             None => match db.find_user_by_ci(&profile.ci_number).await? {
+                // A disabled account is not linked either.
+                Some(user) if user.disabled => {
+                    auth::check_may_enter(db, settings, client, &user)
+                        .await
+                        .ok();
+                    return Err(SignInProblem::Disabled.into());
+                }
                 Some(user) => {
                     let audit = client
                         .audit(AuditEvent::IdentityLinked)

@@ -103,6 +103,17 @@ impl Settings {
             }),
             None => None,
         };
+        // The addresses registered with the provider are built on the public
+        // origin: only a provider on this machine (development) may do
+        // without one.
+        if let (Some(provider), None) = (&ciudadania, &origin) {
+            if !is_loopback(&provider.issuer) {
+                return Err(
+                    "CD_ISSUER necesita APP_ORIGIN: las direcciones de retorno registradas en Ciudadanía Digital se forman con él."
+                        .into(),
+                );
+            }
+        }
         let passwords = match variable("APP_PASSWORD_SIGN_IN") {
             Some(raw) => PasswordSignIn::parse(&raw)?,
             None if ciudadania.is_some() => PasswordSignIn::Admins,
@@ -179,11 +190,17 @@ impl Settings {
 pub fn parse_issuer(raw: &str) -> Result<String, String> {
     let url =
         Url::parse(raw).map_err(|_| format!("CD_ISSUER «{raw}» no es una dirección válida."))?;
-    let local = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-    if url.scheme() != "https" && !(url.scheme() == "http" && local) {
+    if url.scheme() != "https" && !(url.scheme() == "http" && is_loopback(raw)) {
         return Err(format!("CD_ISSUER «{raw}» debe empezar por https://."));
     }
     Ok(raw.to_owned())
+}
+
+/// Whether a URL names this machine.
+fn is_loopback(raw: &str) -> bool {
+    Url::parse(raw)
+        .ok()
+        .is_some_and(|url| matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]")))
 }
 
 /// `APP_ORIGIN` as browsers write it in `Origin`: scheme, host and a

@@ -654,3 +654,38 @@ async fn accounts_registered_by_identity_card_are_checked() {
         .unwrap();
     assert_eq!(reset.status(), 409);
 }
+
+#[tokio::test]
+async fn a_disabled_account_is_neither_linked_nor_let_in() {
+    let provider = MockProvider::start().await;
+    let app = app_with(&provider).await;
+    let account = register(&app, json!({ "ci_number": "4789123", "roles": ["dge"] })).await;
+    let admin = app.login("admin@demo.local").await;
+    let id = account["id"].as_str().unwrap();
+    let disabled = admin
+        .put(app.url(&format!("/api/v1/users/{id}/status")))
+        .json(&json!({ "disabled": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(disabled.status(), 200);
+    provider.sign_in_as(person(
+        "sub-ana",
+        "4789123",
+        "Ana",
+        "Quispe",
+        "ana@agetic.gob.bo",
+        false,
+    ));
+    let browser = new_browser();
+    assert_eq!(
+        sign_in(&app, &browser).await,
+        "/ingresar?aviso=deshabilitada"
+    );
+    assert_eq!(me(&app, &browser).await.0, 401);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE subject IS NOT NULL")
+            .await,
+        0
+    );
+}
