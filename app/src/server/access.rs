@@ -5,7 +5,7 @@
 
 use axum::http::HeaderMap;
 
-use super::admin::admin_only;
+use super::admin::{account_row, admin_only};
 use super::auth::{self, Client};
 use super::ciudadania::REQUEST_COOKIE;
 use super::error::{ApiError, FieldError};
@@ -93,12 +93,7 @@ pub async fn accept(
         .accept_access_request(request_id, &shape, &admin.id, &audit)
         .await?
     {
-        Decision::Done(Some(user_id)) => db
-            .list_accounts()
-            .await?
-            .into_iter()
-            .find(|account| account.id == user_id)
-            .ok_or_else(|| ApiError::Internal("the accepted account vanished".into())),
+        Decision::Done(Some(user_id)) => account_row(db, &user_id).await,
         Decision::Done(None) | Decision::NotPending => Err(not_pending()),
         Decision::Taken => Err(ApiError::Conflict(format!(
             "Ya existe una cuenta con el carnet {}: rechace esta solicitud; la persona ingresará con esa cuenta.",

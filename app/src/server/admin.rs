@@ -222,7 +222,7 @@ fn last_admin() -> ApiError {
 }
 
 /// The account as the administrators' list shows it.
-async fn account_row(db: &Db, user_id: &str) -> Result<AccountRow, ApiError> {
+pub(super) async fn account_row(db: &Db, user_id: &str) -> Result<AccountRow, ApiError> {
     db.list_accounts()
         .await?
         .into_iter()
