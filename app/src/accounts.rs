@@ -35,6 +35,7 @@ impl Account {
             roles: self.roles.iter().copied().collect(),
             entity_id: self.entity_id.clone(),
             is_admin: self.is_admin,
+            person: Some(self.id.clone()),
         }
     }
 }

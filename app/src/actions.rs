@@ -1,10 +1,13 @@
 //! Server functions, all of them: thin, they find the signed-in account,
 //! call a service and report its refusals in the words the API uses.
+// A server function's arguments are its form's fields, one each, however
+// many the form has.
+#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 
 use crate::accounts::{Account, AdminOverview, EntityChoice};
-use crate::cases::{CaseFilter, CaseSummary, CaseView, InboxItem};
+use crate::cases::{CaseFilter, CaseSummary, CaseView, InboxItem, InboxPart};
 use crate::domain::procedure::ActivityNumber;
 use crate::domain::stats::Stats;
 use crate::forms::Submission;
@@ -178,11 +181,14 @@ pub async fn open_case(
 }
 
 #[server]
-pub async fn inbox(page: PageRequest) -> Result<Page<InboxItem>, ServerFnError> {
+pub async fn inbox(
+    page: PageRequest,
+    #[server(default)] part: InboxPart,
+) -> Result<Page<InboxItem>, ServerFnError> {
     use crate::server::{cases, request};
     let db = request::db()?;
     let (user, _) = request::signed_in(&db).await?;
-    Ok(cases::inbox(&db, &user.actor(), &page).await?)
+    Ok(cases::inbox(&db, &user.actor(), part, &page).await?)
 }
 
 #[server]
@@ -204,6 +210,7 @@ pub async fn complete_activity(
     comment: Option<String>,
     version: i64,
     #[server(default)] files: Vec<String>,
+    #[server(default)] assignee: Option<String>,
 ) -> Result<CaseView, ServerFnError> {
     use crate::server::error::ApiError;
     use crate::server::{cases, request};
@@ -220,6 +227,7 @@ pub async fn complete_activity(
             comment: comment.as_deref(),
             version,
             files: &files,
+            assignee: assignee.as_deref(),
         },
     )
     .await?;

@@ -43,6 +43,9 @@ pub struct CaseChanged {
     pub case_id: String,
     pub entity_id: String,
     pub version: i64,
+    /// The people the change notified (announced on their own).
+    #[serde(skip)]
+    pub notified: Vec<String>,
 }
 
 /// Whether a case still has work to do.
@@ -98,6 +101,13 @@ pub enum HistoryEvent {
     /// Files added after the fact: to a completed activity (a correction)
     /// or to a sent form (supporting documents).
     FilesAttached,
+    /// A current activity derived to a person (or reassigned, with a
+    /// reason) by a head.
+    Assigned,
+    /// A current activity taken by someone who holds its role.
+    Taken,
+    /// A current activity handed back to everyone with its role.
+    Released,
 }
 
 impl HistoryEvent {
@@ -110,6 +120,9 @@ impl HistoryEvent {
             HistoryEvent::FormSubmitted => Some("form-submitted"),
             HistoryEvent::FormReturned => Some("form-returned"),
             HistoryEvent::FilesAttached => Some("files-attached"),
+            HistoryEvent::Assigned => Some("assigned"),
+            HistoryEvent::Taken => Some("taken"),
+            HistoryEvent::Released => Some("released"),
         }
     }
 
@@ -118,6 +131,9 @@ impl HistoryEvent {
             (Some("form-submitted"), _) => HistoryEvent::FormSubmitted,
             (Some("form-returned"), _) => HistoryEvent::FormReturned,
             (Some("files-attached"), _) => HistoryEvent::FilesAttached,
+            (Some("assigned"), _) => HistoryEvent::Assigned,
+            (Some("taken"), _) => HistoryEvent::Taken,
+            (Some("released"), _) => HistoryEvent::Released,
             (_, Some(_)) => HistoryEvent::Completed,
             (_, None) => HistoryEvent::Opened,
         }
@@ -155,6 +171,8 @@ pub struct ActiveActivity {
     /// When it became current, in milliseconds since the Unix epoch.
     pub since: i64,
     pub choices: Vec<ChoiceView>,
+    /// Whom it is derived to; `None`: anyone with its role may take it.
+    pub assignee: Option<Person>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -196,31 +214,46 @@ pub struct HistoryEntry {
     /// The files this entry attached.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<crate::documents::FileInfo>,
+    /// Whom the activity was derived to: by an assignment, or by a
+    /// completion for the activities that followed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<Person>,
+}
+
+/// Someone named on a case: who holds an activity, whom it was derived to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
 }
 
 /// The current activities of a state with the choices each offers.
 pub fn active_activities(
     procedure: &Procedure,
     state: &CaseState,
-    since: impl Fn(ActivityNumber) -> i64,
+    current: impl Fn(ActivityNumber) -> (i64, Option<Person>),
 ) -> Vec<ActiveActivity> {
     state
         .active
         .iter()
         .filter_map(|&number| procedure.activity(number))
-        .map(|activity| ActiveActivity {
-            number: activity.number,
-            roles: activity.roles.to_vec(),
-            since: since(activity.number),
-            choices: activity
-                .next
-                .iter()
-                .map(|choice| ChoiceView {
-                    id: choice.id.to_owned(),
-                    label: (!choice.label.is_empty()).then(|| choice.label.to_owned()),
-                    leads_to: choice.leads_to.to_vec(),
-                })
-                .collect(),
+        .map(|activity| {
+            let (since, assignee) = current(activity.number);
+            ActiveActivity {
+                number: activity.number,
+                roles: activity.roles.to_vec(),
+                since,
+                assignee,
+                choices: activity
+                    .next
+                    .iter()
+                    .map(|choice| ChoiceView {
+                        id: choice.id.to_owned(),
+                        label: (!choice.label.is_empty()).then(|| choice.label.to_owned()),
+                        leads_to: choice.leads_to.to_vec(),
+                    })
+                    .collect(),
+            }
         })
         .collect()
 }
@@ -285,6 +318,31 @@ pub struct InboxItem {
     pub activity: ActivityNumber,
     /// When it became current, in milliseconds since the Unix epoch.
     pub since: i64,
+    /// Set when the activity is derived to the reader; otherwise it waits
+    /// for anyone with its role.
+    pub assigned_to_me: bool,
+}
+
+/// Which part of the inbox: what is derived to the reader, what waits for
+/// anyone with their roles, or both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InboxPart {
+    #[default]
+    All,
+    AssignedToMe,
+    ForMyRoles,
+}
+
+impl InboxPart {
+    pub fn parse(text: &str) -> Option<InboxPart> {
+        match text {
+            "" | "all" => Some(InboxPart::All),
+            "assigned-to-me" => Some(InboxPart::AssignedToMe),
+            "for-my-roles" => Some(InboxPart::ForMyRoles),
+            _ => None,
+        }
+    }
 }
 
 /// Where an activity stands in the inbox: longest waiting first.

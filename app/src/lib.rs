@@ -14,6 +14,7 @@ pub mod documents;
 pub mod domain;
 pub mod forms;
 pub mod identity;
+pub mod notifications;
 pub mod pages;
 pub mod paging;
 pub mod portal;

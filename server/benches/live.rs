@@ -104,6 +104,7 @@ async fn main() {
                     comment: None,
                     version: 1,
                     files: &[],
+                    assignee: None,
                 },
             )
             .await

@@ -67,6 +67,7 @@ async fn main() {
                             comment: None,
                             version,
                             files: &[],
+                            assignee: None,
                         },
                     )
                     .await

@@ -16,16 +16,20 @@ use app::domain::procedures;
 use app::paging::{Page, PageRequest};
 
 use crate::AppState;
-use app::cases::CaseFilter;
+use app::cases::{CaseFilter, InboxPart};
 use app::forms::{today_in_bolivia, Anexo, AnyForm, Draft, Report, Submission};
 use app::identity::{Acceptance, AccessRequest};
+use app::notifications::{AssignRequest, Candidate, NotificationList, Preferences};
 use app::server::access;
 use app::server::admin::{self, NewAccount};
 use app::server::auth::{self, Client, CurrentUser};
 use app::server::cases::{self, Completion};
+use app::server::derivation::{self, Derivation};
 use app::server::error::{ApiError, ApiJson, ApiQuery};
 use app::server::forms;
+use app::server::notices;
 use app::server::store::Db;
+use app::server::store::FailedMail;
 
 /// Requests larger than this are refused before they are read.
 const BODY_LIMIT: usize = 64 * 1024;
@@ -60,6 +64,22 @@ pub fn routes() -> Router<AppState> {
         .route("/events", get(crate::events::my_events))
         .route("/stats/events", get(crate::events::stats_events))
         .route("/cases/{id}/activities/{number}/complete", post(complete))
+        .route("/cases/{id}/activities/{number}/assign", post(assign))
+        .route("/cases/{id}/activities/{number}/take", post(take))
+        .route("/cases/{id}/activities/{number}/release", post(release))
+        .route(
+            "/cases/{id}/activities/{number}/candidates",
+            get(candidates),
+        )
+        .route("/notifications", get(notifications))
+        .route("/notifications/read", post(read_all_notifications))
+        .route("/notifications/{id}/read", post(read_notification))
+        .route(
+            "/notification-preferences",
+            get(notification_preferences).put(set_notification_preferences),
+        )
+        .route("/mail/failed", get(failed_mail))
+        .route("/mail/{id}/retry", post(retry_mail))
         .route(
             "/cases/{id}/files",
             get(crate::files::list)
@@ -417,13 +437,27 @@ async fn list_cases(
     Ok(paged(&uri, page))
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct InboxQuery {
+    /// `assigned-to-me`, `for-my-roles`, or both (empty or `all`).
+    part: String,
+}
+
 async fn inbox(
     State(db): State<Db>,
     user: CurrentUser,
     OriginalUri(uri): OriginalUri,
     ApiQuery(page): ApiQuery<PageRequest>,
+    ApiQuery(query): ApiQuery<InboxQuery>,
 ) -> Result<Response, ApiError> {
-    let page = cases::inbox(&db, &user.actor(), &page).await?;
+    let part = InboxPart::parse(&query.part).ok_or_else(|| {
+        ApiError::invalid(
+            "part",
+            "La parte de la bandeja es assigned-to-me, for-my-roles o all.",
+        )
+    })?;
+    let page = cases::inbox(&db, &user.actor(), part, &page).await?;
     Ok(paged(&uri, page))
 }
 
@@ -482,6 +516,9 @@ struct CompleteBody {
     /// Uploads (`POST /cases/{id}/files`) attached as the activity's output.
     #[serde(default)]
     files: Vec<String>,
+    /// For an activity that derives: who takes the work that follows.
+    #[serde(default)]
+    assignee: Option<String>,
 }
 
 async fn complete(
@@ -501,10 +538,133 @@ async fn complete(
             comment: body.comment.as_deref(),
             version: body.version,
             files: &body.files,
+            assignee: body.assignee.as_deref(),
         },
     )
     .await?;
     get_case(State(db), user, Path(id)).await
+}
+
+async fn assign(
+    State(db): State<Db>,
+    user: CurrentUser,
+    Path((id, number)): Path<(String, ActivityNumber)>,
+    ApiJson(body): ApiJson<AssignRequest>,
+) -> Result<Json<CaseView>, ApiError> {
+    let what = Derivation::Assign {
+        user_id: &body.user_id,
+        reason: body.reason.as_deref(),
+    };
+    derivation::derive(&db, &user, &id, number, what, body.version).await?;
+    get_case(State(db), user, Path(id)).await
+}
+
+/// The body of take and release: empty, or the version seen.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct SeenVersion {
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+fn seen_version(body: &[u8]) -> Result<Option<i64>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice::<SeenVersion>(body)
+        .map(|seen| seen.version)
+        .map_err(|_| {
+            ApiError::invalid(
+                "version",
+                "Envíe un cuerpo vacío o { \"version\": N } con la versión del expediente que vio.",
+            )
+        })
+}
+
+async fn take(
+    State(db): State<Db>,
+    user: CurrentUser,
+    Path((id, number)): Path<(String, ActivityNumber)>,
+    body: axum::body::Bytes,
+) -> Result<Json<CaseView>, ApiError> {
+    let version = seen_version(&body)?;
+    derivation::derive(&db, &user, &id, number, Derivation::Take, version).await?;
+    get_case(State(db), user, Path(id)).await
+}
+
+async fn release(
+    State(db): State<Db>,
+    user: CurrentUser,
+    Path((id, number)): Path<(String, ActivityNumber)>,
+    body: axum::body::Bytes,
+) -> Result<Json<CaseView>, ApiError> {
+    let version = seen_version(&body)?;
+    derivation::derive(&db, &user, &id, number, Derivation::Release, version).await?;
+    get_case(State(db), user, Path(id)).await
+}
+
+async fn candidates(
+    State(db): State<Db>,
+    user: CurrentUser,
+    Path((id, number)): Path<(String, ActivityNumber)>,
+) -> Result<Json<Vec<Candidate>>, ApiError> {
+    Ok(Json(derivation::candidates(&db, &user, &id, number).await?))
+}
+
+async fn notifications(
+    State(db): State<Db>,
+    user: CurrentUser,
+) -> Result<Json<NotificationList>, ApiError> {
+    Ok(Json(notices::list(&db, &user).await?))
+}
+
+async fn read_notification(
+    State(db): State<Db>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<NotificationList>, ApiError> {
+    notices::mark_read(&db, &user, Some(&id)).await?;
+    Ok(Json(notices::list(&db, &user).await?))
+}
+
+async fn read_all_notifications(
+    State(db): State<Db>,
+    user: CurrentUser,
+) -> Result<Json<NotificationList>, ApiError> {
+    notices::mark_read(&db, &user, None).await?;
+    Ok(Json(notices::list(&db, &user).await?))
+}
+
+async fn notification_preferences(
+    State(db): State<Db>,
+    user: CurrentUser,
+) -> Result<Json<Preferences>, ApiError> {
+    Ok(Json(notices::preferences(&db, &user).await?))
+}
+
+async fn set_notification_preferences(
+    State(db): State<Db>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<Preferences>,
+) -> Result<Json<Preferences>, ApiError> {
+    notices::set_preferences(&db, &user, &body).await?;
+    Ok(Json(notices::preferences(&db, &user).await?))
+}
+
+async fn failed_mail(
+    State(db): State<Db>,
+    user: CurrentUser,
+) -> Result<Json<Vec<FailedMail>>, ApiError> {
+    Ok(Json(notices::failed_mail(&db, &user).await?))
+}
+
+async fn retry_mail(
+    State(db): State<Db>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    notices::retry_mail(&db, &user, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 fn anexo_of(slug: &str) -> Result<Anexo, ApiError> {

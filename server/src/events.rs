@@ -37,21 +37,29 @@ fn event_for(event: &LiveEvent) -> Event {
             serde_json::json!({ "case_id": changed.case_id, "version": changed.version })
                 .to_string(),
         ),
+        LiveEvent::Notified(_) => Event::default().event("notified").data("{}"),
         LiveEvent::Resync => Event::default().event("resync").data("{}"),
     }
 }
 
-/// The live changes `keep` lets through, from now on.
+/// The live changes of cases `keep` lets through, from now on, and news of
+/// notices for `person`.
 fn changes(
     db: &Db,
+    person: Option<String>,
     keep: impl Fn(&CaseChanged) -> bool + Send + 'static,
 ) -> impl Stream<Item = LiveEvent> + Send + 'static {
+    let wanted = move |event: &LiveEvent| match event {
+        LiveEvent::Changed(changed) => keep(changed),
+        LiveEvent::Notified(people) => person.as_ref().is_some_and(|p| people.contains(p)),
+        LiveEvent::Resync => true,
+    };
     stream::unfold(
-        (db.live().subscribe(), keep),
+        (db.live().subscribe(), wanted),
         |(mut receiver, keep)| async move {
             loop {
                 match receiver.recv().await {
-                    Ok(LiveEvent::Changed(changed)) if !keep(&changed) => continue,
+                    Ok(event) if !keep(&event) => continue,
                     Ok(event) => return Some((event, (receiver, keep))),
                     // Fell behind: whatever was missed, the page fetches again.
                     Err(RecvError::Lagged(_)) => {
@@ -102,7 +110,7 @@ pub async fn case_events(
     // Subscribe before reading, so that no change falls in between.
     let live = {
         let id = id.clone();
-        changes(&db, move |changed| changed.case_id == id)
+        changes(&db, None, move |changed| changed.case_id == id)
     };
     let case = cases::view(&db, &user.actor(), &id)
         .await?
@@ -112,14 +120,17 @@ pub async fn case_events(
 }
 
 /// `GET /api/v1/events`: the changes of every case the person may see,
-/// for their inbox and case list.
+/// for their inbox and case list, and `notified` when they have new
+/// notices (for the bell).
 pub async fn my_events(
     State(db): State<Db>,
     State(stopping): State<CancellationToken>,
     user: CurrentUser,
 ) -> Response {
     let actor: Actor = user.actor();
-    let live = changes(&db, move |changed| actor.may_see(&changed.entity_id));
+    let live = changes(&db, Some(user.id.clone()), move |changed| {
+        actor.may_see(&changed.entity_id)
+    });
     sse(
         &stopping,
         serde_json::json!({}),

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod events;
 pub mod files;
+pub mod notify;
 pub mod seed;
 pub mod serving;
 pub mod signin;
@@ -27,6 +28,7 @@ use app::server::ciudadania::Ciudadania;
 use app::server::edge;
 use app::server::error::ApiError;
 use app::server::files::FileStore;
+use app::server::mail::Mailer;
 use app::server::settings::Settings;
 use app::server::stats::StatsCache;
 use app::server::store::Db;
@@ -45,6 +47,8 @@ pub struct AppState {
     pub files: FileStore,
     /// Sign-in with Ciudadanía Digital, when configured.
     pub ciudadania: Option<Arc<Ciudadania>>,
+    /// The SMTP server notices are mailed through, when configured.
+    pub mailer: Option<Arc<Mailer>>,
     /// Cancelled when the server stops, so that live streams end and the
     /// stop need not wait for them.
     pub stopping: CancellationToken,
@@ -60,10 +64,20 @@ impl AppState {
         let ciudadania = settings.ciudadania.clone().map(|provider| {
             Ciudadania::new(provider).expect("an HTTP client for Ciudadanía Digital")
         });
+        // Links in mail lead to the public origin, else to this server.
+        let origin = settings
+            .origin
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", leptos_options.site_addr));
+        let mailer = settings.mail.as_ref().map(|mail| {
+            Arc::new(Mailer::new(mail, &origin).expect("checked when the settings were read"))
+        });
+        let db = db.sending_mail(mailer.is_some());
         AppState {
             leptos_options,
             files,
             ciudadania,
+            mailer,
             stats: StatsCache::new(db.clone()),
             db,
             settings: Arc::new(settings),

@@ -88,6 +88,7 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     let files = app::server::files::FileStore::from_env(&default_file_folder(&database_url))?;
     let state = server::AppState::new(leptos_options, db.clone(), settings, files);
     server::files::sweep_regularly(&state);
+    server::notify::run_regularly(&state);
     let stopping = state.stopping.clone();
     let app = server::router(state);
     let listener = tokio::net::TcpListener::bind(address).await?;

@@ -205,6 +205,7 @@ pub async fn run(
                     current_since: first.active.iter().map(|&a| (a, *opened_at)).collect(),
                     opened_by: SEED_USER,
                     at: *opened_at,
+                    notices: Vec::new(),
                 };
                 let changes = walked
                     .steps
@@ -228,9 +229,12 @@ pub async fn run(
                                 procedure: procedure.code,
                                 state: &step.state,
                                 entered: step.entered.clone(),
+                                derived: Vec::new(),
                             }),
                             files: &[],
                             supports: None,
+                            assignee: None,
+                            notices: Vec::new(),
                         }
                     })
                     .collect();

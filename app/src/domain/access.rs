@@ -14,6 +14,9 @@ pub struct Actor {
     /// Set for the accounts of a public entity.
     pub entity_id: Option<String>,
     pub is_admin: bool,
+    /// The account's id, when the actor is a signed-in person: activities
+    /// derived to them are theirs.
+    pub person: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +48,7 @@ impl Actor {
             roles: roles.into_iter().collect(),
             entity_id: None,
             is_admin: false,
+            person: None,
         }
     }
 
@@ -53,6 +57,7 @@ impl Actor {
             roles: BTreeSet::from([Role::Entidad]),
             entity_id: Some(entity_id.into()),
             is_admin: false,
+            person: None,
         }
     }
 
@@ -61,7 +66,14 @@ impl Actor {
             roles: BTreeSet::new(),
             entity_id: None,
             is_admin: true,
+            person: None,
         }
+    }
+
+    /// The same actor as the person `id`.
+    pub fn as_person(mut self, id: impl Into<String>) -> Actor {
+        self.person = Some(id.into());
+        self
     }
 
     /// The activities of `procedure` that wait for this actor when current

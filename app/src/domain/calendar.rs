@@ -37,6 +37,12 @@ pub fn bolivia_calendar(ms: i64) -> (i64, i64, i64, i64) {
     (year, month, day, minutes.rem_euclid(1440))
 }
 
+/// The instant the day of `ms` began in Bolivia (midnight, UTC−4).
+pub fn bolivia_day_start(ms: i64) -> i64 {
+    let minutes = ms.div_euclid(60_000) + BOLIVIA_OFFSET_MINUTES;
+    (minutes.div_euclid(1440) * 1440 - BOLIVIA_OFFSET_MINUTES) * 60_000
+}
+
 /// The instant a month begins in Bolivia, from `"2026-11"`; `None` for
 /// anything else.
 pub fn bolivia_month_start(month: &str) -> Option<i64> {

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod calendar;
 pub mod case_input;
 pub mod checker;
+pub mod derivation;
 pub mod engine;
 pub mod integrations;
 pub mod procedure;

@@ -270,6 +270,7 @@ fn ActiveCard(
             comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
             version: case.with_untracked(|c| c.version),
             files,
+            assignee: None,
         });
     };
     let choices = move || {

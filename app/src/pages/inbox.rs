@@ -13,7 +13,7 @@ use crate::domain::procedures;
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let page = requested_page();
-    let items = Resource::new(page, inbox);
+    let items = Resource::new(page, |page| inbox(page, crate::cases::InboxPart::All));
     view! {
         <Title text="Mi bandeja" />
         <h1>"Mi bandeja"</h1>

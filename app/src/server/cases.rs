@@ -10,12 +10,13 @@ use super::store::not_pending;
 use super::store::{CaseChange, CaseQuery, CaseRecord, Db, NewCase, StateChange, User};
 use crate::cases::{
     active_activities, CaseFilter, CaseStatus, CaseSummary, CaseView, HistoryEvent, InboxItem,
-    Repeat,
+    InboxPart, Person, Repeat,
 };
 use crate::documents::{MAX_FILES_PER_ENTRY, NOTHING_TO_ATTACH};
 use crate::domain::access::{Actor, Refusal};
 use crate::domain::calendar::{bolivia_calendar, bolivia_month_start, next_month, now_ms};
 use crate::domain::case_input::{check_comment, check_completion, check_title};
+use crate::domain::derivation;
 use crate::domain::engine::{CaseState, EngineError};
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
@@ -84,6 +85,12 @@ pub async fn open(
         entity_id,
         title: title.trim(),
         current_since: state.active.iter().map(|&n| (n, at)).collect(),
+        notices: state
+            .active
+            .iter()
+            .filter_map(|&n| procedure.activity(n))
+            .map(|activity| derivation::on_entering(activity, None))
+            .collect(),
         state: &state,
         opened_by: &user.id,
         at,
@@ -102,6 +109,9 @@ pub struct Completion<'a> {
     pub version: i64,
     /// Pending uploads of the person, attached as the activity's output.
     pub files: &'a [String],
+    /// For an activity the manual says derives, the person the work that
+    /// follows goes to (they must hold a role of it).
+    pub assignee: Option<&'a str>,
 }
 
 /// Files added to a case after the fact: to an activity already completed
@@ -263,6 +273,8 @@ async fn attach_once(
             step: None,
             files: attachment.files,
             supports,
+            assignee: None,
+            notices: Vec::new(),
         })
         .await?;
     if applied {
@@ -272,7 +284,7 @@ async fn attach_once(
     }
 }
 
-fn procedure_of(record: &CaseRecord) -> Result<&'static Procedure, ApiError> {
+pub(super) fn procedure_of(record: &CaseRecord) -> Result<&'static Procedure, ApiError> {
     procedures::find(&record.procedure).ok_or_else(|| {
         ApiError::Internal(format!(
             "case {} of unknown procedure {}",
@@ -281,7 +293,7 @@ fn procedure_of(record: &CaseRecord) -> Result<&'static Procedure, ApiError> {
     })
 }
 
-fn state_of(record: &CaseRecord) -> Result<CaseState, ApiError> {
+pub(super) fn state_of(record: &CaseRecord) -> Result<CaseState, ApiError> {
     serde_json::from_str(&record.state)
         .map_err(|e| ApiError::Internal(format!("case {} state: {e}", record.id)))
 }
@@ -319,6 +331,8 @@ pub async fn complete(
     if completion.version != record.version {
         return Err(stale());
     }
+    let current = db.current_since(case_id).await?;
+    super::derivation::held_by_another(&current, completion.activity, user)?;
     check_pending(db, user, case_id, completion.files).await?;
     let state = state_of(&record)?;
     let step = state
@@ -333,6 +347,30 @@ pub async fn complete(
             EngineError::UnknownActivity(_) => ApiError::NotFound(error.to_string()),
             EngineError::ReachedTwice(_) => ApiError::Internal(error.to_string()),
         })?;
+    let entered = step.entered(&state, completion.activity);
+    let assignee = completion.assignee.map(str::trim).filter(|a| !a.is_empty());
+    let derived = match assignee {
+        Some(person) => {
+            super::derivation::check_derivation(
+                db,
+                procedure,
+                activity,
+                &entered,
+                person,
+                &record.entity_id,
+            )
+            .await?
+        }
+        None => Vec::new(),
+    };
+    let notices = entered
+        .iter()
+        .filter_map(|&n| procedure.activity(n))
+        .map(|a| {
+            let to = assignee.filter(|_| derived.contains(&a.number));
+            derivation::on_entering(a, to)
+        })
+        .collect();
     let applied = db
         .append(&CaseChange {
             case_id,
@@ -348,11 +386,14 @@ pub async fn complete(
             comment: completion.comment.map(str::trim).filter(|c| !c.is_empty()),
             step: Some(StateChange {
                 procedure: procedure.code,
-                entered: step.entered(&state, completion.activity),
+                entered,
+                derived,
                 state: &step.state,
             }),
             files: completion.files,
             supports: None,
+            assignee,
+            notices,
         })
         .await?;
     if applied {
@@ -373,11 +414,22 @@ pub async fn view(db: &Db, actor: &Actor, id: &str) -> Result<Option<CaseView>, 
     }
     let procedure = procedure_of(&record)?;
     let state = state_of(&record)?;
-    let since: BTreeMap<i64, i64> = db.current_since(id).await?.into_iter().collect();
+    let current: BTreeMap<i64, (i64, Option<Person>)> = db
+        .current_since(id)
+        .await?
+        .into_iter()
+        .map(|(activity, since, assignee_id, assignee)| {
+            let person = assignee_id.map(|id| Person {
+                id,
+                name: assignee.unwrap_or_default(),
+            });
+            (activity, (since, person))
+        })
+        .collect();
     let history = db.history(id).await?;
     Ok(Some(CaseView {
         active: active_activities(procedure, &state, |n| {
-            since.get(&i64::from(n)).copied().unwrap_or(0)
+            current.get(&i64::from(n)).cloned().unwrap_or((0, None))
         }),
         waiting: state.waiting.keys().copied().collect(),
         done: state.done.iter().copied().collect(),
@@ -487,10 +539,12 @@ pub async fn list(
 pub async fn inbox(
     db: &Db,
     actor: &Actor,
+    part: InboxPart,
     page: &PageRequest,
 ) -> Result<Page<InboxItem>, ApiError> {
     let page = checked(page)?;
-    let (rows, total) = tokio::try_join!(db.inbox(actor, &page), db.count_inbox(actor))?;
+    let (rows, total) =
+        tokio::try_join!(db.inbox(actor, part, &page), db.count_inbox(actor, part))?;
     Ok(Page::assemble(rows, &page, total))
 }
 

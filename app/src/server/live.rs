@@ -14,6 +14,8 @@ use crate::cases::CaseChanged;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LiveEvent {
     Changed(CaseChanged),
+    /// These people have new notices.
+    Notified(Vec<String>),
     /// Changes may have been missed (a lost connection to the database, a
     /// stream that fell behind): whoever shows something should fetch it
     /// again.
@@ -51,6 +53,10 @@ impl Live {
         self.heard.fetch_add(1, Ordering::AcqRel);
         // Nobody listening is not an error.
         let _ = self.sender.send(LiveEvent::Changed(changed));
+    }
+
+    pub fn notified(&self, people: Vec<String>) {
+        let _ = self.sender.send(LiveEvent::Notified(people));
     }
 
     pub fn count_committed_here(&self) {

@@ -18,6 +18,58 @@ pub struct Settings {
     pub ciudadania: Option<ProviderSettings>,
     /// Who may still sign in with a local password (`APP_PASSWORD_SIGN_IN`).
     pub passwords: PasswordSignIn,
+    /// The SMTP server notices are mailed through (`SMTP_*`); none: no mail.
+    pub mail: Option<super::mail::MailSettings>,
+    /// When deadline notices and digests go out (`NOTIFY_*`).
+    pub notices: NoticeSettings,
+}
+
+/// When deadline notices and daily digests go out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NoticeSettings {
+    /// `NOTIFY_REMIND_BEFORE_HOURS` (default 24) and
+    /// `NOTIFY_ESCALATE_AFTER_HOURS` (default 24).
+    pub deadlines: crate::domain::derivation::DeadlinePolicy,
+    /// `NOTIFY_DIGEST_HOUR`, 0-23 in Bolivia (default 7): when the daily
+    /// digest of the day before goes out.
+    pub digest_hour: i64,
+}
+
+impl Default for NoticeSettings {
+    fn default() -> NoticeSettings {
+        NoticeSettings {
+            deadlines: Default::default(),
+            digest_hour: 7,
+        }
+    }
+}
+
+impl NoticeSettings {
+    fn from_variables(variable: impl Fn(&str) -> Option<String>) -> Result<NoticeSettings, String> {
+        let mut settings = NoticeSettings::default();
+        let hours = |name: &str, max: i64| -> Result<Option<i64>, String> {
+            variable(name)
+                .map(|raw| {
+                    raw.parse::<i64>()
+                        .ok()
+                        .filter(|h| (0..=max).contains(h))
+                        .ok_or_else(|| {
+                            format!("{name} «{raw}»: escriba horas enteras de 0 a {max}.")
+                        })
+                })
+                .transpose()
+        };
+        if let Some(h) = hours("NOTIFY_REMIND_BEFORE_HOURS", 24 * 365)? {
+            settings.deadlines.remind_before_ms = h * 3_600_000;
+        }
+        if let Some(h) = hours("NOTIFY_ESCALATE_AFTER_HOURS", 24 * 365)? {
+            settings.deadlines.escalate_after_ms = h * 3_600_000;
+        }
+        if let Some(h) = hours("NOTIFY_DIGEST_HOUR", 23)? {
+            settings.digest_hour = h;
+        }
+        Ok(settings)
+    }
 }
 
 /// The OpenID provider the app is registered with (its own Anexo 2).
@@ -131,6 +183,8 @@ impl Settings {
             behind_proxy: variable("APP_BEHIND_PROXY").is_some_and(|v| v == "1"),
             ciudadania,
             passwords,
+            mail: super::mail::MailSettings::from_variables(variable)?,
+            notices: NoticeSettings::from_variables(variable)?,
         };
         if settings.demo && settings.https() {
             return Err(

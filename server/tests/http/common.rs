@@ -137,12 +137,11 @@ impl TestApp {
             .await
             .expect("free port");
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = server::router(AppState::new(
-            leptos_options(),
-            db.clone(),
-            settings,
-            files.clone(),
-        ));
+        let state = AppState::new(leptos_options(), db, settings, files.clone());
+        // The app's own handle: it queues mail when the settings say so.
+        let db = state.db.clone();
+        server::notify::run_regularly(&state);
+        let app = server::router(state);
         tokio::spawn(server::serving::serve(
             listener,
             app,

@@ -11,9 +11,12 @@ mod files;
 mod forms;
 mod input;
 mod live;
+mod notices;
 mod paging;
 mod procedures;
 #[path = "../support/oidc_provider.rs"]
 mod provider;
 mod servers;
 mod sign_in;
+#[path = "../support/smtp_sink.rs"]
+mod smtp;

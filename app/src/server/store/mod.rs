@@ -22,9 +22,11 @@ use super::live::Live;
 use crate::accounts::{AccountRow, Entity, EntityRow};
 use crate::cases::{
     CaseChanged, CaseKey, CaseStatus, CaseSummary, HistoryEntry, HistoryEvent, InboxItem, InboxKey,
+    InboxPart,
 };
 use crate::documents::FileInfo;
 use crate::domain::access::Actor;
+use crate::domain::derivation::{DeadlinePolicy, MailPreference, Notice, NoticeKind};
 use crate::domain::engine::CaseState;
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::role::Role;
@@ -46,6 +48,8 @@ pub struct Db {
     backend: Backend,
     live: Live,
     totals: Totals,
+    /// Notices are mailed (an SMTP server is configured).
+    mail: bool,
 }
 
 /// The totals of lists, kept until this server makes or hears of the next
@@ -154,6 +158,7 @@ impl Db {
             backend,
             live,
             totals: Totals::default(),
+            mail: false,
         })
     }
 
@@ -170,11 +175,25 @@ impl Db {
     }
 
     /// Tells the open pages of every server about a committed change.
-    fn committed(&self, changed: CaseChanged) {
+    fn committed(&self, mut changed: CaseChanged) {
         self.live.count_committed_here();
+        let notified = std::mem::take(&mut changed.notified);
         match self.backend {
             Backend::Sqlite(_) => sqlite::after_commit(&self.live, changed),
             Backend::Postgres(_) => postgres::after_commit(&self.live, changed),
+        }
+        self.notified(notified);
+    }
+
+    /// Tells the open pages of every server that these people have new
+    /// notices.
+    fn notified(&self, people: Vec<String>) {
+        if people.is_empty() {
+            return;
+        }
+        match self.backend {
+            Backend::Sqlite(_) => sqlite::after_notices(&self.live, people),
+            Backend::Postgres(_) => postgres::after_notices(&self.live, people),
         }
     }
 
@@ -528,7 +547,7 @@ impl Db {
 
     /// Opens a case; returns its reference.
     pub async fn open_case(&self, case: &NewCase<'_>) -> Result<String, ApiError> {
-        let (reference, opened) = on_backend!(self, case_events::open(case))?;
+        let (reference, opened) = on_backend!(self, case_events::open(case, self.mail))?;
         self.committed(opened);
         Ok(reference)
     }
@@ -536,8 +555,106 @@ impl Db {
     /// Appends an event to a case; `false` when the case is no longer at
     /// the version the change was decided on (nothing is written).
     pub async fn append(&self, change: &CaseChange<'_>) -> Result<bool, ApiError> {
-        let changed = on_backend!(self, case_events::append(change))?;
+        let changed = on_backend!(self, case_events::append(change, self.mail))?;
         Ok(changed.map(|changed| self.committed(changed)).is_some())
+    }
+
+    // Notices and their mail.
+
+    /// The same database, queueing mail for the notices (an SMTP server is
+    /// configured) or not.
+    pub fn sending_mail(mut self, mail: bool) -> Db {
+        self.mail = mail;
+        self
+    }
+
+    pub async fn notifications(
+        &self,
+        user_id: &str,
+        limit: i64,
+    ) -> Result<crate::notifications::NotificationList, ApiError> {
+        on_backend!(self, notifications::list(user_id, limit))
+    }
+
+    /// Everyone who may hold an activity of `roles` in a case of
+    /// `case_entity`, by name.
+    pub async fn holders(
+        &self,
+        case_entity: &str,
+        roles: &'static [Role],
+    ) -> Result<Vec<crate::notifications::Candidate>, ApiError> {
+        on_backend!(self, notifications::holders(case_entity, roles))
+    }
+
+    pub async fn unread_notifications(&self, user_id: &str) -> Result<i64, ApiError> {
+        on_backend!(self, notifications::unread(user_id))
+    }
+
+    /// Marks one notice of the person read, or all (`None`); whether the
+    /// notice is theirs.
+    pub async fn mark_read(&self, user_id: &str, id: Option<&str>) -> Result<bool, ApiError> {
+        let now = crate::domain::calendar::now_ms();
+        on_backend!(self, notifications::mark_read(user_id, id, now))
+    }
+
+    pub async fn mail_preference(&self, user_id: &str) -> Result<MailPreference, ApiError> {
+        on_backend!(self, notifications::mail_preference(user_id))
+    }
+
+    pub async fn set_mail_preference(
+        &self,
+        user_id: &str,
+        preference: MailPreference,
+    ) -> Result<(), ApiError> {
+        on_backend!(
+            self,
+            notifications::set_mail_preference(user_id, preference)
+        )
+    }
+
+    /// Records the deadline notices reached by `now` (see
+    /// `notifications::deadline_notices`) and tells the people notified.
+    pub async fn deadline_notices(
+        &self,
+        now: i64,
+        dues: &[(&'static str, ActivityNumber, i64)],
+        policy: &DeadlinePolicy,
+        notices_for: DeadlineAddressees<'_>,
+    ) -> Result<usize, ApiError> {
+        let notified = on_backend!(
+            self,
+            notifications::deadline_notices(now, dues, policy, notices_for, self.mail)
+        )?;
+        let count = notified.len();
+        self.notified(notified);
+        Ok(count)
+    }
+
+    pub async fn queue_digests(&self, cutoff: i64, now: i64) -> Result<u64, ApiError> {
+        on_backend!(self, notifications::queue_digests(cutoff, now))
+    }
+
+    /// Sends the next mail due, if any; `None` when none is due, else
+    /// whether it was sent.
+    pub async fn deliver_next_mail(
+        &self,
+        now: i64,
+        send: MailSender<'_>,
+    ) -> Result<Option<bool>, ApiError> {
+        on_backend!(self, notifications::deliver_next(now, send))
+    }
+
+    pub async fn next_mail_at(&self) -> Result<Option<i64>, ApiError> {
+        on_backend!(self, notifications::next_mail_at())
+    }
+
+    pub async fn failed_mail(&self, limit: i64) -> Result<Vec<FailedMail>, ApiError> {
+        on_backend!(self, notifications::failed_mail(limit))
+    }
+
+    pub async fn retry_mail(&self, id: &str) -> Result<bool, ApiError> {
+        let now = crate::domain::calendar::now_ms();
+        on_backend!(self, notifications::retry_mail(id, now))
     }
 
     /// Writes cases with their whole past through the same path, in one
@@ -612,7 +729,11 @@ impl Db {
         on_backend!(self, case_queries::find_case(id))
     }
 
-    pub async fn current_since(&self, id: &str) -> Result<Vec<(i64, i64)>, ApiError> {
+    /// Each current activity `(activity, since, assignee id, assignee name)`.
+    pub async fn current_since(
+        &self,
+        id: &str,
+    ) -> Result<Vec<(i64, i64, Option<String>, Option<String>)>, ApiError> {
         on_backend!(self, case_queries::current_since(id))
     }
 
@@ -638,15 +759,16 @@ impl Db {
     pub async fn inbox(
         &self,
         actor: &Actor,
+        part: InboxPart,
         page: &PageQuery<InboxKey>,
     ) -> Result<Vec<InboxItem>, ApiError> {
-        on_backend!(self, case_queries::inbox(actor, page))
+        on_backend!(self, case_queries::inbox(actor, part, page))
     }
 
-    pub async fn count_inbox(&self, actor: &Actor) -> Result<i64, ApiError> {
-        let count = async { on_backend!(self, case_queries::count_inbox(actor)) };
+    pub async fn count_inbox(&self, actor: &Actor, part: InboxPart) -> Result<i64, ApiError> {
+        let count = async { on_backend!(self, case_queries::count_inbox(actor, part)) };
         self.totals
-            .get_or_count(format!("inbox {actor:?}"), &self.live, count)
+            .get_or_count(format!("inbox {actor:?} {part:?}"), &self.live, count)
             .await
     }
 
@@ -826,6 +948,7 @@ impl User {
             roles: self.roles.clone(),
             entity_id: self.entity_id.clone(),
             is_admin: self.is_admin,
+            person: Some(self.id.clone()),
         }
     }
 }
@@ -999,6 +1122,8 @@ pub struct NewCase<'a> {
     pub current_since: Vec<(ActivityNumber, i64)>,
     pub opened_by: &'a str,
     pub at: i64,
+    /// Told of the first activities (never to whoever opened the case).
+    pub notices: Vec<Notice>,
 }
 
 /// One event appended to a case.
@@ -1022,6 +1147,11 @@ pub struct CaseChange<'a> {
     pub files: &'a [String],
     /// The sent form the attached files support.
     pub supports: Option<&'a str>,
+    /// For a completion, whom the activities it derives go to; for an
+    /// assignment, the activity's new holder (`None`: released).
+    pub assignee: Option<&'a str>,
+    /// Who is told of the change (never whoever made it).
+    pub notices: Vec<Notice>,
 }
 
 /// Checks, while its blob row is held, that a content is in the file store
@@ -1080,6 +1210,8 @@ pub struct StateChange<'a> {
     pub procedure: &'static str,
     pub state: &'a CaseState,
     pub entered: Vec<ActivityNumber>,
+    /// Those of `entered` derived to the change's assignee.
+    pub derived: Vec<ActivityNumber>,
 }
 
 /// What a list of cases is narrowed to, checked and normalised.
@@ -1165,6 +1297,51 @@ pub struct SubmissionRow {
     pub submitted_by: String,
     pub data: String,
     pub entity_id: String,
+}
+
+/// A mail the outbox holds, to compose and send.
+#[derive(Clone, Debug)]
+pub struct MailJob {
+    /// The outbox row: the same mail has the same id however often it is
+    /// tried (its Message-ID says so to the receiving server).
+    pub id: String,
+    pub to: String,
+    /// A daily digest of `notices`, or one notice.
+    pub digest: bool,
+    pub notices: Vec<crate::notifications::NotificationItem>,
+}
+
+/// Why a mail was not sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MailFailure {
+    /// Worth trying again later (the server is down, busy, refused for now).
+    Transient(String),
+    /// Trying again will not help (no such mailbox, no address).
+    Permanent(String),
+}
+
+/// Who is told a deadline notice of an activity: `(procedure, activity,
+/// kind, assignee)` → the notices.
+pub type DeadlineAddressees<'a> =
+    &'a (dyn Fn(&str, ActivityNumber, NoticeKind, Option<&str>) -> Vec<Notice> + Sync);
+
+/// Composes and sends one mail.
+pub type MailSender<'a> = &'a (dyn Fn(
+    MailJob,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), MailFailure>> + Send>>
+         + Sync);
+
+/// A mail given up on, as administrators see it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct FailedMail {
+    pub id: String,
+    pub person: String,
+    pub email: Option<String>,
+    pub digest: bool,
+    pub created_at: i64,
+    pub failed_at: i64,
+    pub attempts: i64,
+    pub last_error: String,
 }
 
 /// Every case `(id, procedure, status, opened_at, closed_at, state)`,

@@ -13,6 +13,10 @@ use crate::cases::CaseChanged;
 const CHANNEL: &str = "case_changed";
 /// The channel newly stored dashboard figures are announced on.
 const FIGURES_CHANNEL: &str = "dashboard_figures";
+/// The channel people with new notices are announced on (ids, by commas).
+const NOTIFIED_CHANNEL: &str = "notified";
+/// People named in one announcement, well within `NOTIFY`'s 8000 bytes.
+const NOTIFIED_PER_MESSAGE: usize = 200;
 
 pub(super) mod dialect {
     use crate::cases::CaseChanged;
@@ -60,6 +64,51 @@ pub(super) mod dialect {
         Ok(())
     }
 
+    pub async fn announce_notified(
+        conn: &mut Connection,
+        people: &[String],
+    ) -> Result<(), sqlx::Error> {
+        for some in people.chunks(super::NOTIFIED_PER_MESSAGE) {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(super::NOTIFIED_CHANNEL)
+                .bind(some.join(","))
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Each server claims a due mail by locking its row for as long as it
+    /// sends it; the others pass over it. A server that dies meanwhile
+    /// releases it with its connection, and another sends it.
+    pub const CLAIM_ROW: &str = " FOR UPDATE OF o SKIP LOCKED";
+
+    /// A due mail's row, locked in a transaction that also records the
+    /// outcome of sending it.
+    pub struct MailClaim {
+        tx: sqlx::Transaction<'static, DB>,
+    }
+
+    impl MailClaim {
+        pub async fn begin(pool: &Pool) -> Result<MailClaim, sqlx::Error> {
+            Ok(MailClaim {
+                tx: pool.begin().await?,
+            })
+        }
+
+        pub fn reader(&mut self) -> &mut Connection {
+            &mut self.tx
+        }
+
+        pub async fn writer(&mut self) -> Result<&mut Connection, sqlx::Error> {
+            Ok(&mut self.tx)
+        }
+
+        pub async fn finish(self) -> Result<(), sqlx::Error> {
+            self.tx.commit().await
+        }
+    }
+
     pub async fn announce_figures(
         conn: &mut Connection,
         generated_at: i64,
@@ -95,6 +144,9 @@ pub(super) fn after_commit(_live: &Live, _changed: CaseChanged) {}
 /// `NOTIFY` already told every server, this one included.
 pub(super) fn after_figures(_live: &Live, _generated_at: i64) {}
 
+/// `NOTIFY` already told every server, this one included.
+pub(super) fn after_notices(_live: &Live, _people: Vec<String>) {}
+
 /// Forwards the changes every server announces to this server's open pages,
 /// for as long as the process lives; after a lost connection it listens
 /// again and tells the pages to catch up on what they may have missed.
@@ -104,7 +156,10 @@ pub(super) fn listen(pool: dialect::Pool, live: Live) {
         loop {
             match PgListener::connect_with(&pool).await {
                 Ok(mut listener) => {
-                    if let Err(error) = listener.listen_all([CHANNEL, FIGURES_CHANNEL]).await {
+                    if let Err(error) = listener
+                        .listen_all([CHANNEL, FIGURES_CHANNEL, NOTIFIED_CHANNEL])
+                        .await
+                    {
                         tracing::warn!(%error, "LISTEN {CHANNEL}, {FIGURES_CHANNEL}");
                     } else {
                         pause = Duration::from_millis(100);
@@ -117,6 +172,17 @@ pub(super) fn listen(pool: dialect::Pool, live: Live) {
                                     if let Ok(generated_at) = notification.payload().parse() {
                                         live.figures_stored(generated_at);
                                     }
+                                }
+                                Ok(Some(notification))
+                                    if notification.channel() == NOTIFIED_CHANNEL =>
+                                {
+                                    live.notified(
+                                        notification
+                                            .payload()
+                                            .split(',')
+                                            .map(str::to_owned)
+                                            .collect(),
+                                    );
                                 }
                                 Ok(Some(notification)) => {
                                     match serde_json::from_str(notification.payload()) {

@@ -40,6 +40,8 @@ pub(super) mod dialect {
         /// the changes in it that wait for its commit.
         parked: Mutex<Option<Group>>,
         next_group: AtomicU64,
+        /// One mail is sent at a time from the file's outbox.
+        mail_turn: Arc<tokio::sync::Mutex<()>>,
     }
 
     struct Group {
@@ -72,6 +74,7 @@ pub(super) mod dialect {
                     turn: Arc::new(Semaphore::new(1)),
                     parked: Mutex::new(None),
                     next_group: AtomicU64::new(0),
+                    mail_turn: Arc::default(),
                 })
             })
             .clone()
@@ -277,6 +280,58 @@ pub(super) mod dialect {
         Ok(())
     }
 
+    /// Likewise for new notices (see [`super::after_notices`]).
+    pub async fn announce_notified(
+        _conn: &mut Connection,
+        _people: &[String],
+    ) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
+    /// One process holds the file and sends its mail one at a time: the
+    /// outbox needs no row locks.
+    pub const CLAIM_ROW: &str = "";
+
+    /// The outbox's turn: the due mail is read, sent, and its outcome
+    /// written in a short write transaction of its own (the file's writers
+    /// never wait for a mail server).
+    pub struct MailClaim {
+        _turn: tokio::sync::OwnedMutexGuard<()>,
+        pool: Pool,
+        reader: sqlx::pool::PoolConnection<DB>,
+        writer: Option<WriteTx>,
+    }
+
+    impl MailClaim {
+        pub async fn begin(pool: &Pool) -> Result<MailClaim, sqlx::Error> {
+            let turn = writers_of(pool).mail_turn.clone().lock_owned().await;
+            Ok(MailClaim {
+                _turn: turn,
+                pool: pool.clone(),
+                reader: pool.acquire().await?,
+                writer: None,
+            })
+        }
+
+        pub fn reader(&mut self) -> &mut Connection {
+            &mut self.reader
+        }
+
+        pub async fn writer(&mut self) -> Result<&mut Connection, sqlx::Error> {
+            if self.writer.is_none() {
+                self.writer = Some(begin_write(&self.pool).await?);
+            }
+            self.writer.as_deref_mut().ok_or_else(gone)
+        }
+
+        pub async fn finish(self) -> Result<(), sqlx::Error> {
+            match self.writer {
+                Some(tx) => tx.commit().await,
+                None => Ok(()),
+            }
+        }
+    }
+
     /// Likewise for stored dashboard figures (see [`super::after_figures`]).
     pub async fn announce_figures(
         _conn: &mut Connection,
@@ -336,6 +391,11 @@ async fn migrate(options: &SqliteConnectOptions) -> Result<(), sqlx::Error> {
 /// Tells this process's open pages about a committed change.
 pub(super) fn after_commit(live: &Live, changed: CaseChanged) {
     live.publish(changed);
+}
+
+/// Tells this process's open pages that these people have new notices.
+pub(super) fn after_notices(live: &Live, people: Vec<String>) {
+    live.notified(people);
 }
 
 pub(super) fn after_figures(live: &Live, generated_at: i64) {

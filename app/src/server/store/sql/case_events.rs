@@ -1,10 +1,13 @@
 //! The one path by which a case changes: opened, then every event (a
-//! completion, a form sent or returned) appended in one transaction that
-//! bumps the version (refused when it is not the one the change was decided
-//! on), moves the current activities, records how long the completed one
-//! took, appends the history and announces the change to open pages.
+//! completion, a form sent or returned, files attached, an activity
+//! derived, taken or released) appended in one transaction that bumps the
+//! version (refused when it is not the one the change was decided on),
+//! moves the current activities and who holds them, records how long the
+//! completed one took, appends the history, records the notices with their
+//! mail, and announces the change to open pages.
 
 use super::dialect::{self, Connection, Pool};
+use super::notifications::{self, Told};
 use crate::cases::{case_reference, CaseChanged, CaseStatus, HistoryEvent};
 use crate::server::error::ApiError;
 use crate::server::store::{CaseChange, NewCase};
@@ -14,6 +17,7 @@ use crate::server::store::{CaseChange, NewCase};
 pub async fn open_in(
     conn: &mut Connection,
     case: &NewCase<'_>,
+    mail: bool,
 ) -> Result<(String, CaseChanged), ApiError> {
     let number: i64 = sqlx::query_scalar(
         "INSERT INTO case_counters (procedure, year, last_number) VALUES ($1, $2, 1)
@@ -54,24 +58,41 @@ pub async fn open_in(
             .execute(&mut *conn)
             .await?;
     }
-    let opened = CaseChanged {
-        case_id: case.id.to_owned(),
-        entity_id: case.entity_id.to_owned(),
-        version: 1,
-    };
     sqlx::query("INSERT INTO case_history (case_id, version, at, user_id) VALUES ($1, 1, $2, $3)")
         .bind(case.id)
         .bind(case.at)
         .bind(case.opened_by)
         .execute(&mut *conn)
         .await?;
+    let notified = notifications::record_in(
+        conn,
+        &Told {
+            case_id: case.id,
+            case_entity: case.entity_id,
+            except: Some(case.opened_by),
+            at: case.at,
+            mail,
+        },
+        &case.notices,
+    )
+    .await?;
+    let opened = CaseChanged {
+        case_id: case.id.to_owned(),
+        entity_id: case.entity_id.to_owned(),
+        version: 1,
+        notified,
+    };
     dialect::announce(conn, &opened).await?;
     Ok((reference, opened))
 }
 
-pub async fn open(pool: &Pool, case: &NewCase<'_>) -> Result<(String, CaseChanged), ApiError> {
+pub async fn open(
+    pool: &Pool,
+    case: &NewCase<'_>,
+    mail: bool,
+) -> Result<(String, CaseChanged), ApiError> {
     let mut tx = dialect::begin_write(pool).await?;
-    let opened = open_in(&mut tx, case).await?;
+    let opened = open_in(&mut tx, case, mail).await?;
     tx.commit().await?;
     Ok(opened)
 }
@@ -81,6 +102,7 @@ pub async fn open(pool: &Pool, case: &NewCase<'_>) -> Result<(String, CaseChange
 pub async fn append_in(
     conn: &mut Connection,
     change: &CaseChange<'_>,
+    mail: bool,
 ) -> Result<Option<CaseChanged>, ApiError> {
     debug_assert!(
         change.event != HistoryEvent::Opened,
@@ -137,13 +159,15 @@ pub async fn append_in(
                 .await?;
         }
         for number in &step.entered {
+            let assignee = change.assignee.filter(|_| step.derived.contains(number));
             sqlx::query(
-                "INSERT INTO case_current (case_id, activity, since, procedure) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                "INSERT INTO case_current (case_id, activity, since, procedure, assignee_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
             )
             .bind(change.case_id)
             .bind(i64::from(*number))
             .bind(change.at)
             .bind(step.procedure)
+            .bind(assignee)
             .execute(&mut *conn)
             .await?;
         }
@@ -159,9 +183,22 @@ pub async fn append_in(
             .await?;
         }
     }
+    if matches!(
+        change.event,
+        HistoryEvent::Assigned | HistoryEvent::Taken | HistoryEvent::Released
+    ) {
+        sqlx::query(
+            "UPDATE case_current SET assignee_id = $1 WHERE case_id = $2 AND activity = $3",
+        )
+        .bind(change.assignee)
+        .bind(change.case_id)
+        .bind(change.activity.map(i64::from))
+        .execute(&mut *conn)
+        .await?;
+    }
     sqlx::query(
-        "INSERT INTO case_history (case_id, version, at, user_id, role, activity, choice, output, output_reference, comment, event, started_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        "INSERT INTO case_history (case_id, version, at, user_id, role, activity, choice, output, output_reference, comment, event, started_at, assignee_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(change.case_id)
     .bind(version)
@@ -175,6 +212,7 @@ pub async fn append_in(
     .bind(change.comment)
     .bind(change.event.column())
     .bind(started_at)
+    .bind(change.assignee)
     .execute(&mut *conn)
     .await?;
     if !change.files.is_empty() {
@@ -188,19 +226,36 @@ pub async fn append_in(
         )
         .await?;
     }
+    let notified = notifications::record_in(
+        conn,
+        &Told {
+            case_id: change.case_id,
+            case_entity: &entity_id,
+            except: Some(change.user_id),
+            at: change.at,
+            mail,
+        },
+        &change.notices,
+    )
+    .await?;
     let changed = CaseChanged {
         case_id: change.case_id.to_owned(),
         entity_id,
         version,
+        notified,
     };
     dialect::announce(conn, &changed).await?;
     Ok(Some(changed))
 }
 
 /// Appends `change` in a transaction of its own.
-pub async fn append(pool: &Pool, change: &CaseChange<'_>) -> Result<Option<CaseChanged>, ApiError> {
+pub async fn append(
+    pool: &Pool,
+    change: &CaseChange<'_>,
+    mail: bool,
+) -> Result<Option<CaseChanged>, ApiError> {
     let mut tx = dialect::begin_write(pool).await?;
-    let changed = append_in(&mut tx, change).await?;
+    let changed = append_in(&mut tx, change, mail).await?;
     if changed.is_some() {
         tx.commit().await?;
     }
@@ -220,9 +275,9 @@ pub async fn replay(
 ) -> Result<(), ApiError> {
     let mut tx = dialect::begin_write(pool).await?;
     for (case, changes) in cases {
-        open_in(&mut tx, case).await?;
+        open_in(&mut tx, case, false).await?;
         for change in changes {
-            if append_in(&mut tx, change).await?.is_none() {
+            if append_in(&mut tx, change, false).await?.is_none() {
                 return Err(ApiError::Internal(format!(
                     "replaying case {}: version {} out of order",
                     case.id, change.expected_version

@@ -4,7 +4,9 @@
 use sqlx::QueryBuilder;
 
 use super::dialect::{Pool, DB};
-use crate::cases::{CaseKey, CaseSummary, HistoryEntry, HistoryEvent, InboxItem, InboxKey};
+use crate::cases::{
+    CaseKey, CaseSummary, HistoryEntry, HistoryEvent, InboxItem, InboxKey, InboxPart, Person,
+};
 use crate::domain::access::Actor;
 use crate::domain::procedure::ActivityNumber;
 use crate::domain::procedures;
@@ -24,14 +26,22 @@ pub async fn find_case(pool: &Pool, id: &str) -> Result<Option<CaseRecord>, ApiE
     .await?)
 }
 
-/// Since when each current activity of the case is current.
-pub async fn current_since(pool: &Pool, id: &str) -> Result<Vec<(i64, i64)>, ApiError> {
-    Ok(sqlx::query_as::<_, (i64, i64)>(
-        "SELECT activity, since FROM case_current WHERE case_id = $1",
+/// Each current activity of the case: since when, and whom it is derived
+/// to `(activity, since, assignee id, assignee name)`.
+pub async fn current_since(
+    pool: &Pool,
+    id: &str,
+) -> Result<Vec<(i64, i64, Option<String>, Option<String>)>, ApiError> {
+    Ok(
+        sqlx::query_as::<_, (i64, i64, Option<String>, Option<String>)>(concat!(
+        "SELECT cc.activity, cc.since, cc.assignee_id, ",
+        person_label!(),
+        " FROM case_current cc LEFT JOIN users u ON u.id = cc.assignee_id WHERE cc.case_id = $1"
+    ))
+        .bind(id)
+        .fetch_all(pool)
+        .await?,
     )
-    .bind(id)
-    .fetch_all(pool)
-    .await?)
 }
 
 #[derive(sqlx::FromRow)]
@@ -47,6 +57,8 @@ struct HistoryRow {
     comment: Option<String>,
     event: Option<String>,
     started_at: Option<i64>,
+    assignee_id: Option<String>,
+    assignee: Option<String>,
 }
 
 pub async fn history(pool: &Pool, id: &str) -> Result<Vec<HistoryEntry>, ApiError> {
@@ -54,8 +66,12 @@ pub async fn history(pool: &Pool, id: &str) -> Result<Vec<HistoryEntry>, ApiErro
         concat!(
             "SELECT h.version, h.at, ",
             person_label!(),
-            " AS person, h.role, h.activity, h.choice, h.output, h.output_reference, h.comment, h.event, h.started_at
-             FROM case_history h JOIN users u ON u.id = h.user_id WHERE h.case_id = $1 ORDER BY h.version"
+            " AS person, h.role, h.activity, h.choice, h.output, h.output_reference, h.comment, h.event, h.started_at,
+             h.assignee_id, ",
+            person_label!(a),
+            " AS assignee
+             FROM case_history h JOIN users u ON u.id = h.user_id LEFT JOIN users a ON a.id = h.assignee_id
+             WHERE h.case_id = $1 ORDER BY h.version"
         ),
     )
     .bind(id)
@@ -91,6 +107,10 @@ pub async fn history(pool: &Pool, id: &str) -> Result<Vec<HistoryEntry>, ApiErro
                 event,
                 started_at: r.started_at,
                 files: attached,
+                assignee: r.assignee_id.map(|id| Person {
+                    id,
+                    name: r.assignee.unwrap_or_default(),
+                }),
             }
         })
         .collect())
@@ -107,9 +127,42 @@ enum Columns {
     InOrder,
 }
 
-/// `(cc.procedure = 'PR6' AND cc.activity IN (2, 18)) OR …` for the
-/// activities that wait for `actor`; `1 = 0` when none does.
+/// The current activities that wait for `actor`: those derived to them,
+/// and those of their roles that nobody holds.
 fn push_waiting_for(builder: &mut QueryBuilder<'_, DB>, actor: &Actor, columns: Columns) {
+    push_inbox_part(builder, actor, columns, InboxPart::All);
+}
+
+fn push_inbox_part(
+    builder: &mut QueryBuilder<'_, DB>,
+    actor: &Actor,
+    columns: Columns,
+    part: InboxPart,
+) {
+    let person = actor.person.clone().unwrap_or_default();
+    match part {
+        InboxPart::AssignedToMe => {
+            builder.push("cc.assignee_id = ").push_bind(person);
+        }
+        InboxPart::ForMyRoles => {
+            builder.push("(cc.assignee_id IS NULL AND ");
+            push_for_roles(builder, actor, columns);
+            builder.push(")");
+        }
+        InboxPart::All => {
+            builder
+                .push("(cc.assignee_id = ")
+                .push_bind(person)
+                .push(" OR (cc.assignee_id IS NULL AND ");
+            push_for_roles(builder, actor, columns);
+            builder.push("))");
+        }
+    }
+}
+
+/// `(cc.procedure = 'PR6' AND cc.activity IN (2, 18)) OR …` for the
+/// activities of `actor`'s roles; `1 = 0` when none is.
+fn push_for_roles(builder: &mut QueryBuilder<'_, DB>, actor: &Actor, columns: Columns) {
     let (procedure_column, activity_column) = match columns {
         Columns::Indexed => ("cc.procedure", "cc.activity"),
         Columns::InOrder => ("(cc.procedure || '')", "(cc.activity + 0)"),
@@ -276,9 +329,14 @@ fn only_waiting_for(query: &CaseQuery<'_>) -> bool {
 
 /// ` WHERE …` over `case_current cc JOIN cases c`: the current activities
 /// that wait for `actor` (only open cases have any).
-fn push_inbox_filter(builder: &mut QueryBuilder<'_, DB>, actor: &Actor, columns: Columns) {
+fn push_inbox_filter(
+    builder: &mut QueryBuilder<'_, DB>,
+    actor: &Actor,
+    columns: Columns,
+    part: InboxPart,
+) {
     builder.push(" WHERE ");
-    push_waiting_for(builder, actor, columns);
+    push_inbox_part(builder, actor, columns, part);
     if let Some(entity) = &actor.entity_id {
         builder
             .push(" AND c.entity_id = ")
@@ -292,16 +350,18 @@ fn push_inbox_filter(builder: &mut QueryBuilder<'_, DB>, actor: &Actor, columns:
 pub async fn inbox(
     pool: &Pool,
     actor: &Actor,
+    part: InboxPart,
     page: &PageQuery<InboxKey>,
 ) -> Result<Vec<InboxItem>, ApiError> {
     let mut builder = QueryBuilder::<DB>::new(
-        "SELECT c.id AS case_id, c.reference, c.title, c.procedure, e.name AS entity_name, cc.activity, cc.since
-         FROM (SELECT cc.case_id, cc.activity, cc.since FROM case_current cc",
+        "SELECT c.id AS case_id, c.reference, c.title, c.procedure, e.name AS entity_name, cc.activity, cc.since,
+                cc.assigned_to_me
+         FROM (SELECT cc.case_id, cc.activity, cc.since, (cc.assignee_id IS NOT NULL) AS assigned_to_me FROM case_current cc",
     );
     if actor.entity_id.is_some() {
         builder.push(" JOIN cases c ON c.id = cc.case_id");
     }
-    push_inbox_filter(&mut builder, actor, Columns::InOrder);
+    push_inbox_filter(&mut builder, actor, Columns::InOrder, part);
     let (compare, order) = match page.direction() {
         Direction::After => (">", "ASC"),
         Direction::Before => ("<", "DESC"),
@@ -332,11 +392,11 @@ pub async fn inbox(
 }
 
 /// How many current activities wait for `actor`.
-pub async fn count_inbox(pool: &Pool, actor: &Actor) -> Result<i64, ApiError> {
+pub async fn count_inbox(pool: &Pool, actor: &Actor, part: InboxPart) -> Result<i64, ApiError> {
     let mut builder = QueryBuilder::<DB>::new("SELECT COUNT(*) FROM case_current cc");
     if actor.entity_id.is_some() {
         builder.push(" JOIN cases c ON c.id = cc.case_id");
     }
-    push_inbox_filter(&mut builder, actor, Columns::Indexed);
+    push_inbox_filter(&mut builder, actor, Columns::Indexed, part);
     Ok(builder.build_query_scalar::<i64>().fetch_one(pool).await?)
 }

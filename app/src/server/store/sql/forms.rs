@@ -132,8 +132,10 @@ pub async fn submit(pool: &Pool, form: &FormSubmission<'_>) -> Result<SubmitOutc
         step: None,
         files: &[],
         supports: None,
+        assignee: None,
+        notices: Vec::new(),
     };
-    let Some(changed) = append_in(&mut tx, &change).await? else {
+    let Some(changed) = append_in(&mut tx, &change, false).await? else {
         return Ok(SubmitOutcome::CaseChanged);
     };
     tx.commit().await?;
@@ -187,8 +189,10 @@ pub async fn return_submission(
         step: None,
         files: &[],
         supports: None,
+        assignee: None,
+        notices: Vec::new(),
     };
-    let Some(changed): Option<CaseChanged> = append_in(&mut tx, &change).await? else {
+    let Some(changed): Option<CaseChanged> = append_in(&mut tx, &change, false).await? else {
         return Ok(ReturnOutcome::CaseChanged);
     };
     tx.commit().await?;

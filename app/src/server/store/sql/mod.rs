@@ -6,10 +6,21 @@
 use super::dialect;
 
 /// How the app names a person (`store::person_label`), in SQL over the
-/// `users` row aliased `u`.
+/// `users` row aliased `u` (or the alias given).
 macro_rules! person_label {
     () => {
-        "COALESCE(u.full_name, u.email, 'CI ' || u.ci_number)"
+        person_label!(u)
+    };
+    ($alias:ident) => {
+        concat!(
+            "COALESCE(",
+            stringify!($alias),
+            ".full_name, ",
+            stringify!($alias),
+            ".email, 'CI ' || ",
+            stringify!($alias),
+            ".ci_number)"
+        )
     };
 }
 
@@ -23,3 +34,4 @@ pub mod figures;
 pub mod files;
 pub mod forms;
 pub mod identities;
+pub mod notifications;
