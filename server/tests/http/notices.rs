@@ -12,7 +12,8 @@ use app::server::settings::Settings;
 use serde_json::{json, Value};
 use server::serving::Limits;
 
-use crate::common::{TestApp, TestDatabase};
+use crate::common::{login_at, TestApp, TestDatabase};
+use crate::servers::{demo_entity, ServerProcess};
 use crate::smtp::SmtpSink;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -556,4 +557,83 @@ async fn deadlines_remind_then_flag_then_escalate_each_once() {
     // Found long overdue, its holder still hears it is overdue (and the
     // Jefe that it is escalated).
     assert_eq!(kinds(&list), ["overdue", "current"]);
+}
+
+/// The environment of a server process mailing through the sink at `port`.
+fn smtp_env(port: &str) -> [(&'static str, &str); 4] {
+    [
+        ("SMTP_HOST", "127.0.0.1"),
+        ("SMTP_PORT", port),
+        ("SMTP_TLS", "none"),
+        ("SMTP_FROM", "Avisos <avisos@example.org>"),
+    ]
+}
+
+/// Opens a PR6 case through the server at `base` (its opening mails the
+/// entity).
+async fn open_pr6_at(base: &str) -> String {
+    let admin = login_at(base, "admin@demo.local").await;
+    let entity = demo_entity(base, &admin).await;
+    let jefe = login_at(base, "jefe-ugat@demo.local").await;
+    let case: Value = jefe
+        .post(format!("{base}/api/v1/cases"))
+        .json(&json!({ "procedure": "PR6", "entity_id": entity, "title": "Correo" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    case["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_between_commit_and_send_sends_once_after_restart() {
+    let sink = SmtpSink::start().await;
+    // The SMTP server takes the connection and says nothing: the mail is
+    // committed and on its way when the server dies.
+    sink.stall(true);
+    let database = TestDatabase::new().await;
+    let port = sink.port.to_string();
+    let mut server = ServerProcess::start_with(&database, &smtp_env(&port));
+    open_pr6_at(&server.base).await;
+    sink.wait_until(WAIT, |s| s.stalled() >= 1).await;
+    server.kill();
+    sink.stall(false);
+    let _restarted = ServerProcess::start_with(&database, &smtp_env(&port));
+    let received = sink.wait_for(1, WAIT).await;
+    assert_eq!(received[0].to, ["entidad@demo.local"]);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(sink.received().len(), 1, "sent once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_servers_send_each_mail_once() {
+    let sink = SmtpSink::start().await;
+    let database = TestDatabase::new().await;
+    let port = sink.port.to_string();
+    let first = ServerProcess::start_with(&database, &smtp_env(&port));
+    let second = ServerProcess::start_with(&database, &smtp_env(&port));
+    // Cases opened through both servers at once: each opening mails the
+    // entity once, whichever server sends it.
+    let opened = 12;
+    let mut openings = Vec::new();
+    for n in 0..opened {
+        let base = if n % 2 == 0 {
+            first.base.clone()
+        } else {
+            second.base.clone()
+        };
+        openings.push(tokio::spawn(async move { open_pr6_at(&base).await }));
+    }
+    for opening in openings {
+        opening.await.unwrap();
+    }
+    let received = sink.wait_for(opened, WAIT).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let received_now = sink.received();
+    assert_eq!(received_now.len(), opened, "no mail twice");
+    let ids: std::collections::BTreeSet<_> =
+        received.iter().map(|m| m.header("Message-ID")).collect();
+    assert_eq!(ids.len(), opened);
 }

@@ -19,7 +19,14 @@ impl ServerProcess {
     /// Starts the server on `database` with the demo accounts, on a free
     /// port, and waits until it listens.
     pub fn start(database: &TestDatabase) -> ServerProcess {
-        let mut child = server_command()
+        ServerProcess::start_with(database, &[])
+    }
+
+    /// The same, with more of the environment (`SMTP_*`, say).
+    pub fn start_with(database: &TestDatabase, env: &[(&str, &str)]) -> ServerProcess {
+        let mut command = server_command();
+        command.envs(env.iter().copied());
+        let mut child = command
             .env("DATABASE_URL", &database.url)
             .env("APP_FILE_STORE", database.files_root())
             .env("APP_DEMO", "1")

@@ -6,7 +6,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -19,6 +19,8 @@ pub struct Received {
     pub headers: String,
     /// The body with quoted-printable undone.
     pub body: String,
+    /// When the DATA terminator arrived (the mail accepted), for benches.
+    pub at: Instant,
 }
 
 impl Received {
@@ -103,9 +105,14 @@ impl SmtpSink {
         self.shared.received.lock().unwrap().clone()
     }
 
+    /// How many messages arrived, without copying them.
+    pub fn count(&self) -> usize {
+        self.shared.received.lock().unwrap().len()
+    }
+
     /// Waits until at least `count` messages arrived (panics after `within`).
     pub async fn wait_for(&self, count: usize, within: Duration) -> Vec<Received> {
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         loop {
             let received = self.received();
             if received.len() >= count {
@@ -122,7 +129,7 @@ impl SmtpSink {
 
     /// Waits for `condition` on the sink (polled; panics after `within`).
     pub async fn wait_until(&self, within: Duration, condition: impl Fn(&SmtpSink) -> bool) {
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         while !condition(self) {
             assert!(started.elapsed() < within, "the sink never got there");
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -168,6 +175,7 @@ async fn converse(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
                         .unwrap_or(&line),
                 );
             }
+            let at = Instant::now();
             let (headers, body) = data
                 .split_once("\r\n\r\n")
                 .map(|(h, b)| (h.to_owned(), b.to_owned()))
@@ -176,6 +184,7 @@ async fn converse(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
                 to: std::mem::take(&mut to),
                 headers,
                 body: unquote(&body),
+                at,
             });
             b"250 Queued\r\n"
         } else if command == "RSET" || command == "NOOP" {

@@ -90,10 +90,11 @@ pub(super) mod dialect {
     }
 
     impl MailClaim {
-        pub async fn begin(pool: &Pool) -> Result<MailClaim, sqlx::Error> {
-            Ok(MailClaim {
+        /// Always a claim: any server may send any mail.
+        pub async fn begin(pool: &Pool) -> Result<Option<MailClaim>, sqlx::Error> {
+            Ok(Some(MailClaim {
                 tx: pool.begin().await?,
-            })
+            }))
         }
 
         pub fn reader(&mut self) -> &mut Connection {

@@ -40,8 +40,10 @@ pub(super) mod dialect {
         /// the changes in it that wait for its commit.
         parked: Mutex<Option<Group>>,
         next_group: AtomicU64,
-        /// One mail is sent at a time from the file's outbox.
-        mail_turn: Arc<tokio::sync::Mutex<()>>,
+        /// One mail is sent at a time from the file's outbox, by the
+        /// process that holds the lock on its sender file (kept here once
+        /// taken, released by the system when the process ends).
+        mail_turn: Arc<tokio::sync::Mutex<Option<std::fs::File>>>,
     }
 
     struct Group {
@@ -294,23 +296,41 @@ pub(super) mod dialect {
 
     /// The outbox's turn: the due mail is read, sent, and its outcome
     /// written in a short write transaction of its own (the file's writers
-    /// never wait for a mail server).
+    /// never wait for a mail server). Only one process sends a file's mail:
+    /// the one holding the lock on `<database>-mail.lock`; should it die,
+    /// the system releases the lock and another process takes over.
     pub struct MailClaim {
-        _turn: tokio::sync::OwnedMutexGuard<()>,
+        _turn: tokio::sync::OwnedMutexGuard<Option<std::fs::File>>,
         pool: Pool,
         reader: sqlx::pool::PoolConnection<DB>,
         writer: Option<WriteTx>,
     }
 
     impl MailClaim {
-        pub async fn begin(pool: &Pool) -> Result<MailClaim, sqlx::Error> {
-            let turn = writers_of(pool).mail_turn.clone().lock_owned().await;
-            Ok(MailClaim {
+        /// `None` when another process sends this file's mail.
+        pub async fn begin(pool: &Pool) -> Result<Option<MailClaim>, sqlx::Error> {
+            let mut turn = writers_of(pool).mail_turn.clone().lock_owned().await;
+            if turn.is_none() {
+                let mut name = pool.connect_options().get_filename().as_os_str().to_owned();
+                name.push("-mail.lock");
+                let file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(PathBuf::from(name))
+                    .map_err(sqlx::Error::Io)?;
+                match file.try_lock() {
+                    Ok(()) => *turn = Some(file),
+                    Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+                    Err(std::fs::TryLockError::Error(error)) => return Err(sqlx::Error::Io(error)),
+                }
+            }
+            Ok(Some(MailClaim {
                 _turn: turn,
                 pool: pool.clone(),
                 reader: pool.acquire().await?,
                 writer: None,
-            })
+            }))
         }
 
         pub fn reader(&mut self) -> &mut Connection {

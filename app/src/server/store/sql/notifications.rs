@@ -406,7 +406,9 @@ pub async fn deliver_next(
     now: i64,
     send: MailSender<'_>,
 ) -> Result<Option<bool>, ApiError> {
-    let mut claim = dialect::MailClaim::begin(pool).await?;
+    let Some(mut claim) = dialect::MailClaim::begin(pool).await? else {
+        return Ok(None);
+    };
     let due = sqlx::query_as::<_, OutboxRow>(&format!(
         "SELECT o.id, o.notification_id, o.attempts, u.email, u.disabled
          FROM mail_outbox o JOIN users u ON u.id = o.user_id
