@@ -12,6 +12,7 @@ use crate::domain::procedure::ActivityNumber;
 use crate::domain::stats::Stats;
 use crate::forms::Submission;
 use crate::identity::{AccessRequest, SignInChoices};
+use crate::notifications::{Candidate, FailedMail, NotificationList, Preferences};
 use crate::paging::{Page, PageRequest};
 use crate::portal::{FormPageData, Portal};
 
@@ -398,4 +399,125 @@ mod tests {
         }
         assert_eq!(safe_next(None), "/bandeja");
     }
+}
+
+/// Derives (`assign`, with `user_id` and a `reason` when it was someone
+/// else's), takes (`take`) or releases (`release`) a current activity;
+/// returns the case as it is now.
+#[server]
+pub async fn derive_activity(
+    id: String,
+    number: ActivityNumber,
+    action: String,
+    #[server(default)] user_id: Option<String>,
+    #[server(default)] reason: Option<String>,
+    #[server(default)] version: Option<i64>,
+) -> Result<CaseView, ServerFnError> {
+    use crate::server::derivation::{self, Derivation};
+    use crate::server::error::ApiError;
+    use crate::server::{cases, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    let what = match (action.as_str(), user_id.as_deref()) {
+        ("take", _) => Derivation::Take,
+        ("release", _) => Derivation::Release,
+        ("assign", Some(user_id)) if !user_id.is_empty() => Derivation::Assign {
+            user_id,
+            reason: reason.as_deref(),
+        },
+        ("assign", _) => {
+            return Err(ApiError::invalid("user_id", "Elija a quién derivar la actividad.").into())
+        }
+        _ => return Err(ApiError::invalid("action", "Acción desconocida.").into()),
+    };
+    derivation::derive(&db, &user, &id, number, what, version).await?;
+    cases::view(&db, &user.actor(), &id)
+        .await?
+        .ok_or_else(|| cases::case_not_found().into())
+}
+
+/// Who may hold any of `numbers` in the case, by name, each once.
+#[server]
+pub async fn derivation_candidates(
+    id: String,
+    numbers: Vec<ActivityNumber>,
+) -> Result<Vec<Candidate>, ServerFnError> {
+    use crate::server::{derivation, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    let mut people: Vec<Candidate> = Vec::new();
+    for number in numbers {
+        for person in derivation::candidates(&db, &user, &id, number).await? {
+            if !people.iter().any(|p| p.id == person.id) {
+                people.push(person);
+            }
+        }
+    }
+    Ok(people)
+}
+
+/// How many notices the signed-in person has not read (0 when signed out).
+#[server]
+pub async fn unread_notices() -> Result<i64, ServerFnError> {
+    use crate::server::request;
+    let db = request::db()?;
+    match request::signed_in(&db).await {
+        Ok((user, _)) => Ok(db.unread_notifications(&user.id).await?),
+        Err(_) => Ok(0),
+    }
+}
+
+#[server]
+pub async fn my_notices() -> Result<NotificationList, ServerFnError> {
+    use crate::server::{notices, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    Ok(notices::list(&db, &user).await?)
+}
+
+/// Marks one notice read, or all of them (no `id`).
+#[server]
+pub async fn mark_notices_read(
+    #[server(default)] id: Option<String>,
+) -> Result<NotificationList, ServerFnError> {
+    use crate::server::{notices, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    notices::mark_read(&db, &user, id.as_deref().filter(|i| !i.is_empty())).await?;
+    Ok(notices::list(&db, &user).await?)
+}
+
+#[server]
+pub async fn my_mail_preference() -> Result<Preferences, ServerFnError> {
+    use crate::server::{notices, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    Ok(notices::preferences(&db, &user).await?)
+}
+
+#[server]
+pub async fn set_mail_preference(mail: String) -> Result<Preferences, ServerFnError> {
+    use crate::server::{notices, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    let wanted = Preferences { mail };
+    notices::set_preferences(&db, &user, &wanted).await?;
+    Ok(notices::preferences(&db, &user).await?)
+}
+
+#[server]
+pub async fn undelivered_mail() -> Result<Vec<FailedMail>, ServerFnError> {
+    use crate::server::{notices, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    Ok(notices::failed_mail(&db, &user).await?)
+}
+
+#[server]
+pub async fn retry_failed_mail(id: String) -> Result<Vec<FailedMail>, ServerFnError> {
+    use crate::server::{notices, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    notices::retry_mail(&db, &user, &id).await?;
+    Ok(notices::failed_mail(&db, &user).await?)
 }

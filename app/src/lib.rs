@@ -34,6 +34,7 @@ use pages::catalogue::CataloguePage;
 use pages::dashboard::DashboardPage;
 use pages::inbox::InboxPage;
 use pages::not_found::NotFound;
+use pages::notices::NoticesPage;
 use pages::portal::{AnnexPage, CheckAnswersPage, PortalPage, SentPage, SubmissionPage};
 use pages::procedure::ProcedurePage;
 use pages::session::{AccessRequestPage, AccountMenu, Session, SignInPage};
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                     // Pages of cases wait for their data before answering, so
                     // that a refusal carries its status (401, 404).
                     <Route path=StaticSegment("bandeja") view=InboxPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("avisos") view=NoticesPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("expedientes") view=CasesPage ssr=SsrMode::Async />
                     <Route path=path!("/expedientes/:id") view=CasePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("administracion") view=AdminPage ssr=SsrMode::Async />

@@ -103,3 +103,20 @@ impl Preferences {
 
 /// Longest reason a reassignment may give.
 pub const MAX_REASON: usize = 500;
+
+/// A mail given up on after its last try, as administrators see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct FailedMail {
+    pub id: String,
+    /// Whom it was for, by name.
+    pub person: String,
+    pub email: Option<String>,
+    /// A daily digest rather than one notice.
+    pub digest: bool,
+    pub created_at: i64,
+    pub failed_at: i64,
+    pub attempts: i64,
+    /// What the SMTP server (or the app) said last.
+    pub last_error: String,
+}

@@ -140,6 +140,9 @@ pub fn Flowchart(
     state: Signal<Option<CaseState>>,
     /// The activity whose detail is open.
     selected: RwSignal<Option<ActivityNumber>>,
+    /// Who holds each current activity derived to someone, by name.
+    #[prop(optional, into)]
+    holders: Option<Signal<Vec<(ActivityNumber, String)>>>,
 ) -> impl IntoView {
     let layout = Layout::of(procedure);
     let (width, height) = (layout.width, layout.height);
@@ -381,6 +384,15 @@ pub fn Flowchart(
                 roles_label(activity.roles)
             );
             let node_state = move || state.with(|s| activity_state(s.as_ref(), number));
+            let holder = move || {
+                holders.and_then(|h| {
+                    h.with(|h| h.iter().find(|(n, _)| *n == number).map(|(_, name)| name.clone()))
+                })
+            };
+            let aria_label = move || match holder() {
+                Some(name) => format!("{aria_label} Derivada a {name}."),
+                None => aria_label.clone(),
+            };
             let rounds = move || state.with(|s| s.as_ref().map_or(0, |s| s.rounds(number)));
             let text_x = node.x + 34.0;
             let lines = node
@@ -400,6 +412,7 @@ pub fn Flowchart(
                     data-activity=number
                     data-state=node_state
                     aria-current=move || (node_state() == "current").then_some("step")
+                    data-assignee=holder
                     role="button"
                     tabindex="0"
                     aria-label=aria_label
@@ -417,6 +430,12 @@ pub fn Flowchart(
                         {number}
                     </text>
                     <text class="node-text">{lines}</text>
+                    {
+                        let (hx, hy) = (node.x + 4.0, node.y + NODE_HEIGHT + 11.0);
+                        move || holder().map(|name| view! {
+                            <text class="node-holder" x=hx y=hy>{format!("→ {name}")}</text>
+                        })
+                    }
                     <Show when=move || { rounds() > 1 }>
                         <g class="rounds" aria-hidden="true">
                             <rect x=bx - 30.0 y=by - 10.0 width="34" height="20" rx="10"></rect>

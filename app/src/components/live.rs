@@ -77,6 +77,8 @@ pub fn follow(url: &str, on_change: OnChange) {
     listen("ready", &ready);
     listen("changed", &changed);
     listen("resync", &resync);
+    // New notices for the person: what derivation put in their inbox.
+    listen("notified", &resync);
     source.set_onerror(Some(failed.as_ref().unchecked_ref()));
     let kept = send_wrapper::SendWrapper::new((source, ready, changed, resync, failed));
     on_cleanup(move || {

@@ -1,3 +1,4 @@
+pub mod bell;
 #[cfg(feature = "hydrate")]
 pub mod browser;
 pub mod detail;

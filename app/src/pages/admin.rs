@@ -29,6 +29,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         "sesiones" => Some("Sesiones cerradas. Esa persona deberá ingresar de nuevo."),
         "aceptada" => Some("Solicitud aceptada: la persona ya puede ingresar con Ciudadanía Digital."),
         "rechazada" => Some("Solicitud rechazada. La persona verá el motivo si vuelve a ingresar."),
+        "correo" => Some("El correo volverá a enviarse en unos segundos."),
         "plazos" => Some("Plazos guardados. El tablero los usa desde su próxima actualización (a lo sumo un minuto)."),
         _ => None,
     }
@@ -79,6 +80,7 @@ pub fn AdminPage() -> impl IntoView {
                             });
                             view! {
                                 {requests}
+                                <UndeliveredMail />
                                 <section class="admin-section" aria-labelledby="entidades">
                                     <h2 id="entidades">"Entidades solicitantes"</h2>
                                     <NewEntityForm />
@@ -581,4 +583,53 @@ fn DueTimesForms(rows: Vec<DueRow>) -> impl IntoView {
             }
         })
         .collect_view()
+}
+
+/// Mail given up on after its last try (or refused for good), so that an
+/// administrator sees whom a notice never reached and may send it again.
+#[component]
+fn UndeliveredMail() -> impl IntoView {
+    let failed = Resource::new(|| (), |_| crate::actions::undelivered_mail());
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                failed
+                    .get()
+                    .and_then(Result::ok)
+                    .filter(|mail| !mail.is_empty())
+                    .map(|mail| {
+                        let rows = mail
+                            .into_iter()
+                            .map(|m| {
+                                let what = if m.digest { "Resumen diario" } else { "Aviso" };
+                                view! {
+                                    <tr data-failed-mail=m.id.clone()>
+                                        <td>{m.person}</td>
+                                        <td>{m.email.unwrap_or_else(|| "(sin correo)".into())}</td>
+                                        <td>{what}</td>
+                                        <td>{bolivia_time(m.failed_at)}</td>
+                                        <td>{format!("{} intentos · {}", m.attempts, m.last_error)}</td>
+                                        <td>
+                                            <JsonForm action=format!("/api/v1/mail/{}/retry", m.id) method="POST".into() done=done_path("correo")>
+                                                <button type="submit" class="button button-small">"Reintentar"</button>
+                                            </JsonForm>
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view();
+                        view! {
+                            <section class="admin-section" aria-labelledby="correos">
+                                <h2 id="correos">"Correos no entregados"</h2>
+                                <p class="muted">"Avisos que el servidor de correo no aceptó tras el último intento. En la aplicación sí se ven."</p>
+                                <table class="table">
+                                    <thead><tr><th>"Persona"</th><th>"Correo"</th><th>"Qué"</th><th>"Desde"</th><th>"Último error"</th><th></th></tr></thead>
+                                    <tbody>{rows}</tbody>
+                                </table>
+                            </section>
+                        }
+                    })
+            }}
+        </Transition>
+    }
 }

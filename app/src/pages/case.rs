@@ -8,8 +8,10 @@ use leptos_router::hooks::use_params_map;
 use super::session::{error_text, follow_answers, Session};
 use crate::accounts::Account;
 use crate::actions::load_case_submissions;
-use crate::actions::{load_case, AttachFiles, CompleteActivity};
-use crate::cases::{ActiveActivity, CaseView, HistoryEvent};
+use crate::actions::{
+    derivation_candidates, load_case, AttachFiles, CompleteActivity, DeriveActivity,
+};
+use crate::cases::{ActiveActivity, CaseView, HistoryEntry, HistoryEvent, Person};
 use crate::components::detail::ActivityDetail;
 use crate::components::flowchart::Flowchart;
 use crate::components::json_form::JsonForm;
@@ -17,10 +19,12 @@ use crate::components::uploads::{files_to_attach, ready_ids, AttachedFiles, File
 use crate::domain::access::Actor;
 use crate::domain::calendar::{bolivia_time, span, waited};
 use crate::domain::case_input::{MAX_COMMENT, MAX_OBSERVATIONS, MAX_OUTPUT_REFERENCE};
+use crate::domain::derivation::derives;
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
 use crate::domain::role::{roles_label, Role};
 use crate::forms::SubmissionStatus;
+use crate::notifications::MAX_REASON;
 
 /// A case id as a path segment: ids are hex, anything else is dropped.
 #[cfg(feature = "hydrate")]
@@ -143,6 +147,14 @@ fn CaseBody(initial: CaseView, account: Option<Account>) -> impl IntoView {
     let actor = Signal::stored(account.as_ref().map(|a| (a.actor(), a.is_entity())));
     let selected = RwSignal::new(None::<ActivityNumber>);
     let diagram = Signal::derive(move || Some(case.with(CaseView::diagram_state)));
+    let holders = Signal::derive(move || {
+        case.with(|c| {
+            c.active
+                .iter()
+                .filter_map(|a| a.assignee.as_ref().map(|p| (a.number, p.name.clone())))
+                .collect::<Vec<_>>()
+        })
+    });
     let status = move || case.with(|c| c.status.label());
 
     view! {
@@ -153,7 +165,7 @@ fn CaseBody(initial: CaseView, account: Option<Account>) -> impl IntoView {
         {is_entity.then(|| view! { <PlainSummary procedure case /> })}
         <div class="procedure-layout">
             <div class="procedure-diagram">
-                <Flowchart procedure state=diagram selected />
+                <Flowchart procedure state=diagram selected holders />
             </div>
             <aside class="procedure-side">
                 <section class="panel" aria-labelledby="active-title">
@@ -225,11 +237,27 @@ fn ActiveCard(
 ) -> impl IntoView {
     let number = active.number;
     let activity = procedure.activity(number).expect("active activities exist");
-    let may_complete = move || {
-        actor
-            .get()
-            .is_some_and(|(actor, _)| case.with(|c| actor.role_for(activity, &c.entity_id).is_ok()))
+    let assignee = active.assignee.clone();
+    let held_by_other = {
+        let assignee = assignee.clone();
+        move || {
+            let me = actor.get().and_then(|(actor, _)| actor.person);
+            assignee
+                .as_ref()
+                .is_some_and(|a| Some(&a.id) != me.as_ref())
+        }
     };
+    let may_complete = {
+        let held_by_other = held_by_other.clone();
+        move || {
+            !held_by_other()
+                && actor.get().is_some_and(|(actor, _)| {
+                    case.with(|c| actor.role_for(activity, &c.entity_id).is_ok())
+                })
+        }
+    };
+    let derives_next = derives(activity);
+    let derive_to = RwSignal::new(String::new());
     let choice = RwSignal::new(String::new());
     let reference = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
@@ -270,7 +298,7 @@ fn ActiveCard(
             comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
             version: case.with_untracked(|c| c.version),
             files,
-            assignee: None,
+            assignee: Some(derive_to.get_untracked()).filter(|a| !a.is_empty()),
         });
     };
     let choices = move || {
@@ -303,13 +331,33 @@ fn ActiveCard(
         })
     };
     let since = active.since;
+    let holder = match &assignee {
+        Some(person) => format!("Derivada a {}.", person.name),
+        None => "Sin asignar: cualquiera con el rol puede tomarla.".to_owned(),
+    };
+    let next_numbers: Vec<ActivityNumber> = activity
+        .next
+        .iter()
+        .flat_map(|choice| choice.leads_to.iter().copied())
+        .collect();
+    let derivation_choice = move || {
+        derives_next.then(|| {
+            view! { <DeriveNext case next=next_numbers.clone() chosen=derive_to id=number /> }
+        })
+    };
+    let fallback_text = match &assignee {
+        Some(person) => format!("La tiene {}.", person.name),
+        None => format!("A cargo de: {}.", roles_label(activity.roles)),
+    };
     view! {
-        <li class="current-item" data-active=number>
+        <li class="current-item" data-active=number data-assignee=assignee.as_ref().map(|a| a.id.clone())>
             <h3>{format!("Actividad {number} · {}", activity.title)}</h3>
             <p class="muted">{format!("{} · en curso {}", roles_label(activity.roles), waited(since, crate::domain::calendar::now_ms()))}</p>
+            <p class="holder" data-holder="">{holder}</p>
+            <DeriveControls case number assignee=assignee.clone() actor />
             <Show
                 when=may_complete
-                fallback=move || view! { <p class="muted">{format!("A cargo de: {}.", roles_label(activity.roles))}</p> }
+                fallback=move || view! { <p class="muted">{fallback_text.clone()}</p> }
             >
                 <form class="form complete-form" on:submit=on_submit>
                     {choices}
@@ -327,6 +375,7 @@ fn ActiveCard(
                         <label for=format!("comment-{number}")>"Comentario (opcional)"</label>
                         <textarea id=format!("comment-{number}") bind:value=comment maxlength=MAX_COMMENT rows="2"></textarea>
                     </div>
+                    {derivation_choice.clone()}
                     {move || problem.get().map(|p| view! { <p class="notice notice-error" role="alert">{p}</p> })}
                     <button type="submit" class="button button-primary" disabled=move || complete.pending().get()>
                         {format!("Completar actividad {number}")}
@@ -369,6 +418,15 @@ fn Timeline(
                         Some(activity) if entry.event == Some(HistoryEvent::FilesAttached) => {
                             format!("Adjuntó una corrección a la actividad {} · {}.", activity.number, activity.title)
                         }
+                        Some(activity) if entry.event == Some(HistoryEvent::Assigned) => {
+                            format!("Derivó la actividad {} · {} a {}.", activity.number, activity.title, assignee_name(entry))
+                        }
+                        Some(activity) if entry.event == Some(HistoryEvent::Taken) => {
+                            format!("Tomó la actividad {} · {}.", activity.number, activity.title)
+                        }
+                        Some(activity) if entry.event == Some(HistoryEvent::Released) => {
+                            format!("Liberó la actividad {} · {}: cualquiera con el rol puede tomarla.", activity.number, activity.title)
+                        }
                         Some(activity) => {
                             let choice = entry
                                 .choice
@@ -385,7 +443,12 @@ fn Timeline(
                                 .started_at
                                 .map(|since| format!(" Tomó {}.", span(since, entry.at)))
                                 .unwrap_or_default();
-                            format!("Completó la actividad {} · {}{choice}.{output}{took}", activity.number, activity.title)
+                            let derived = entry
+                                .assignee
+                                .as_ref()
+                                .map(|person| format!(" Derivó lo que sigue a {}.", person.name))
+                                .unwrap_or_default();
+                            format!("Completó la actividad {} · {}{choice}.{output}{took}{derived}", activity.number, activity.title)
                         }
                     };
                     let comment = entry.comment.clone();
@@ -470,6 +533,146 @@ fn Correction(case: RwSignal<CaseView>, number: ActivityNumber, version: i64) ->
                 </button>
             </form>
         </details>
+    }
+}
+
+fn assignee_name(entry: &HistoryEntry) -> String {
+    entry
+        .assignee
+        .as_ref()
+        .map_or_else(|| "otra persona".to_owned(), |p| p.name.clone())
+}
+
+/// For an activity the manual says derives: whom the work that follows
+/// goes to (anyone who holds its role, or nobody in particular).
+#[component]
+fn DeriveNext(
+    case: RwSignal<CaseView>,
+    next: Vec<ActivityNumber>,
+    chosen: RwSignal<String>,
+    id: ActivityNumber,
+) -> impl IntoView {
+    let case_id = case.with_untracked(|c| c.id.clone());
+    let people = Resource::new(
+        move || (),
+        move |_| derivation_candidates(case_id.clone(), next.clone()),
+    );
+    let select_id = format!("derive-{id}");
+    view! {
+        <div class="field">
+            <label for=select_id.clone()>"Derivar lo que sigue a (opcional)"</label>
+            <select id=select_id on:change=move |ev| chosen.set(event_target_value(&ev))>
+                <option value="">"Nadie en particular: a todos los que tienen el rol"</option>
+                <Transition fallback=|| ()>
+                    {move || {
+                        people
+                            .get()
+                            .and_then(Result::ok)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|p| view! { <option value=p.id>{p.name}</option> })
+                            .collect_view()
+                    }}
+                </Transition>
+            </select>
+        </div>
+    }
+}
+
+/// Taking, releasing and (for the heads) deriving a current activity.
+#[component]
+fn DeriveControls(
+    case: RwSignal<CaseView>,
+    number: ActivityNumber,
+    assignee: Option<Person>,
+    actor: Signal<Option<(Actor, bool)>>,
+) -> impl IntoView {
+    let procedure_code = case.with_untracked(|c| c.procedure.clone());
+    let activity = procedures::find(&procedure_code).and_then(|p| p.activity(number));
+    let problem = RwSignal::new(None::<String>);
+    let derive = ServerAction::<DeriveActivity>::new();
+    follow_answers(derive.value(), problem, move |latest| {
+        adopt_newer(case, latest)
+    });
+    let send = move |action: &str, user_id: Option<String>, reason: Option<String>| {
+        derive.dispatch(DeriveActivity {
+            id: case.with_untracked(|c| c.id.clone()),
+            number,
+            action: action.to_owned(),
+            user_id,
+            reason,
+            version: Some(case.with_untracked(|c| c.version)),
+        });
+    };
+    let reassigning = assignee.is_some();
+    let state = move || {
+        let (actor, _) = actor.get()?;
+        let holds_role = case.with(|c| activity.is_some_and(|a| actor.may_hold(a, &c.entity_id)));
+        let mine = assignee
+            .as_ref()
+            .is_some_and(|a| Some(&a.id) == actor.person.as_ref());
+        Some((holds_role, mine, actor.reassigns()))
+    };
+    let chosen = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let people = {
+        let case_id = case.with_untracked(|c| c.id.clone());
+        Resource::new(
+            move || (),
+            move |_| derivation_candidates(case_id.clone(), vec![number]),
+        )
+    };
+    let on_derive = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if chosen.with_untracked(String::is_empty) {
+            problem.set(Some("Elija a quién derivar la actividad.".into()));
+            return;
+        }
+        send(
+            "assign",
+            Some(chosen.get_untracked()),
+            Some(reason.get_untracked()).filter(|r| !r.trim().is_empty()),
+        );
+    };
+    view! {
+        {move || {
+            let (holds_role, mine, head) = state().unwrap_or_default();
+            let unassigned = !reassigning;
+            view! {
+                <div class="derive-controls">
+                    {(unassigned && holds_role).then(|| view! {
+                        <button type="button" class="button button-small" on:click=move |_| send("take", None, None)>"Tomar"</button>
+                    })}
+                    {(reassigning && (mine || head)).then(|| view! {
+                        <button type="button" class="button button-small" on:click=move |_| send("release", None, None)>"Liberar"</button>
+                    })}
+                    {head.then(|| view! {
+                        <details class="derive-editor">
+                            <summary class="button button-small">{if reassigning { "Reasignar" } else { "Derivar a…" }}</summary>
+                            <form class="form" on:submit=on_derive>
+                                <div class="field">
+                                    <label for=format!("assign-{number}")>"Persona"</label>
+                                    <select id=format!("assign-{number}") on:change=move |ev| chosen.set(event_target_value(&ev))>
+                                        <option value="">"Elija…"</option>
+                                        <Transition fallback=|| ()>
+                                            {move || people.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                                                .map(|p| view! { <option value=p.id>{p.name}</option> })
+                                                .collect_view()}
+                                        </Transition>
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for=format!("reason-{number}")>{if reassigning { "Motivo de la reasignación" } else { "Motivo (opcional)" }}</label>
+                                    <input id=format!("reason-{number}") type="text" maxlength=MAX_REASON bind:value=reason required=reassigning />
+                                </div>
+                                <button type="submit" class="button button-primary" disabled=move || derive.pending().get()>"Derivar"</button>
+                            </form>
+                        </details>
+                    })}
+                </div>
+            }
+        }}
+        {move || problem.get().map(|p| view! { <p class="notice notice-error" role="alert">{p}</p> })}
     }
 }
 

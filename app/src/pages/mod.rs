@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod dashboard;
 pub mod inbox;
 pub mod not_found;
+pub mod notices;
 pub mod portal;
 pub mod procedure;
 pub mod session;

@@ -6,9 +6,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::accounts::Account;
 use crate::actions::{
-    current_account, my_access_request, safe_next, sign_in_options, SendAccessRequest, SignIn,
-    SignOut,
+    current_account, my_access_request, safe_next, sign_in_options, unread_notices,
+    SendAccessRequest, SignIn, SignOut,
 };
+use crate::components::bell::NoticeBell;
 use crate::identity::{
     AccessRequest, RequestStatus, SignInChoices, SignInProblem, MAX_REQUEST_TEXT, START_PATH,
 };
@@ -17,12 +18,15 @@ use crate::identity::{
 #[derive(Clone, Copy)]
 pub struct Session {
     pub account: Resource<Result<Option<Account>, ServerFnError>>,
+    /// Notices not yet read, for the bell.
+    pub unread: Resource<Result<i64, ServerFnError>>,
 }
 
 impl Session {
     pub fn provide() -> Session {
         let session = Session {
             account: Resource::new(|| (), |_| current_account()),
+            unread: Resource::new(|| (), |_| unread_notices()),
         };
         provide_context(session);
         session
@@ -69,7 +73,9 @@ pub fn AccountMenu() -> impl IntoView {
                     .get()
                     .map(|account| match account.ok().flatten() {
                         Some(account) => {
+                            let unread = session.unread.get().and_then(Result::ok).unwrap_or(0);
                             view! {
+                                <NoticeBell unread />
                                 {account.actor().administers().then(|| view! { <a href="/administracion">"Administración"</a> })}
                                 {account.is_entity().then(|| view! { <a href="/portal">"Formularios"</a> })}
                                 {account.actor().sees_dashboard()

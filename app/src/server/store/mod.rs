@@ -10,6 +10,7 @@
 mod postgres;
 mod sqlite;
 
+pub use crate::notifications::FailedMail;
 pub use sqlite::sql::files::not_pending;
 
 use std::collections::{BTreeSet, HashMap};
@@ -1330,19 +1331,6 @@ pub type MailSender<'a> = &'a (dyn Fn(
     MailJob,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), MailFailure>> + Send>>
          + Sync);
-
-/// A mail given up on, as administrators see it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
-pub struct FailedMail {
-    pub id: String,
-    pub person: String,
-    pub email: Option<String>,
-    pub digest: bool,
-    pub created_at: i64,
-    pub failed_at: i64,
-    pub attempts: i64,
-    pub last_error: String,
-}
 
 /// Every case `(id, procedure, status, opened_at, closed_at, state)`,
 /// current activity `(case_id, activity, since)` and, per activity, how
