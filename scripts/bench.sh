@@ -55,14 +55,19 @@ latency 2 16 "16 concurrent connections"
 
 echo
 cargo bench -q -p server --bench transitions 2>/dev/null
+# Notices mailed: from a completion's commit to its mail at an SMTP server.
+echo
+cargo bench -q -p server --bench notices 2>/dev/null
 # The same on PostgreSQL with its durable defaults (fsync on), and the time
 # from a commit on one server to the event on another server's stream.
 PG_DURABLE=1 scripts/postgres.sh bash -c '
-  for db in transitions live; do psql -q "$TEST_POSTGRES_URL" -c "CREATE DATABASE bench_$db"; done
+  for db in transitions live notices; do psql -q "$TEST_POSTGRES_URL" -c "CREATE DATABASE bench_$db"; done
   echo
   BENCH_DATABASE_URL="${TEST_POSTGRES_URL/\/postgres\?/\/bench_transitions?}" cargo bench -q -p server --bench transitions 2>/dev/null
   echo
   BENCH_DATABASE_URL="${TEST_POSTGRES_URL/\/postgres\?/\/bench_live?}" cargo bench -q -p server --bench live 2>/dev/null
+  echo
+  BENCH_DATABASE_URL="${TEST_POSTGRES_URL/\/postgres\?/\/bench_notices?}" cargo bench -q -p server --bench notices 2>/dev/null
 '
 
 # A case page as a signed-in person sees it, under concurrent load.

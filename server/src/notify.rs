@@ -77,11 +77,15 @@ fn send_mail(db: Db, mailer: Arc<Mailer>, stopping: CancellationToken) {
                     }
                 }
             }
+            // Mail due now that this sender could not claim is another
+            // sender's (or another server's): look again at the poll.
+            let now = now_ms();
             let wait = match db.next_mail_at().await {
-                Ok(Some(at)) => Duration::from_millis((at - now_ms()).clamp(0, 5_000) as u64),
+                Ok(Some(at)) if at > now => {
+                    Duration::from_millis((at - now) as u64).min(OUTBOX_POLL)
+                }
                 _ => OUTBOX_POLL,
-            }
-            .min(OUTBOX_POLL);
+            };
             tokio::select! {
                 _ = stopping.cancelled() => break,
                 _ = tokio::time::sleep(wait) => {}

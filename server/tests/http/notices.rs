@@ -575,6 +575,10 @@ async fn open_pr6_at(base: &str) -> String {
     let admin = login_at(base, "admin@demo.local").await;
     let entity = demo_entity(base, &admin).await;
     let jefe = login_at(base, "jefe-ugat@demo.local").await;
+    open_pr6_as(base, &jefe, &entity).await
+}
+
+async fn open_pr6_as(base: &str, jefe: &reqwest::Client, entity: &str) -> String {
     let case: Value = jefe
         .post(format!("{base}/api/v1/cases"))
         .json(&json!({ "procedure": "PR6", "entity_id": entity, "title": "Correo" }))
@@ -616,6 +620,9 @@ async fn two_servers_send_each_mail_once() {
     let second = ServerProcess::start_with(&database, &smtp_env(&port));
     // Cases opened through both servers at once: each opening mails the
     // entity once, whichever server sends it.
+    let admin = login_at(&first.base, "admin@demo.local").await;
+    let entity = demo_entity(&first.base, &admin).await;
+    let jefe = login_at(&first.base, "jefe-ugat@demo.local").await;
     let opened = 12;
     let mut openings = Vec::new();
     for n in 0..opened {
@@ -624,7 +631,10 @@ async fn two_servers_send_each_mail_once() {
         } else {
             second.base.clone()
         };
-        openings.push(tokio::spawn(async move { open_pr6_at(&base).await }));
+        let (jefe, entity) = (jefe.clone(), entity.clone());
+        openings.push(tokio::spawn(async move {
+            open_pr6_as(&base, &jefe, &entity).await
+        }));
     }
     for opening in openings {
         opening.await.unwrap();

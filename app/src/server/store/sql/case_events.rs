@@ -83,6 +83,9 @@ pub async fn open_in(
         notified,
     };
     dialect::announce(conn, &opened).await?;
+    if !opened.notified.is_empty() {
+        dialect::announce_notified(conn, &opened.notified).await?;
+    }
     Ok((reference, opened))
 }
 
@@ -245,6 +248,9 @@ pub async fn append_in(
         notified,
     };
     dialect::announce(conn, &changed).await?;
+    if !changed.notified.is_empty() {
+        dialect::announce_notified(conn, &changed.notified).await?;
+    }
     Ok(Some(changed))
 }
 

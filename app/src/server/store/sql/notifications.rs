@@ -45,7 +45,8 @@ const ADDRESSEE_COLUMNS: &str = concat!(
 );
 
 /// Records `notices` for their addressees and queues their mail as each
-/// prefers; returns who was notified.
+/// prefers; returns who was notified, for the caller to announce (after
+/// the change itself).
 pub async fn record_in(
     conn: &mut Connection,
     told: &Told<'_>,
@@ -91,9 +92,6 @@ pub async fn record_in(
             }
             told_of_this.push(person.id);
         }
-    }
-    if !notified.is_empty() {
-        dialect::announce_notified(conn, &notified).await?;
     }
     Ok(notified)
 }
@@ -342,6 +340,9 @@ pub async fn deadline_notices(
                 }
             }
         }
+    }
+    if !notified.is_empty() {
+        dialect::announce_notified(&mut tx, &notified).await?;
     }
     tx.commit().await?;
     Ok(notified)
