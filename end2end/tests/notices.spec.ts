@@ -14,8 +14,9 @@ async function complete(page: Page, caseId: string, number: number, body: object
 }
 
 test("the Responsable derives an activity to a Profesional, whose open page follows without reloading", async ({ browser }) => {
+  const admin = await signIn(browser, "admin@demo.local");
+  const opened = await openCase(admin, "PR6");
   const jefe = await signIn(browser, "jefe-ugat@demo.local");
-  const opened = await openCase(jefe, "PR6");
   const entity = await signIn(browser, "entidad@demo.local");
   await complete(entity, opened.id, 1, { choice: "nota-externa" });
   const dge = await signIn(browser, "dge@demo.local");

@@ -8,7 +8,6 @@ use leptos_router::hooks::use_query_map;
 use super::session::error_text;
 use crate::actions::{my_mail_preference, my_notices};
 use crate::components::json_form::JsonForm;
-use crate::components::live::LiveRegion;
 use crate::domain::calendar::bolivia_time;
 use crate::domain::derivation::MailPreference;
 use crate::notifications::NotificationList;
@@ -25,8 +24,9 @@ pub fn NoticesPage() -> impl IntoView {
         <h1>"Avisos"</h1>
         <p class="lead">"Lo que le derivaron, lo que espera a sus roles y los plazos que vencen o vencieron."</p>
         {saved.then(|| view! { <p class="notice notice-done" role="status">"Se guardó cómo quiere recibir los avisos por correo."</p> })}
-        <LiveRegion stream="/api/v1/events".to_owned()>
-            <Transition fallback=|| view! { <p>"Cargando…"</p> }>
+        // Not a live region: its buttons are islands, which a region's
+        // fresh markup would leave inert. The bell follows new notices.
+        <Transition fallback=|| view! { <p>"Cargando…"</p> }>
                 {move || {
                     list.get()
                         .map(|result| match result {
@@ -39,8 +39,7 @@ pub fn NoticesPage() -> impl IntoView {
                             Ok(list) => view! { <NoticeList list /> }.into_any(),
                         })
                 }}
-            </Transition>
-        </LiveRegion>
+        </Transition>
         <Transition fallback=|| ()>
             {move || {
                 preference
