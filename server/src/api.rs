@@ -555,7 +555,19 @@ async fn assign(
         user_id: &body.user_id,
         reason: body.reason.as_deref(),
     };
-    derivation::derive(&db, &user, &id, number, what, body.version).await?;
+    derive_and_show(db, user, id, number, what, body.version).await
+}
+
+/// Derives, takes or releases, then answers the case as it is now.
+async fn derive_and_show(
+    db: Db,
+    user: CurrentUser,
+    id: String,
+    number: ActivityNumber,
+    what: Derivation<'_>,
+    version: Option<i64>,
+) -> Result<Json<CaseView>, ApiError> {
+    derivation::derive(&db, &user, &id, number, what, version).await?;
     get_case(State(db), user, Path(id)).await
 }
 
@@ -588,8 +600,7 @@ async fn take(
     body: axum::body::Bytes,
 ) -> Result<Json<CaseView>, ApiError> {
     let version = seen_version(&body)?;
-    derivation::derive(&db, &user, &id, number, Derivation::Take, version).await?;
-    get_case(State(db), user, Path(id)).await
+    derive_and_show(db, user, id, number, Derivation::Take, version).await
 }
 
 async fn release(
@@ -599,8 +610,7 @@ async fn release(
     body: axum::body::Bytes,
 ) -> Result<Json<CaseView>, ApiError> {
     let version = seen_version(&body)?;
-    derivation::derive(&db, &user, &id, number, Derivation::Release, version).await?;
-    get_case(State(db), user, Path(id)).await
+    derive_and_show(db, user, id, number, Derivation::Release, version).await
 }
 
 async fn candidates(

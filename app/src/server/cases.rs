@@ -192,20 +192,12 @@ async fn attach_once(
     if attachment.files.is_empty() {
         return Err(ApiError::invalid("files", NOTHING_TO_ATTACH));
     }
-    let record = db.find_case(case_id).await?.ok_or_else(case_not_found)?;
+    let record = visible_case(db, user, case_id).await?;
     let actor = user.actor();
-    if !actor.may_see(&record.entity_id) {
-        return Err(case_not_found());
-    }
     let procedure = procedure_of(&record)?;
     let (role, activity, output, reference) = match attachment.to {
         AttachTo::Activity(number) => {
-            let activity = procedure.activity(number).ok_or_else(|| {
-                ApiError::NotFound(format!(
-                    "La actividad {number} no existe en {}.",
-                    procedure.code
-                ))
-            })?;
+            let activity = activity_of(procedure, number)?;
             let role = actor
                 .role_for(activity, &record.entity_id)
                 .map_err(refusal)?;
@@ -284,6 +276,27 @@ async fn attach_once(
     }
 }
 
+/// The case `id` when `user` may see it; another entity's is as missing.
+pub async fn visible_case(db: &Db, user: &User, id: &str) -> Result<CaseRecord, ApiError> {
+    db.find_case(id)
+        .await?
+        .filter(|record| user.actor().may_see(&record.entity_id))
+        .ok_or_else(case_not_found)
+}
+
+/// Activity `number` of `procedure`, or a 404 that says so.
+pub fn activity_of(
+    procedure: &'static Procedure,
+    number: ActivityNumber,
+) -> Result<&'static crate::domain::procedure::Activity, ApiError> {
+    procedure.activity(number).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "La actividad {number} no existe en {}.",
+            procedure.code
+        ))
+    })
+}
+
 pub(super) fn procedure_of(record: &CaseRecord) -> Result<&'static Procedure, ApiError> {
     procedures::find(&record.procedure).ok_or_else(|| {
         ApiError::Internal(format!(
@@ -313,18 +326,10 @@ pub async fn complete(
     // A form's untouched choice arrives empty: it means no choice, from the
     // pages and the API alike.
     let choice = completion.choice.map(str::trim).filter(|c| !c.is_empty());
-    let record = db.find_case(case_id).await?.ok_or_else(case_not_found)?;
+    let record = visible_case(db, user, case_id).await?;
     let actor = user.actor();
-    if !actor.may_see(&record.entity_id) {
-        return Err(case_not_found());
-    }
     let procedure = procedure_of(&record)?;
-    let activity = procedure.activity(completion.activity).ok_or_else(|| {
-        ApiError::NotFound(format!(
-            "La actividad {} no existe en {}.",
-            completion.activity, procedure.code
-        ))
-    })?;
+    let activity = activity_of(procedure, completion.activity)?;
     let role = actor
         .role_for(activity, &record.entity_id)
         .map_err(refusal)?;

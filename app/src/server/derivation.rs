@@ -4,7 +4,7 @@
 //! reason when it was someone else's), taken by anyone with its role, or
 //! released back to them. Each is an event of the case, in its history.
 
-use super::cases::{case_not_found, procedure_of, refusal, stale};
+use super::cases::{activity_of, procedure_of, refusal, stale, visible_case};
 use super::error::ApiError;
 use super::store::{CaseChange, Db, User};
 use crate::cases::HistoryEvent;
@@ -141,18 +141,10 @@ async fn derive_once(
     what: &Derivation<'_>,
     version: Option<i64>,
 ) -> Result<(), ApiError> {
-    let record = db.find_case(case_id).await?.ok_or_else(case_not_found)?;
+    let record = visible_case(db, user, case_id).await?;
     let actor = user.actor();
-    if !actor.may_see(&record.entity_id) {
-        return Err(case_not_found());
-    }
     let procedure = procedure_of(&record)?;
-    let activity = procedure.activity(number).ok_or_else(|| {
-        ApiError::NotFound(format!(
-            "La actividad {number} no existe en {}.",
-            procedure.code
-        ))
-    })?;
+    let activity = activity_of(procedure, number)?;
     let current = db.current_since(case_id).await?;
     let Some((_, _, holder, holder_name)) =
         current.into_iter().find(|(n, ..)| *n == i64::from(number))
@@ -288,16 +280,7 @@ pub async fn candidates(
     case_id: &str,
     number: ActivityNumber,
 ) -> Result<Vec<Candidate>, ApiError> {
-    let record = db.find_case(case_id).await?.ok_or_else(case_not_found)?;
-    if !user.actor().may_see(&record.entity_id) {
-        return Err(case_not_found());
-    }
-    let procedure = procedure_of(&record)?;
-    let activity = procedure.activity(number).ok_or_else(|| {
-        ApiError::NotFound(format!(
-            "La actividad {number} no existe en {}.",
-            procedure.code
-        ))
-    })?;
+    let record = visible_case(db, user, case_id).await?;
+    let activity = activity_of(procedure_of(&record)?, number)?;
     db.holders(&record.entity_id, activity.roles).await
 }

@@ -21,7 +21,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use axum::extract::Multipart;
 
-use super::cases::case_not_found;
+use super::cases::visible_case;
 use super::error::ApiError;
 use super::store::{new_id, Db, FileRecord, NewFile, User};
 use crate::documents::{
@@ -614,10 +614,7 @@ pub async fn upload(
     case_id: &str,
     mut multipart: Multipart,
 ) -> Result<Vec<FileInfo>, ApiError> {
-    let record = db.find_case(case_id).await?.ok_or_else(case_not_found)?;
-    if !user.actor().may_see(&record.entity_id) {
-        return Err(case_not_found());
-    }
+    visible_case(db, user, case_id).await?;
     let mut received = Received(Vec::new());
     let mut used = 0;
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
@@ -698,10 +695,7 @@ pub async fn visible_file(db: &Db, user: &User, id: &str) -> Result<FileRecord, 
 
 /// A case's attached files, and the reader's own pending uploads in it.
 pub async fn case_files(db: &Db, user: &User, case_id: &str) -> Result<Vec<FileInfo>, ApiError> {
-    let record = db.find_case(case_id).await?.ok_or_else(case_not_found)?;
-    if !user.actor().may_see(&record.entity_id) {
-        return Err(case_not_found());
-    }
+    visible_case(db, user, case_id).await?;
     Ok(db
         .case_files(case_id, &user.id)
         .await?
