@@ -4,6 +4,9 @@
 
 use std::collections::BTreeMap;
 
+pub use super::case_lookup::{
+    activity_of, case_not_found, procedure_of, refusal, stale, visible_case,
+};
 use super::error::ApiError;
 use super::stats::DueTimes;
 use super::store::not_pending;
@@ -23,26 +26,6 @@ use crate::domain::procedures;
 use crate::domain::role::Role;
 use crate::forms::Anexo;
 use crate::paging::{Cursor, Page, PageQuery, PageRequest};
-
-pub fn refusal(refusal: Refusal) -> ApiError {
-    match refusal {
-        Refusal::NotVisible => case_not_found(),
-        Refusal::WrongRole => {
-            ApiError::Forbidden("Su rol no permite esta acción en este expediente.".into())
-        }
-    }
-}
-
-pub fn case_not_found() -> ApiError {
-    ApiError::NotFound("No existe el expediente o no le corresponde.".into())
-}
-
-/// What a person is told when someone else changed the case first.
-pub fn stale() -> ApiError {
-    ApiError::Conflict(
-        "Otra persona modificó este expediente mientras usted lo veía. Recargue la página para ver su estado actual.".into(),
-    )
-}
 
 fn reject_if_any(errors: Vec<crate::domain::validation::FieldError>) -> Result<(), ApiError> {
     if errors.is_empty() {
@@ -274,36 +257,6 @@ async fn attach_once(
     } else {
         Err(stale())
     }
-}
-
-/// The case `id` when `user` may see it; another entity's is as missing.
-pub async fn visible_case(db: &Db, user: &User, id: &str) -> Result<CaseRecord, ApiError> {
-    db.find_case(id)
-        .await?
-        .filter(|record| user.actor().may_see(&record.entity_id))
-        .ok_or_else(case_not_found)
-}
-
-/// Activity `number` of `procedure`, or a 404 that says so.
-pub fn activity_of(
-    procedure: &'static Procedure,
-    number: ActivityNumber,
-) -> Result<&'static crate::domain::procedure::Activity, ApiError> {
-    procedure.activity(number).ok_or_else(|| {
-        ApiError::NotFound(format!(
-            "La actividad {number} no existe en {}.",
-            procedure.code
-        ))
-    })
-}
-
-pub(super) fn procedure_of(record: &CaseRecord) -> Result<&'static Procedure, ApiError> {
-    procedures::find(&record.procedure).ok_or_else(|| {
-        ApiError::Internal(format!(
-            "case {} of unknown procedure {}",
-            record.id, record.procedure
-        ))
-    })
 }
 
 pub(super) fn state_of(record: &CaseRecord) -> Result<CaseState, ApiError> {

@@ -4,7 +4,7 @@
 //! reason when it was someone else's), taken by anyone with its role, or
 //! released back to them. Each is an event of the case, in its history.
 
-use super::cases::{activity_of, procedure_of, refusal, stale, visible_case};
+use super::case_lookup::{activity_of, procedure_of, refusal, stale, visible_case};
 use super::error::ApiError;
 use super::store::{CaseChange, Db, User};
 use crate::cases::HistoryEvent;

@@ -21,7 +21,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use axum::extract::Multipart;
 
-use super::cases::visible_case;
+use super::case_lookup::visible_case;
 use super::error::ApiError;
 use super::store::{new_id, Db, FileRecord, NewFile, User};
 use crate::documents::{

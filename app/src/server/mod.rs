@@ -7,6 +7,7 @@
 pub mod access;
 pub mod admin;
 pub mod auth;
+pub mod case_lookup;
 pub mod cases;
 pub mod ciudadania;
 pub mod demo;
