@@ -12,6 +12,11 @@ pub struct CaseView {
     pub id: String,
     pub reference: String,
     pub procedure: String,
+    /// The version of the procedure the case was opened under, which it
+    /// follows to its end.
+    pub procedure_version: u16,
+    /// The edition of the manual that approved that version.
+    pub manual: ManualEdition,
     pub entity_id: String,
     pub entity_name: String,
     pub title: String,
@@ -28,6 +33,29 @@ pub struct CaseView {
     /// Times each activity has been made current, where above one.
     pub repeated: Vec<Repeat>,
     pub history: Vec<HistoryEntry>,
+}
+
+/// An edition of the manual, as a case names the law it follows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManualEdition {
+    /// "UGAT/AIT-M06".
+    pub code: String,
+    pub version: u16,
+    /// The resolution that approved it, e.g. "R.A. AGETIC/RA/0153/2023".
+    pub resolution: String,
+    /// Its date, day/month/year as printed.
+    pub approved_on: String,
+}
+
+impl ManualEdition {
+    pub fn of(procedure: &Procedure) -> ManualEdition {
+        ManualEdition {
+            code: procedure.manual.code.to_owned(),
+            version: procedure.manual.version,
+            resolution: procedure.manual.resolution.to_owned(),
+            approved_on: procedure.manual.approved_on.to_owned(),
+        }
+    }
 }
 
 /// `PR6-2026-0007`: the procedure, the year in Bolivia, and the case's
@@ -313,6 +341,9 @@ pub struct InboxItem {
     pub reference: String,
     pub title: String,
     pub procedure: String,
+    /// The version of the procedure the case follows.
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "i64"))]
+    pub procedure_version: u16,
     pub entity_name: String,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "i64"))]
     pub activity: ActivityNumber,

@@ -52,7 +52,7 @@ fn inert_cell(cell: String) -> String {
 pub fn activities_csv(stats: &Stats) -> String {
     use crate::domain::procedures;
     let rows = stats.procedures.iter().flat_map(|p| {
-        let procedure = procedures::find(&p.code);
+        let procedure = procedures::definition(&p.code, p.version);
         p.activities.iter().map(move |a| {
             let title = procedure
                 .and_then(|pr| pr.activity(a.number))

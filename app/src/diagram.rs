@@ -413,7 +413,7 @@ mod tests {
 
     #[test]
     fn edges_never_cross_another_activity_box() {
-        for procedure in crate::domain::procedures::ALL {
+        for procedure in crate::domain::procedures::every_version() {
             let layout = Layout::of(procedure);
             for edge in layout.edges.iter().filter(|e| e.to.is_some()) {
                 let points = corners(&edge.path);
@@ -442,7 +442,7 @@ mod tests {
 
     #[test]
     fn every_title_fits_its_box_uncut() {
-        for procedure in crate::domain::procedures::ALL {
+        for procedure in crate::domain::procedures::every_version() {
             for activity in procedure.activities {
                 let lines = wrap(activity.title, CHARS_PER_LINE, MAX_LINES);
                 assert!(

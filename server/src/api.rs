@@ -109,9 +109,9 @@ pub fn routes() -> Router<AppState> {
 
 async fn list_procedures() -> Json<Vec<ProcedureDoc>> {
     Json(
-        procedures::ALL
-            .iter()
-            .map(|p| ProcedureDoc::from(*p))
+        procedures::current()
+            .into_iter()
+            .map(ProcedureDoc::from)
             .collect(),
     )
 }

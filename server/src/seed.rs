@@ -148,6 +148,7 @@ pub async fn run(
     }
     let entity_ids: Vec<String> = (0..ENTITIES).map(|e| format!("seed-entity-{e}")).collect();
     let mut history_rows = 0usize;
+    let current = procedures::current();
     let mut n = 0;
     while n < cases {
         let mut batch = Vec::with_capacity(BATCH);
@@ -158,13 +159,13 @@ pub async fn run(
             let left = history_target.saturating_sub(history_rows) / (cases - n);
             let behind = history_rows < history_target * n / cases;
             let procedure = if behind {
-                procedures::ALL
+                current
                     .iter()
                     .copied()
                     .max_by_key(|p| p.activities.len())
-                    .unwrap_or(procedures::ALL[0])
+                    .unwrap_or(current[0])
             } else {
-                procedures::ALL[n % procedures::ALL.len()]
+                current[n % current.len()]
             };
             let opened_at = now - random.below((540 * DAY_MS) as u64) as i64;
             let cap = left + random.below(left as u64 + 1) as usize;
@@ -226,7 +227,7 @@ pub async fn run(
                             output_reference: Some("S/N"),
                             comment: None,
                             step: Some(StateChange {
-                                procedure: procedure.code,
+                                procedure,
                                 state: &step.state,
                                 entered: step.entered.clone(),
                                 derived: Vec::new(),

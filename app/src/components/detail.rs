@@ -82,6 +82,8 @@ pub fn ActivityDetail(
                             <dd class="links">{from_view}</dd>
                             <dt>"Pasa a"</dt>
                             <dd><ul class="next-list">{next}</ul></dd>
+                            <dt>"Dónde lo dice el manual"</dt>
+                            <dd data-source="">{procedure.source(number).cite()}</dd>
                         </dl>
                         {activity.join.then(|| view! {
                             <p class="notice">"Unión: espera a que terminen todas las líneas de trabajo que llegan a ella."</p>

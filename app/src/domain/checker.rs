@@ -239,13 +239,17 @@ fn explore(procedure: &Procedure) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::procedure::Activity;
     use crate::domain::procedure::{activity, Choice};
-    use crate::domain::procedures::ALL;
+    use crate::domain::procedures::{every_version, trial, M06_V2};
     use crate::domain::role::Role::*;
 
     #[test]
-    fn every_procedure_of_the_manual_is_sound() {
-        for procedure in ALL {
+    fn every_version_of_every_procedure_is_sound() {
+        for procedure in every_version()
+            .iter()
+            .chain(trial::WITH_TRIAL.every_version())
+        {
             let problems = check(procedure);
             assert!(problems.is_empty(), "{}", problems.join("\n"));
         }
@@ -253,90 +257,78 @@ mod tests {
 
     #[test]
     fn the_manual_counts_of_activities() {
-        let counts: Vec<_> = ALL.iter().map(|p| (p.code, p.activities.len())).collect();
+        let counts: Vec<_> = every_version()
+            .iter()
+            .map(|p| (p.code, p.activities.len()))
+            .collect();
         assert_eq!(
             counts,
             [("PR05", 28), ("PR6", 19), ("PR7", 27), ("PR09", 14)]
         );
     }
 
-    static GAP: Procedure = Procedure {
-        code: "X",
-        name: "",
-        objective: "",
-        activities: &[
-            activity(1, &[Dge], "t", "a", "b", &[Choice::to(&[3])]),
-            activity(3, &[Dge], "t", "a", "b", &[Choice::finish()]),
-        ],
-    };
+    /// A procedure of the given activities, for the checker to refuse.
+    const fn sample(activities: &'static [Activity]) -> Procedure {
+        Procedure {
+            code: "X",
+            version: 1,
+            printed_code: "X",
+            manual: &M06_V2,
+            section: "",
+            sheet_starts: &[],
+            name: "",
+            objective: "",
+            activities,
+        }
+    }
 
-    static MISSING: Procedure = Procedure {
-        code: "X",
-        name: "",
-        objective: "",
-        activities: &[
-            activity(1, &[], "t", "a", "b", &[Choice::to(&[7])]),
-            activity(2, &[Dge], "t", "a", "", &[Choice::finish()]),
-        ],
-    };
+    static GAP: Procedure = sample(&[
+        activity(1, &[Dge], "t", "a", "b", &[Choice::to(&[3])]),
+        activity(3, &[Dge], "t", "a", "b", &[Choice::finish()]),
+    ]);
 
-    static NO_END: Procedure = Procedure {
-        code: "X",
-        name: "",
-        objective: "",
-        activities: &[
-            activity(1, &[Dge], "t", "a", "b", &[Choice::to(&[2])]),
-            activity(2, &[Dge], "t", "a", "b", &[Choice::to(&[1])]),
-            activity(3, &[Dge], "t", "a", "b", &[Choice::finish()]),
-        ],
-    };
+    static MISSING: Procedure = sample(&[
+        activity(1, &[], "t", "a", "b", &[Choice::to(&[7])]),
+        activity(2, &[Dge], "t", "a", "", &[Choice::finish()]),
+    ]);
+
+    static NO_END: Procedure = sample(&[
+        activity(1, &[Dge], "t", "a", "b", &[Choice::to(&[2])]),
+        activity(2, &[Dge], "t", "a", "b", &[Choice::to(&[1])]),
+        activity(3, &[Dge], "t", "a", "b", &[Choice::finish()]),
+    ]);
 
     /// Two parallel lines meet at 4, which is not marked as a join.
-    static MISSING_JOIN: Procedure = Procedure {
-        code: "X",
-        name: "",
-        objective: "",
-        activities: &[
-            activity(1, &[Dge], "t", "a", "b", &[Choice::to(&[2, 3])]),
-            activity(2, &[Dge], "t", "a", "b", &[Choice::to(&[4])]),
-            activity(3, &[Dge], "t", "a", "b", &[Choice::to(&[4])]),
-            activity(4, &[Dge], "t", "a", "b", &[Choice::finish()]),
-        ],
-    };
+    static MISSING_JOIN: Procedure = sample(&[
+        activity(1, &[Dge], "t", "a", "b", &[Choice::to(&[2, 3])]),
+        activity(2, &[Dge], "t", "a", "b", &[Choice::to(&[4])]),
+        activity(3, &[Dge], "t", "a", "b", &[Choice::to(&[4])]),
+        activity(4, &[Dge], "t", "a", "b", &[Choice::finish()]),
+    ]);
 
     /// A join that no split feeds.
-    static LONELY_JOIN: Procedure = Procedure {
-        code: "X",
-        name: "",
-        objective: "",
-        activities: &[
-            activity(1, &[Dge], "t", "a", "b", &[Choice::to(&[2])]),
-            activity(2, &[Dge], "t", "a", "b", &[Choice::finish()]).join(),
-        ],
-    };
+    static LONELY_JOIN: Procedure = sample(&[
+        activity(1, &[Dge], "t", "a", "b", &[Choice::to(&[2])]),
+        activity(2, &[Dge], "t", "a", "b", &[Choice::finish()]).join(),
+    ]);
 
     /// An early end while a parallel line still works.
-    static EARLY_END: Procedure = Procedure {
-        code: "X",
-        name: "",
-        objective: "",
-        activities: &[
-            activity(1, &[Dge], "t", "a", "b", &[Choice::to(&[2, 3])]),
-            activity(
-                2,
-                &[Dge],
-                "t",
-                "a",
-                "b",
-                &[
-                    Choice::ends("fin", "Fin", "Fin"),
-                    Choice::branch("sigue", "Sigue", &[4]),
-                ],
-            ),
-            activity(3, &[Dge], "t", "a", "b", &[Choice::to(&[4])]),
-            activity(4, &[Dge], "t", "a", "b", &[Choice::finish()]).join(),
-        ],
-    };
+    static EARLY_END: Procedure = sample(&[
+        activity(1, &[Dge], "t", "a", "b", &[Choice::to(&[2, 3])]),
+        activity(
+            2,
+            &[Dge],
+            "t",
+            "a",
+            "b",
+            &[
+                Choice::ends("fin", "Fin", "Fin"),
+                Choice::branch("sigue", "Sigue", &[4]),
+            ],
+        ),
+        activity(3, &[Dge], "t", "a", "b", &[Choice::to(&[4])]),
+        activity(4, &[Dge], "t", "a", "b", &[Choice::finish()]).join(),
+    ]);
 
     fn assert_found(procedure: &Procedure, expected: &str) {
         let problems = check(procedure);

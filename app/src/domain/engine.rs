@@ -280,7 +280,7 @@ mod tests {
 
     #[test]
     fn a_new_case_stands_at_activity_one() {
-        for procedure in crate::domain::procedures::ALL {
+        for procedure in crate::domain::procedures::every_version() {
             let state = CaseState::start(procedure);
             assert_eq!(current(&state), vec![1]);
             assert_eq!(state.rounds(1), 1);

@@ -5,10 +5,34 @@ use super::role::Role;
 
 pub type ActivityNumber = u16;
 
+/// An approved edition of the manual: the law a case follows.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Manual {
+    /// As printed, e.g. "UGAT/AIT-M06".
+    pub code: &'static str,
+    pub version: u16,
+    /// The administrative resolution that approved it.
+    pub resolution: &'static str,
+    /// The resolution's date, as printed (day/month/year).
+    pub approved_on: &'static str,
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub struct Procedure {
-    /// The code as the manual writes it, e.g. "PR05".
+    /// The short code the manual uses in its text, e.g. "PR05": what
+    /// references and addresses carry.
     pub code: &'static str,
+    /// The procedure's own version, as its sheets print it ("Versión: 2").
+    pub version: u16,
+    /// The code on its sheets, e.g. "UGAT/AIT-PR05".
+    pub printed_code: &'static str,
+    /// The edition of the manual that approved this version.
+    pub manual: &'static Manual,
+    /// The manual's section that holds it, e.g. "8.1".
+    pub section: &'static str,
+    /// The first activity of each printed sheet after the first (the
+    /// manual's text gives its sheets, "Páginas: 2 de 2", not its pages).
+    pub sheet_starts: &'static [ActivityNumber],
     pub name: &'static str,
     pub objective: &'static str,
     /// In the manual's order, numbered 1..N.
@@ -148,7 +172,58 @@ impl Activity {
     }
 }
 
+/// Where the manual says an activity: enough for a reader to check any step
+/// against the approved text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    pub printed_code: &'static str,
+    pub version: u16,
+    pub number: ActivityNumber,
+    pub section: &'static str,
+    pub sheet: usize,
+    pub sheets: usize,
+}
+
+impl Source {
+    /// "UGAT/AIT-PR05 versión 2, actividad 15 (hoja 2 de 2; sección 8.1
+    /// del manual)".
+    pub fn cite(&self) -> String {
+        format!(
+            "{} versión {}, actividad {} (hoja {} de {}; sección {} del manual)",
+            self.printed_code, self.version, self.number, self.sheet, self.sheets, self.section
+        )
+    }
+}
+
 impl Procedure {
+    /// Where the manual prints activity `number`.
+    pub fn source(&self, number: ActivityNumber) -> Source {
+        Source {
+            printed_code: self.printed_code,
+            version: self.version,
+            number,
+            section: self.section,
+            sheet: 1 + self
+                .sheet_starts
+                .iter()
+                .filter(|&&first| first <= number)
+                .count(),
+            sheets: 1 + self.sheet_starts.len(),
+        }
+    }
+
+    /// "UGAT/AIT-PR05 v2 · UGAT/AIT-M06 v2, R.A. AGETIC/RA/0153/2023".
+    pub fn edition_label(&self) -> String {
+        format!(
+            "{} v{} · {} v{}, {}",
+            self.printed_code,
+            self.version,
+            self.manual.code,
+            self.manual.version,
+            self.manual.resolution
+        )
+    }
+
     pub fn activity(&self, number: ActivityNumber) -> Option<&'static Activity> {
         // Numbers run 1..N in order (the checker holds every procedure to it).
         self.activities

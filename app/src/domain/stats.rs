@@ -84,6 +84,9 @@ pub struct ActivityStats {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProcedureStats {
     pub code: String,
+    /// The procedure's version: each version has its own row.
+    #[serde(default = "first_version")]
+    pub version: u16,
     pub name: String,
     pub open: usize,
     pub closed: usize,
@@ -150,10 +153,12 @@ pub fn summarize(
             count(closed, false);
         }
     }
-    let mut durations: BTreeMap<(&str, ActivityNumber), Vec<i64>> = BTreeMap::new();
+    // Versions of one procedure are kept apart: their activities are
+    // numbered differently.
+    let mut durations: BTreeMap<(&str, u16, ActivityNumber), Vec<i64>> = BTreeMap::new();
     for t in took {
         durations
-            .entry((t.procedure.code, t.activity))
+            .entry((t.procedure.code, t.procedure.version, t.activity))
             .or_default()
             .push(t.ms);
     }
@@ -162,7 +167,9 @@ pub fn summarize(
         .map(|procedure| {
             let own: Vec<&CaseFact> = cases
                 .iter()
-                .filter(|c| c.procedure.code == procedure.code)
+                .filter(|c| {
+                    c.procedure.code == procedure.code && c.procedure.version == procedure.version
+                })
                 .collect();
             let activities = procedure
                 .activities
@@ -184,7 +191,7 @@ pub fn summarize(
                         overdue: since.iter().filter(|s| now - **s > due_ms).count(),
                         took: Spread::of(
                             durations
-                                .remove(&(procedure.code, activity.number))
+                                .remove(&(procedure.code, procedure.version, activity.number))
                                 .unwrap_or_default(),
                         ),
                     }
@@ -192,6 +199,7 @@ pub fn summarize(
                 .collect();
             ProcedureStats {
                 code: procedure.code.to_owned(),
+                version: procedure.version,
                 name: procedure.name.to_owned(),
                 open: own.iter().filter(|c| c.open).count(),
                 closed: own.iter().filter(|c| !c.open).count(),
@@ -219,6 +227,11 @@ pub fn summarize(
         months: months.into_values().collect(),
         integrations: IntegrationStats::default(),
     }
+}
+
+/// What figures stored before versions were kept read as.
+fn first_version() -> u16 {
+    1
 }
 
 #[cfg(test)]

@@ -530,8 +530,8 @@ fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
 /// One form per procedure, a field per activity.
 #[component]
 fn DueTimesForms(rows: Vec<DueRow>) -> impl IntoView {
-    procedures::ALL
-        .iter()
+    procedures::current()
+        .into_iter()
         .map(|procedure| {
             let fields = rows
                 .iter()

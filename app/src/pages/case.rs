@@ -24,7 +24,7 @@ use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
 use crate::domain::role::{roles_label, Role};
 use crate::forms::SubmissionStatus;
-use crate::notifications::MAX_REASON;
+use crate::notifications::{Candidate, MAX_REASON};
 
 /// A case id as a path segment: ids are hex, anything else is dropped.
 #[cfg(feature = "hydrate")]
@@ -44,7 +44,7 @@ pub fn CasePage() -> impl IntoView {
                 let account = session.account.get()?.ok().flatten();
                 let view = match initial.get()? {
                     Ok(case) => {
-                        let procedure = procedures::find(&case.procedure).expect("cases hold known procedures");
+                        let procedure = procedures::definition(&case.procedure, case.procedure_version).expect("cases hold known procedures");
                         let reviewer = account.as_ref().is_some_and(is_form_reviewer);
                         let case_id = case.id.clone();
                         view! {
@@ -58,6 +58,17 @@ pub fn CasePage() -> impl IntoView {
                             <p class="lead">
                                 <a href=format!("/procedimientos/{}", procedure.code)>{format!("{} · {}", procedure.code, procedure.name)}</a>
                                 {format!(" · {}", case.entity_name)}
+                            </p>
+                            <p class="muted case-edition" data-procedure-version=case.procedure_version>
+                                {format!(
+                                    "Sigue {} versión {} del {} versión {} ({}, de {}), con la que se abrió.",
+                                    procedure.printed_code,
+                                    procedure.version,
+                                    case.manual.code,
+                                    case.manual.version,
+                                    case.manual.resolution,
+                                    case.manual.approved_on,
+                                )}
                             </p>
                             <CaseBody initial=case account />
                             <CaseForms case_id reviewer />
@@ -84,7 +95,8 @@ pub fn CasePage() -> impl IntoView {
 /// The live part of the case page, hydrated in the browser.
 #[island]
 fn CaseBody(initial: CaseView, account: Option<Account>) -> impl IntoView {
-    let procedure = procedures::find(&initial.procedure).expect("cases hold known procedures");
+    let procedure = procedures::definition(&initial.procedure, initial.procedure_version)
+        .expect("cases hold known procedures");
     let id = initial.id.clone();
     let case = RwSignal::new(initial);
     // What someone else did to the case while it was open here.
@@ -553,29 +565,53 @@ fn DeriveNext(
     id: ActivityNumber,
 ) -> impl IntoView {
     let case_id = case.with_untracked(|c| c.id.clone());
-    let people = Resource::new(
-        move || (),
-        move |_| derivation_candidates(case_id.clone(), next.clone()),
-    );
     let select_id = format!("derive-{id}");
     view! {
         <div class="field">
             <label for=select_id.clone()>"Derivar lo que sigue a (opcional)"</label>
-            <select id=select_id on:change=move |ev| chosen.set(event_target_value(&ev))>
-                <option value="">"Nadie en particular: a todos los que tienen el rol"</option>
-                <Transition fallback=|| ()>
-                    {move || {
-                        people
-                            .get()
-                            .and_then(Result::ok)
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|p| view! { <option value=p.id>{p.name}</option> })
-                            .collect_view()
-                    }}
-                </Transition>
-            </select>
+            <CandidateSelect
+                case_id
+                numbers=next
+                select_id
+                placeholder="Nadie en particular: a todos los que tienen el rol"
+                chosen
+            />
         </div>
+    }
+}
+
+/// A choice among the people who may take `numbers`. The list is asked for
+/// once the page runs in the browser (the server draws nothing here, so
+/// the page hydrates the same markup it was sent), and the `<select>` is
+/// drawn whole when it arrives: a `<select>` holds nothing but options.
+#[component]
+fn CandidateSelect(
+    case_id: String,
+    numbers: Vec<ActivityNumber>,
+    select_id: String,
+    placeholder: &'static str,
+    chosen: RwSignal<String>,
+) -> impl IntoView {
+    let people =
+        LocalResource::new(move || derivation_candidates(case_id.clone(), numbers.clone()));
+    let select = move |people: Vec<Candidate>| {
+        view! {
+            <select id=select_id.clone() on:change=move |ev| chosen.set(event_target_value(&ev))>
+                <option value="">{placeholder}</option>
+                {people
+                    .into_iter()
+                    .map(|p| {
+                        let selected = chosen.with_untracked(|c| *c == p.id);
+                        view! { <option value=p.id selected=selected>{p.name}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        }
+    };
+    view! {
+        <Transition fallback=|| ()>
+            {move || people.get().map(|found| select.clone()(found.unwrap_or_default()))}
+        </Transition>
     }
 }
 
@@ -587,8 +623,9 @@ fn DeriveControls(
     assignee: Option<Person>,
     actor: Signal<Option<(Actor, bool)>>,
 ) -> impl IntoView {
-    let procedure_code = case.with_untracked(|c| c.procedure.clone());
-    let activity = procedures::find(&procedure_code).and_then(|p| p.activity(number));
+    let activity = case.with_untracked(|c| {
+        procedures::definition(&c.procedure, c.procedure_version).and_then(|p| p.activity(number))
+    });
     let problem = RwSignal::new(None::<String>);
     let derive = ServerAction::<DeriveActivity>::new();
     follow_answers(derive.value(), problem, move |latest| {
@@ -615,13 +652,7 @@ fn DeriveControls(
     };
     let chosen = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
-    let people = {
-        let case_id = case.with_untracked(|c| c.id.clone());
-        Resource::new(
-            move || (),
-            move |_| derivation_candidates(case_id.clone(), vec![number]),
-        )
-    };
+    let case_id = case.with_untracked(|c| c.id.clone());
     let on_derive = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if chosen.with_untracked(String::is_empty) {
@@ -652,14 +683,13 @@ fn DeriveControls(
                             <form class="form" on:submit=on_derive>
                                 <div class="field">
                                     <label for=format!("assign-{number}")>"Persona"</label>
-                                    <select id=format!("assign-{number}") on:change=move |ev| chosen.set(event_target_value(&ev))>
-                                        <option value="">"Elija…"</option>
-                                        <Transition fallback=|| ()>
-                                            {move || people.get().and_then(Result::ok).unwrap_or_default().into_iter()
-                                                .map(|p| view! { <option value=p.id>{p.name}</option> })
-                                                .collect_view()}
-                                        </Transition>
-                                    </select>
+                                    <CandidateSelect
+                                        case_id=case_id.clone()
+                                        numbers=vec![number]
+                                        select_id=format!("assign-{number}")
+                                        placeholder="Elija…"
+                                        chosen
+                                    />
                                 </div>
                                 <div class="field">
                                     <label for=format!("reason-{number}")>{if reassigning { "Motivo de la reasignación" } else { "Motivo (opcional)" }}</label>

@@ -70,8 +70,8 @@ pub fn CasesPage() -> impl IntoView {
             }
         })
     };
-    let procedure_options = procedures::ALL
-        .iter()
+    let procedure_options = procedures::current()
+        .into_iter()
         .map(|p| view! { <option value=p.code>{format!("{} · {}", p.code, p.name)}</option> })
         .collect_view();
     let session = Session::get();
@@ -205,8 +205,8 @@ fn OpenCaseForm(entities: Vec<EntityChoice>, entity_only: bool) -> impl IntoView
             let _ = window().location().set_href(&format!("/expedientes/{id}"));
         }
     });
-    let procedure_options = procedures::ALL
-        .iter()
+    let procedure_options = procedures::current()
+        .into_iter()
         .filter(|p| !entity_only || p.code == ENTITY_OPENS)
         .map(|p| view! { <option value=p.code>{format!("{} · {}", p.code, p.name)}</option> })
         .collect_view();

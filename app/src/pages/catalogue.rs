@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::domain::procedures::ALL;
+use crate::domain::procedures;
 
 /// `/procedimientos`: the four procedures of the manual.
 #[component]
 pub fn CataloguePage() -> impl IntoView {
-    let cards = ALL
-        .iter()
+    let cards = procedures::current()
+        .into_iter()
         .map(|procedure| {
             let href = format!("/procedimientos/{}", procedure.code);
             view! {

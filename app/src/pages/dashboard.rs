@@ -97,7 +97,7 @@ fn heat(count: usize, max: usize) -> String {
 }
 
 fn procedure_section(p: &ProcedureStats) -> impl IntoView {
-    let procedure = procedures::find(&p.code);
+    let procedure = procedures::definition(&p.code, p.version);
     let max = p.activities.iter().map(|a| a.waiting).max().unwrap_or(0);
     const COLUMNS: usize = 8;
     const CELL_W: f64 = 86.0;
@@ -352,7 +352,7 @@ fn integrations_section(stats: &IntegrationStats) -> impl IntoView {
 /// stand at it, with the count in a badge; a link to those cases.
 fn heat_flowchart(p: &ProcedureStats) -> Option<impl IntoView> {
     use crate::diagram::{Layout, NODE_HEIGHT, NODE_WIDTH};
-    let procedure = procedures::find(&p.code)?;
+    let procedure = procedures::definition(&p.code, p.version)?;
     let layout = Layout::of(procedure);
     let max = p.activities.iter().map(|a| a.waiting).max().unwrap_or(0);
     let waiting = |n| p.activities.iter().find(|a| a.number == n);

@@ -94,7 +94,7 @@ fn InboxRows(items: Vec<InboxItem>) -> impl IntoView {
     let rows = items
         .into_iter()
         .map(|item| {
-            let activity = procedures::find(&item.procedure)
+            let activity = procedures::definition(&item.procedure, item.procedure_version)
                 .and_then(|p| p.activity(item.activity))
                 .map(|a| a.title)
                 .unwrap_or_default();

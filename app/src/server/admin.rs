@@ -45,8 +45,8 @@ pub async fn overview(db: &Db, admin: &User) -> Result<AdminOverview, ApiError> 
 /// Every activity's due time, in hours.
 pub async fn due_rows(db: &Db) -> Result<Vec<DueRow>, ApiError> {
     let due = DueTimes::load(db).await?;
-    Ok(procedures::ALL
-        .iter()
+    Ok(procedures::current()
+        .into_iter()
         .flat_map(|procedure| {
             let due = &due;
             procedure.activities.iter().map(move |activity| DueRow {

@@ -50,10 +50,13 @@ pub fn activity_of(
 }
 
 pub fn procedure_of(record: &CaseRecord) -> Result<&'static Procedure, ApiError> {
-    procedures::find(&record.procedure).ok_or_else(|| {
-        ApiError::Internal(format!(
-            "case {} of unknown procedure {}",
-            record.id, record.procedure
-        ))
-    })
+    u16::try_from(record.procedure_version)
+        .ok()
+        .and_then(|version| procedures::definition(&record.procedure, version))
+        .ok_or_else(|| {
+            ApiError::Internal(format!(
+                "case {} of unknown procedure {} version {}",
+                record.id, record.procedure, record.procedure_version
+            ))
+        })
 }

@@ -13,7 +13,7 @@ use super::store::not_pending;
 use super::store::{CaseChange, CaseQuery, CaseRecord, Db, NewCase, StateChange, User};
 use crate::cases::{
     active_activities, CaseFilter, CaseStatus, CaseSummary, CaseView, HistoryEvent, InboxItem,
-    InboxPart, Person, Repeat,
+    InboxPart, ManualEdition, Person, Repeat,
 };
 use crate::documents::{MAX_FILES_PER_ENTRY, NOTHING_TO_ATTACH};
 use crate::domain::access::{Actor, Refusal};
@@ -343,7 +343,7 @@ pub async fn complete(
             output_reference: Some(completion.output_reference.trim()),
             comment: completion.comment.map(str::trim).filter(|c| !c.is_empty()),
             step: Some(StateChange {
-                procedure: procedure.code,
+                procedure,
                 entered,
                 derived,
                 state: &step.state,
@@ -401,6 +401,8 @@ pub async fn view(db: &Db, actor: &Actor, id: &str) -> Result<Option<CaseView>, 
         id: record.id,
         reference: record.reference,
         procedure: record.procedure,
+        procedure_version: procedure.version,
+        manual: ManualEdition::of(procedure),
         entity_id: record.entity_id,
         entity_name: record.entity_name,
         title: record.title,
@@ -451,7 +453,7 @@ pub async fn list(
         let due = DueTimes::load(db).await?;
         let now = now_ms();
         let mut terms = Vec::new();
-        for p in procedures::ALL {
+        for &p in procedures::every_version() {
             if procedure.is_some_and(|w| w.code != p.code) {
                 continue;
             }
@@ -460,7 +462,7 @@ pub async fn list(
                     continue;
                 }
                 let since_before = filter.overdue.then(|| now - due.of(p, activity.number));
-                terms.push((p.code, activity.number, since_before));
+                terms.push((p, activity.number, since_before));
             }
         }
         Some(terms)

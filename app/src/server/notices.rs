@@ -6,7 +6,7 @@ use super::error::ApiError;
 use super::stats::DueTimes;
 use super::store::{Db, FailedMail, User};
 use crate::domain::derivation::{self, digest_cutoff, DeadlinePolicy, MailPreference};
-use crate::domain::procedure::ActivityNumber;
+use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
 use crate::notifications::{NotificationList, Preferences, NOTICES_SHOWN};
 
@@ -76,21 +76,22 @@ pub async fn sweep_deadlines(
     policy: &DeadlinePolicy,
 ) -> Result<usize, ApiError> {
     let due = DueTimes::load(db).await?;
-    let dues: Vec<(&'static str, ActivityNumber, i64)> = procedures::ALL
+    let dues: Vec<(&'static Procedure, ActivityNumber, i64)> = procedures::every_version()
         .iter()
-        .flat_map(|p| {
+        .flat_map(|&p| {
             let due = &due;
             p.activities
                 .iter()
-                .map(move |a| (p.code, a.number, due.of(p, a.number)))
+                .map(move |a| (p, a.number, due.of(p, a.number)))
         })
         .collect();
-    let notices_for = |procedure: &str, number: ActivityNumber, kind, assignee: Option<&str>| {
-        procedures::find(procedure)
-            .and_then(|p| p.activity(number))
-            .map(|activity| derivation::on_deadline(activity, kind, assignee))
-            .unwrap_or_default()
-    };
+    let notices_for =
+        |procedure: &str, version: u16, number: ActivityNumber, kind, assignee: Option<&str>| {
+            procedures::definition(procedure, version)
+                .and_then(|p| p.activity(number))
+                .map(|activity| derivation::on_deadline(activity, kind, assignee))
+                .unwrap_or_default()
+        };
     db.deadline_notices(now, &dues, policy, &notices_for).await
 }
 

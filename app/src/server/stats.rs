@@ -46,18 +46,18 @@ pub async fn compute(db: &Db) -> Result<Snapshot, ApiError> {
     let figures = db.case_figures().await?;
     let mut cases: Vec<CaseFact> = Vec::with_capacity(figures.cases.len());
     let mut index: HashMap<String, usize> = HashMap::with_capacity(figures.cases.len());
-    for (id, code, status, opened_at, closed_at, state) in figures.cases {
-        let Some(procedure) = procedures::find(&code) else {
+    for case in figures.cases {
+        let Some(procedure) = definition_of(&case.procedure, case.procedure_version) else {
             continue;
         };
-        let state: CaseState = serde_json::from_str(&state).unwrap_or_default();
+        let state: CaseState = serde_json::from_str(&case.state).unwrap_or_default();
         let extra_rounds = state.rounds.values().map(|r| r.saturating_sub(1)).sum();
-        index.insert(id, cases.len());
+        index.insert(case.id, cases.len());
         cases.push(CaseFact {
             procedure,
-            open: CaseStatus::parse(&status) == Some(CaseStatus::Open),
-            opened_at,
-            closed_at,
+            open: CaseStatus::parse(&case.status) == Some(CaseStatus::Open),
+            opened_at: case.opened_at,
+            closed_at: case.closed_at,
             extra_rounds,
             current: Vec::new(),
         });
@@ -69,8 +69,8 @@ pub async fn compute(db: &Db) -> Result<Snapshot, ApiError> {
         }
     }
     let mut took: Vec<Took> = Vec::new();
-    for (code, activity, durations) in figures.times {
-        let Some(procedure) = procedures::find(&code) else {
+    for (code, version, activity, durations) in figures.times {
+        let Some(procedure) = definition_of(&code, version) else {
             continue;
         };
         let activity = ActivityNumber::try_from(activity).unwrap_or_default();
@@ -81,15 +81,28 @@ pub async fn compute(db: &Db) -> Result<Snapshot, ApiError> {
         }));
     }
     let due = DueTimes::load(db).await?;
-    let mut stats = summarize(&procedures::ALL, &cases, &took, now_ms(), |p, n| {
-        due.of(p, n)
-    });
+    // The newest version of each procedure, and an older one while it has
+    // cases.
+    let current = procedures::current();
+    let shown: Vec<&'static Procedure> = procedures::every_version()
+        .iter()
+        .copied()
+        .filter(|p| {
+            current.iter().any(|c| std::ptr::eq(*c, *p))
+                || cases.iter().any(|c| std::ptr::eq(c.procedure, *p))
+        })
+        .collect();
+    let mut stats = summarize(&shown, &cases, &took, now_ms(), |p, n| due.of(p, n));
     let whole = integrations(&pr6_cases(db).await?);
     stats.integrations = whole.summary();
     Ok(Snapshot {
         stats: Arc::new(stats),
         integrations: Arc::new(whole),
     })
+}
+
+fn definition_of(code: &str, version: i64) -> Option<&'static Procedure> {
+    procedures::definition(code, u16::try_from(version).ok()?)
 }
 
 async fn pr6_cases(db: &Db) -> Result<Vec<Pr6Case>, ApiError> {

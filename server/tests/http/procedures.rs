@@ -51,7 +51,7 @@ async fn a_procedure_carries_roles_outputs_and_followable_transitions() {
     assert_eq!(activity(1)["number"], 1);
     assert_eq!(activity(1)["roles"], serde_json::json!(["entidad"]));
     assert_eq!(activity(10)["roles"], serde_json::json!(["uit", "upat"]));
-    assert_eq!(activity(9)["output"], "Formularios de solicitud");
+    assert_eq!(activity(9)["output"], "Formularios de Solicitud");
     assert_eq!(activity(7)["title"], "¿La HGE cumple sus requerimientos?");
     assert!(activity(7)["description"]
         .as_str()

@@ -3,6 +3,11 @@ use crate::domain::role::Role::*;
 
 pub static PR05: Procedure = Procedure {
     code: "PR05",
+    version: 2,
+    printed_code: "UGAT/AIT-PR05",
+    manual: &super::M06_V2,
+    section: "8.1",
+    sheet_starts: &[13],
     name: "Asistencia y apoyo técnico para la implementación de soluciones tecnológicas",
     objective: "Establecer el procedimiento para trabajar conjuntamente las entidades públicas en la implementación de soluciones tecnológicas.",
     activities: &[
@@ -11,7 +16,7 @@ pub static PR05: Procedure = Procedure {
             &[Adit],
             "Remite informe técnico de conclusión",
             "Remite el informe técnico de conclusión de desarrollo o actualización de solución tecnológica para su implementación.",
-            "Informe técnico",
+            "informe técnico",
             &[Choice::to(&[2])],
         ),
         activity(
@@ -34,7 +39,7 @@ pub static PR05: Procedure = Procedure {
             4,
             &[ProfesionalAit],
             "Elabora plan de implementación",
-            "Elabora plan de implementación en coordinación con la entidad solicitante. Paralelamente se realizan las actividades 6, 7 y 14.",
+            "Elabora plan de implementación en coordinación con la entidad solicitante. Paralelamente se realizan las actividades 6,7 y 14.",
             "Plan de implementación",
             &[Choice::to(&[6, 7, 8, 14])],
         )
@@ -52,7 +57,7 @@ pub static PR05: Procedure = Procedure {
             &[ProfesionalAit],
             "Documenta el alta de la HGE",
             "Realiza el procesamiento de documentación para el alta de la HGE, pasa a la actividad 18. Nota: El profesional del AIT utilizara el manual de procedimiento de documentación para el alta de la Herramienta de Gobierno Electrónico vigente.",
-            "Informe técnico",
+            "Informe Técnico",
             &[Choice::to(&[18])],
         ),
         activity(
@@ -60,7 +65,7 @@ pub static PR05: Procedure = Procedure {
             &[ProfesionalAit],
             "Habilita usuarios de prueba",
             "Prepara y habilita a usuarios para pruebas al sistema.",
-            "Correo electrónico institucional de habilitación de usuarios y/o archivos de hojas de cálculo",
+            "Correo electrónicos institucional de habilitación de usuarios y/o archivos de hojas de calculo",
             &[Choice::to(&[9])],
         ),
         activity(
@@ -68,7 +73,7 @@ pub static PR05: Procedure = Procedure {
             &[Upat],
             "Configura ambientes de prueba piloto",
             "Paralelamente, realiza la configuración y habilitación de ambientes del sistema para prueba piloto.",
-            "Informe técnico y/o nota interna",
+            "Informe Técnico y/o Nota Interna",
             &[Choice::to(&[9])],
         ),
         activity(
@@ -130,7 +135,7 @@ pub static PR05: Procedure = Procedure {
             &[ProfesionalAit],
             "Capacita a la entidad",
             "Realiza la capacitación de la solución tecnológica a la entidad solicitante.",
-            "Acta de capacitación",
+            "Acta de Capacitación",
             &[Choice::to(&[18])],
         )
         .join()
@@ -140,7 +145,7 @@ pub static PR05: Procedure = Procedure {
             &[Uit],
             "Pone en producción",
             "Realiza la puesta en producción de la Solución Tecnológica. Nota: La UIT utilizara el Manual de Procedimientos de Puesta en Producción y Actualización de Sistemas y/o Servicios de Soluciones Tecnológicas, vigente.",
-            "Informe técnico",
+            "Informe Técnico",
             &[Choice::to(&[17])],
         ),
         activity(
@@ -173,7 +178,7 @@ pub static PR05: Procedure = Procedure {
             20,
             &[ProfesionalAit],
             "Elabora informe de cierre",
-            "Realiza el informe técnico de cierre de implementación.",
+            "Realiza el informe técnico de cierre de implementación",
             "Informe técnico",
             &[Choice::to(&[21])],
         ),
@@ -181,7 +186,7 @@ pub static PR05: Procedure = Procedure {
             21,
             &[ResponsableAit],
             "Aprueba informe de cierre",
-            "Revisa y aprueba el informe técnico de cierre de implementación.",
+            "Revisa y aprueba el informe técnico de cierre de implementación",
             "Progreso del documento (flujo)",
             &[Choice::to(&[22])],
         ),
@@ -237,7 +242,7 @@ pub static PR05: Procedure = Procedure {
             28,
             &[Entidad],
             "Recibe la documentación",
-            "Recibe la documentación.",
+            "Recibe la documentación",
             "Nota externa recibida",
             &[Choice::finish()],
         ),

@@ -3,6 +3,11 @@ use crate::domain::role::Role::*;
 
 pub static PR6: Procedure = Procedure {
     code: "PR6",
+    version: 1,
+    printed_code: "UGAT/AIT-PR6",
+    manual: &super::M06_V2,
+    section: "8.2",
+    sheet_starts: &[14],
     name: "Integración de herramientas de gobierno electrónico",
     objective: "Establecer el procedimiento para integrar cualquier herramienta de gobierno electrónico en cualquier solución tecnológica de las entidades públicas.",
     activities: &[
@@ -11,7 +16,7 @@ pub static PR6: Procedure = Procedure {
             &[Entidad],
             "Solicita información de HGE",
             "La entidad solicitante solicita información de las Herramientas de Gobierno Electrónico – HGE. Si la entidad no remite mediante nota externa si no mediante correo electrónico ese pasa a la actividad 5.",
-            "Documento externo / correo electrónico",
+            "-Documento externo/ Correo Electrónico",
             &[
                 Choice::branch("nota-externa", "Remite nota externa", &[2]),
                 Choice::branch("correo-electronico", "Remite correo electrónico", &[5]),
@@ -46,7 +51,7 @@ pub static PR6: Procedure = Procedure {
             &[ProfesionalAit],
             "¿Requiere presentación de HGE?",
             "Revisa si en el requerimiento solicitan una presentación de la HGE. Si no requiere presentación de HGE pasa a la actividad 8.",
-            "Progreso del documento (flujo) / correo electrónico",
+            "Progreso del documento (flujo)/ correo electrónico",
             &[
                 Choice::branch("requiere-presentacion", "Requiere presentación de la HGE", &[6]),
                 Choice::branch("sin-presentacion", "No requiere presentación", &[8]),
@@ -84,31 +89,33 @@ pub static PR6: Procedure = Procedure {
             9,
             &[ProfesionalAit],
             "Recibe formularios (Anexos 1 a 3)",
-            "Si la(s) HGE cumplen los requerimientos de la entidad solicitante, esta remite los formularios de requerimiento llenados (Ver Anexos 1, 2 y 3). Además analiza si se integrará Ciudadanía Digital (CD) o la Plataforma de Interoperabilidad (IOP).",
-            "Formularios de solicitud",
+            "Si la(s) HGE cumplen los requerimientos de la entidad solicitante, esta remite los formularios de requerimiento llenados (Ver Anexos 1, 2 y 3). Ademas analiza si se integrara Ciudadania Digital (CD) o la Plataforma de Interoperabilidad (IOP).",
+            "Formularios de Solicitud",
             &[
                 Choice::branch("cd-iop", "Integrará Ciudadanía Digital o Interoperabilidad", &[10]),
                 Choice::branch("pagos-facturacion", "Integrará Pasarela de Pagos o Facturación Electrónica", &[11]),
                 Choice::branch("ambas", "Integrará ambos grupos de herramientas", &[10, 11]),
             ],
         )
-        .note("La actividad 11 dice «si no integrara la pasarela de pagos…»; se lee como el camino de la Pasarela de Pagos del Estado y la facturación electrónica, frente al de Ciudadanía Digital e Interoperabilidad (10). Si la entidad integra herramientas de ambos grupos, las dos habilitaciones se hacen en paralelo."),
+        .note("La actividad 11 dice «si no integrara la pasarela de pagos…»; se lee como el camino de la Pasarela de Pagos del Estado y la facturación electrónica, frente al de Ciudadanía Digital e Interoperabilidad (10). Si la entidad integra herramientas de ambos grupos, las dos habilitaciones se hacen en paralelo. El manual escribe «Ademas analiza si se integrara Ciudadania Digital»; se lee «Además analiza si se integrará Ciudadanía Digital»."),
         activity(
             10,
             &[Uit, Upat],
             "Habilita ambientes de CD o IOP",
-            "Si la entidad solicitante integrará ciudadanía digital o la plataforma de interoperabilidad, realiza la habilitación de ambientes de prueba en coordinación con la entidad solicitante y pasa a la actividad 12.",
+            "Si la entidad solicitante integrara ciudadanía digital o la plataforma de interoperabilidad, realiza la habilitación de ambientes de prueba en coordinación con la entidad solicitante y pasa a la actividad 12.",
             "Correo electrónico",
             &[Choice::to(&[12])],
-        ),
+        )
+        .note("El manual escribe «integrara»; se lee «integrará»."),
         activity(
             11,
             &[ProfesionalAit],
             "Habilita ambientes de pagos",
-            "Si la entidad solicitante no integrará la pasarela de pagos del estado o el servicio de emisión de facturación electrónica, realiza la habilitación de ambientes de prueba en coordinación con la entidad solicitante.",
+            "Si la entidad solicitante no integrara la pasarela de pagos del estado o el servicio de emisión de facturación electrónica, realiza la habilitación de ambientes de prueba en coordinación con la entidad solicitante.",
             "Correo electrónico",
             &[Choice::to(&[12])],
-        ),
+        )
+        .note("El manual escribe «integrara»; se lee «integrará». Sobre el «no», véase la nota de la actividad 9."),
         activity(
             12,
             &[Entidad],
@@ -135,16 +142,17 @@ pub static PR6: Procedure = Procedure {
             14,
             &[ProfesionalAit],
             "Documenta el alta de la HGE",
-            "Si la entidad solicitante no requiere certificación con entidades financieras, se realiza el procesamiento de documentación para el alta de la HGE. Nota: El profesional del AIT utilizará el manual de procedimiento de documentación para el alta de la Herramienta de Gobierno Electrónico.",
-            "Informe técnico",
+            "Si la entidad solicitante no requiere certificación con entidades financieras. Se realiza el procesamiento de documentación para el alta de la HGE. Nota: El profesional del AIT utilizara el manual de procedimiento de documentación para el alta de la Herramienta de Gobierno Electrónico.",
+            "Informe Técnico",
             &[Choice::to(&[15])],
-        ),
+        )
+        .note("El manual escribe «financieras. Se realiza»; se lee una sola oración: «financieras, se realiza»."),
         activity(
             15,
             &[ProfesionalAit],
             "Elabora nota externa",
             "Elabora nota externa de respuesta a la entidad solicitante.",
-            "Nota externa",
+            "Nota Externa",
             &[Choice::to(&[16])],
         ),
         activity(

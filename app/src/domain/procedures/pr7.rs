@@ -3,6 +3,11 @@ use crate::domain::role::Role::*;
 
 pub static PR7: Procedure = Procedure {
     code: "PR7",
+    version: 2,
+    printed_code: "UGAT/AIT-PR7",
+    manual: &super::M06_V2,
+    section: "8.3",
+    sheet_starts: &[12],
     name: "Transferencia de soluciones tecnológicas",
     objective: "Establecer el procedimiento para la transferencia de cualquier solución tecnológica.",
     activities: &[

@@ -618,7 +618,7 @@ impl Db {
     pub async fn deadline_notices(
         &self,
         now: i64,
-        dues: &[(&'static str, ActivityNumber, i64)],
+        dues: &[(&'static Procedure, ActivityNumber, i64)],
         policy: &DeadlinePolicy,
         notices_for: DeadlineAddressees<'_>,
     ) -> Result<usize, ApiError> {
@@ -1098,6 +1098,8 @@ pub struct CaseRecord {
     pub id: String,
     pub reference: String,
     pub procedure: String,
+    /// The version of the procedure the case was opened under.
+    pub procedure_version: i64,
     pub entity_id: String,
     pub entity_name: String,
     pub title: String,
@@ -1208,7 +1210,8 @@ impl FileRecord {
 /// The engine's move of a case: its new state and the activities that
 /// became current.
 pub struct StateChange<'a> {
-    pub procedure: &'static str,
+    /// The version the case follows.
+    pub procedure: &'static Procedure,
     pub state: &'a CaseState,
     pub entered: Vec<ActivityNumber>,
     /// Those of `entered` derived to the change's assignee.
@@ -1228,9 +1231,9 @@ pub struct CaseQuery<'a> {
     /// `[from, until)` in milliseconds.
     pub opened: Option<(i64, i64)>,
     pub closed: Option<(i64, i64)>,
-    /// Only open cases standing at one of these `(procedure, activity,
-    /// current since before)`.
-    pub standing_at: Option<Vec<(&'static str, ActivityNumber, Option<i64>)>>,
+    /// Only open cases standing at one of these `(procedure version,
+    /// activity, current since before)`.
+    pub standing_at: Option<Vec<(&'static Procedure, ActivityNumber, Option<i64>)>>,
 }
 
 impl CaseQuery<'_> {
@@ -1321,10 +1324,10 @@ pub enum MailFailure {
     Permanent(String),
 }
 
-/// Who is told a deadline notice of an activity: `(procedure, activity,
-/// kind, assignee)` → the notices.
+/// Who is told a deadline notice of an activity: `(procedure, version,
+/// activity, kind, assignee)` → the notices.
 pub type DeadlineAddressees<'a> =
-    &'a (dyn Fn(&str, ActivityNumber, NoticeKind, Option<&str>) -> Vec<Notice> + Sync);
+    &'a (dyn Fn(&str, u16, ActivityNumber, NoticeKind, Option<&str>) -> Vec<Notice> + Sync);
 
 /// Composes and sends one mail.
 pub type MailSender<'a> = &'a (dyn Fn(
@@ -1332,13 +1335,26 @@ pub type MailSender<'a> = &'a (dyn Fn(
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), MailFailure>> + Send>>
          + Sync);
 
-/// Every case `(id, procedure, status, opened_at, closed_at, state)`,
-/// current activity `(case_id, activity, since)` and, per activity, how
-/// long each completion took `(procedure, activity, [ms])`.
+/// What the figures read of a case.
+#[derive(sqlx::FromRow)]
+pub struct CaseFigure {
+    pub id: String,
+    pub procedure: String,
+    pub procedure_version: i64,
+    pub status: String,
+    pub opened_at: i64,
+    pub closed_at: Option<i64>,
+    /// The engine's state, JSON.
+    pub state: String,
+}
+
+/// Every case, current activity `(case_id, activity, since)` and, per
+/// activity, how long each completion took `(procedure, version, activity,
+/// [ms])`.
 pub struct CaseFigures {
-    pub cases: Vec<(String, String, String, i64, Option<i64>, String)>,
+    pub cases: Vec<CaseFigure>,
     pub current: Vec<(String, i64, i64)>,
-    pub times: Vec<(String, i64, Vec<i64>)>,
+    pub times: Vec<(String, i64, i64, Vec<i64>)>,
 }
 
 /// PR6's cases `(id, reference, status, state, entity name)`, the choices

@@ -31,8 +31,8 @@ pub async fn open_in(
     let reference = case_reference(case.procedure.code, case.year, number);
     let closed = case.state.is_closed();
     sqlx::query(
-        "INSERT INTO cases (id, reference, procedure, entity_id, title, status, state, version, ending, opened_by, opened_at, updated_at, closed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11)",
+        "INSERT INTO cases (id, reference, procedure, procedure_version, entity_id, title, status, state, version, ending, opened_by, opened_at, updated_at, closed_at)
+         VALUES ($1, $2, $3, $12, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11)",
     )
     .bind(case.id)
     .bind(&reference)
@@ -45,16 +45,18 @@ pub async fn open_in(
     .bind(case.opened_by)
     .bind(case.at)
     .bind(closed.then_some(case.at))
+    .bind(i64::from(case.procedure.version))
     .execute(&mut *conn)
     .await?;
     for (number, since) in &case.current_since {
         sqlx::query(
-            "INSERT INTO case_current (case_id, activity, since, procedure) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO case_current (case_id, activity, since, procedure, procedure_version) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(case.id)
         .bind(i64::from(*number))
         .bind(since)
         .bind(case.procedure.code)
+        .bind(i64::from(case.procedure.version))
             .execute(&mut *conn)
             .await?;
     }
@@ -164,24 +166,26 @@ pub async fn append_in(
         for number in &step.entered {
             let assignee = change.assignee.filter(|_| step.derived.contains(number));
             sqlx::query(
-                "INSERT INTO case_current (case_id, activity, since, procedure, assignee_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                "INSERT INTO case_current (case_id, activity, since, procedure, assignee_id, procedure_version) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
             )
             .bind(change.case_id)
             .bind(i64::from(*number))
             .bind(change.at)
-            .bind(step.procedure)
+            .bind(step.procedure.code)
             .bind(assignee)
+            .bind(i64::from(step.procedure.version))
             .execute(&mut *conn)
             .await?;
         }
         if let (Some(started_at), Some(activity)) = (started_at, change.activity) {
             sqlx::query(
-                "INSERT INTO activity_times (procedure, activity, started_at, finished_at) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO activity_times (procedure, activity, started_at, finished_at, procedure_version) VALUES ($1, $2, $3, $4, $5)",
             )
-            .bind(step.procedure)
+            .bind(step.procedure.code)
             .bind(i64::from(activity))
             .bind(started_at)
             .bind(change.at)
+            .bind(i64::from(step.procedure.version))
             .execute(&mut *conn)
             .await?;
         }

@@ -17,7 +17,7 @@ use crate::server::store::{CaseQuery, CaseRecord};
 
 pub async fn find_case(pool: &Pool, id: &str) -> Result<Option<CaseRecord>, ApiError> {
     Ok(sqlx::query_as::<_, CaseRecord>(
-        "SELECT c.id, c.reference, c.procedure, c.entity_id, e.name AS entity_name, c.title, c.status,
+        "SELECT c.id, c.reference, c.procedure, c.procedure_version, c.entity_id, e.name AS entity_name, c.title, c.status,
                 c.state, c.version, c.ending, c.opened_at, c.updated_at
          FROM cases c JOIN entities e ON e.id = c.entity_id WHERE c.id = $1",
     )
@@ -160,16 +160,21 @@ fn push_inbox_part(
     }
 }
 
-/// `(cc.procedure = 'PR6' AND cc.activity IN (2, 18)) OR …` for the
-/// activities of `actor`'s roles; `1 = 0` when none is.
+/// `(cc.procedure = 'PR6' AND cc.procedure_version = 1 AND cc.activity IN
+/// (2, 18)) OR …` for the activities of `actor`'s roles in every version;
+/// `1 = 0` when none is.
 fn push_for_roles(builder: &mut QueryBuilder<'_, DB>, actor: &Actor, columns: Columns) {
-    let (procedure_column, activity_column) = match columns {
-        Columns::Indexed => ("cc.procedure", "cc.activity"),
-        Columns::InOrder => ("(cc.procedure || '')", "(cc.activity + 0)"),
+    let (procedure_column, version_column, activity_column) = match columns {
+        Columns::Indexed => ("cc.procedure", "cc.procedure_version", "cc.activity"),
+        Columns::InOrder => (
+            "(cc.procedure || '')",
+            "(cc.procedure_version + 0)",
+            "(cc.activity + 0)",
+        ),
     };
     builder.push("(");
     let mut any = false;
-    for procedure in procedures::ALL {
+    for procedure in procedures::every_version() {
         let numbers = actor.activities_in(procedure);
         if numbers.is_empty() {
             continue;
@@ -181,6 +186,8 @@ fn push_for_roles(builder: &mut QueryBuilder<'_, DB>, actor: &Actor, columns: Co
         builder
             .push(format!("({procedure_column} = "))
             .push_bind(procedure.code)
+            .push(format!(" AND {version_column} = "))
+            .push_bind(i64::from(procedure.version))
             .push(format!(" AND {activity_column} IN ("));
         let mut list = builder.separated(", ");
         for number in numbers {
@@ -249,13 +256,15 @@ fn push_case_filters(builder: &mut QueryBuilder<'_, DB>, query: &CaseQuery<'_>, 
         }
     }
     if let Some(standing) = &query.standing_at {
-        // One `(procedure, activity[, since before])` term per activity
-        // that qualifies.
+        // One `(procedure, version, activity[, since before])` term per
+        // activity that qualifies.
         builder.push(reading.current_activity()).push("1 = 0");
         for (procedure, activity, since_before) in standing {
             builder
                 .push(" OR (cc.procedure = ")
-                .push_bind(*procedure)
+                .push_bind(procedure.code)
+                .push(" AND cc.procedure_version = ")
+                .push_bind(i64::from(procedure.version))
                 .push(" AND cc.activity = ")
                 .push_bind(i64::from(*activity));
             if let Some(before) = since_before {
@@ -354,7 +363,7 @@ pub async fn inbox(
     page: &PageQuery<InboxKey>,
 ) -> Result<Vec<InboxItem>, ApiError> {
     let mut builder = QueryBuilder::<DB>::new(
-        "SELECT c.id AS case_id, c.reference, c.title, c.procedure, e.name AS entity_name, cc.activity, cc.since,
+        "SELECT c.id AS case_id, c.reference, c.title, c.procedure, c.procedure_version, e.name AS entity_name, cc.activity, cc.since,
                 cc.assigned_to_me
          FROM (SELECT cc.case_id, cc.activity, cc.since, (cc.assignee_id IS NOT NULL) AS assigned_to_me FROM case_current cc",
     );

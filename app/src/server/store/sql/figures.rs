@@ -8,28 +8,29 @@ use crate::server::store::{CaseFigures, Pr6Figures};
 
 /// Every case with its state, and every current activity with its start.
 pub async fn case_figures(pool: &Pool) -> Result<CaseFigures, ApiError> {
-    let cases =
-        sqlx::query_as("SELECT id, procedure, status, opened_at, closed_at, state FROM cases")
-            .fetch(pool)
-            .try_collect()
-            .await?;
+    let cases = sqlx::query_as(
+        "SELECT id, procedure, procedure_version, status, opened_at, closed_at, state FROM cases",
+    )
+    .fetch(pool)
+    .try_collect()
+    .await?;
     let current = sqlx::query_as("SELECT case_id, activity, since FROM case_current")
         .fetch(pool)
         .try_collect()
         .await?;
     // Millions of durations travel as one list per activity: row by row
     // they cost many times more than the reading itself.
-    let lists: Vec<(String, i64, String)> = sqlx::query_as(
-        "SELECT procedure, activity, string_agg(CAST(finished_at - started_at AS TEXT), ',')
-         FROM activity_times GROUP BY procedure, activity",
+    let lists: Vec<(String, i64, i64, String)> = sqlx::query_as(
+        "SELECT procedure, procedure_version, activity, string_agg(CAST(finished_at - started_at AS TEXT), ',')
+         FROM activity_times GROUP BY procedure, procedure_version, activity",
     )
     .fetch_all(pool)
     .await?;
     let times = lists
         .into_iter()
-        .map(|(procedure, activity, list)| {
+        .map(|(procedure, version, activity, list)| {
             let took = list.split(',').filter_map(|ms| ms.parse().ok()).collect();
-            (procedure, activity, took)
+            (procedure, version, activity, took)
         })
         .collect();
     Ok(CaseFigures {

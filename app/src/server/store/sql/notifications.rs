@@ -11,7 +11,7 @@ use super::dialect::{self, Connection, Pool, DB};
 use crate::domain::derivation::{
     retry_delay_ms, Addressees, DeadlinePolicy, MailPreference, Notice, NoticeKind, MAIL_ATTEMPTS,
 };
-use crate::domain::procedure::ActivityNumber;
+use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::role::Role;
 use crate::notifications::{Candidate, NotificationItem, NotificationList};
 use crate::server::error::ApiError;
@@ -246,11 +246,12 @@ pub async fn set_mail_preference(
 /// Records the deadline notices current activities reached by `now`, each
 /// once per stay (marked on the activity in the same transaction, so that
 /// servers looking at once, or again after a restart, find it done).
-/// `dues` is every activity's due time `(procedure, activity, due_ms)`.
+/// `dues` is every activity's due time `(procedure version, activity,
+/// due_ms)`.
 pub async fn deadline_notices(
     pool: &Pool,
     now: i64,
-    dues: &[(&'static str, ActivityNumber, i64)],
+    dues: &[(&'static Procedure, ActivityNumber, i64)],
     policy: &DeadlinePolicy,
     notices_for: DeadlineAddressees<'_>,
     mail: bool,
@@ -286,11 +287,13 @@ pub async fn deadline_notices(
     ];
     for (kind, set, pending, after_due) in passes {
         let mut builder =
-            QueryBuilder::<DB>::new("WITH due (procedure, activity, due_ms) AS (VALUES ");
+            QueryBuilder::<DB>::new("WITH due (procedure, version, activity, due_ms) AS (VALUES ");
         let mut rows = builder.separated(", ");
         for (procedure, activity, due_ms) in dues {
             rows.push("(")
-                .push_bind_unseparated(*procedure)
+                .push_bind_unseparated(procedure.code)
+                .push_unseparated(", ")
+                .push_bind_unseparated(i64::from(procedure.version))
                 .push_unseparated(", ")
                 .push_bind_unseparated(i64::from(*activity))
                 .push_unseparated(", ")
@@ -306,19 +309,22 @@ pub async fn deadline_notices(
         }
         builder
             .push(format!(
-                " FROM due WHERE due.procedure = case_current.procedure AND due.activity = case_current.activity
+                " FROM due WHERE due.procedure = case_current.procedure AND due.version = case_current.procedure_version
+                  AND due.activity = case_current.activity
                   AND case_current.{pending} AND case_current.since + due.due_ms + "
             ))
             .push_bind(after_due)
             .push(" <= ")
             .push_bind(now)
-            .push(" RETURNING case_current.case_id, case_current.procedure, case_current.activity, case_current.assignee_id");
+            .push(" RETURNING case_current.case_id, case_current.procedure, case_current.procedure_version, case_current.activity, case_current.assignee_id");
         let reached = builder
-            .build_query_as::<(String, String, i64, Option<String>)>()
+            .build_query_as::<(String, String, i64, i64, Option<String>)>()
             .fetch_all(&mut *tx)
             .await?;
-        for (case_id, procedure, activity, assignee) in reached {
-            let Ok(activity) = ActivityNumber::try_from(activity) else {
+        for (case_id, procedure, version, activity, assignee) in reached {
+            let (Ok(activity), Ok(version)) =
+                (ActivityNumber::try_from(activity), u16::try_from(version))
+            else {
                 continue;
             };
             let case_entity: String =
@@ -326,7 +332,7 @@ pub async fn deadline_notices(
                     .bind(&case_id)
                     .fetch_one(&mut *tx)
                     .await?;
-            let notices = notices_for(&procedure, activity, kind, assignee.as_deref());
+            let notices = notices_for(&procedure, version, activity, kind, assignee.as_deref());
             let told = Told {
                 case_id: &case_id,
                 case_entity: &case_entity,
