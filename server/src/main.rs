@@ -32,6 +32,11 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let settings = Settings::from_env()?;
+    #[cfg(feature = "trial-edition")]
+    if std::env::var("APP_TRIAL_EDITION").as_deref() == Ok("1") {
+        use app::domain::procedures::{install, trial::WITH_TRIAL};
+        install(&WITH_TRIAL);
+    }
     let configured = std::env::var("DATABASE_URL")
         .ok()
         .filter(|url| !url.trim().is_empty());

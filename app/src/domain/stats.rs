@@ -424,4 +424,39 @@ mod tests {
         assert_eq!(default_due_ms(&[Role::Entidad]), 10 * DAY_MS);
         assert_eq!(default_due_ms(&[Role::Uit, Role::Upat]), 3 * DAY_MS);
     }
+
+    #[test]
+    fn versions_of_a_procedure_are_counted_apart() {
+        use crate::domain::procedures::trial::PR09_V2;
+        let at = |procedure, number| CaseFact {
+            procedure,
+            open: true,
+            opened_at: NOW - DAY_MS,
+            closed_at: None,
+            extra_rounds: 0,
+            current: vec![(number, NOW - DAY_MS)],
+        };
+        // Activity 3 is the Jefe's decision in version 1, a new step in 2.
+        let cases = vec![at(&PR09, 3), at(&PR09_V2, 3), at(&PR09_V2, 3)];
+        let took = vec![Took {
+            procedure: &PR09_V2,
+            activity: 3,
+            ms: 60_000,
+        }];
+        let stats = summarize(&[&PR09, &PR09_V2], &cases, &took, NOW, due_two_days);
+        let rows: Vec<_> = stats
+            .procedures
+            .iter()
+            .map(|p| {
+                (
+                    p.version,
+                    p.open,
+                    p.activities.len(),
+                    p.activities[2].waiting,
+                    p.activities[2].took.count,
+                )
+            })
+            .collect();
+        assert_eq!(rows, [(1, 1, 14, 1, 0), (2, 2, 15, 2, 1)]);
+    }
 }

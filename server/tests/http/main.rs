@@ -20,3 +20,5 @@ mod servers;
 mod sign_in;
 #[path = "../support/smtp_sink.rs"]
 mod smtp;
+#[cfg(feature = "trial-edition")]
+mod versions;

@@ -113,3 +113,56 @@ pub fn find(code: &str) -> Option<&'static Procedure> {
 pub fn definition(code: &str, version: u16) -> Option<&'static Procedure> {
     catalogue().version(code, version)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::trial::{PR09_V2, WITH_TRIAL};
+    use super::*;
+
+    #[test]
+    fn each_procedure_carries_its_code_and_version_as_printed() {
+        let printed: Vec<_> = APPROVED
+            .every_version()
+            .iter()
+            .map(|p| (p.printed_code, p.version, p.manual.code, p.manual.version))
+            .collect();
+        assert_eq!(
+            printed,
+            [
+                ("UGAT/AIT-PR05", 2, "UGAT/AIT-M06", 2),
+                ("UGAT/AIT-PR6", 1, "UGAT/AIT-M06", 2),
+                ("UGAT/AIT-PR7", 2, "UGAT/AIT-M06", 2),
+                ("UGAT/AIT-PR09", 1, "UGAT/AIT-M06", 2),
+            ]
+        );
+        assert_eq!(M06_V2.resolution, "R.A. AGETIC/RA/0153/2023");
+    }
+
+    #[test]
+    fn new_cases_take_the_newest_version_and_old_ones_find_theirs() {
+        let current = WITH_TRIAL.current();
+        let codes: Vec<_> = current.iter().map(|p| (p.code, p.version)).collect();
+        assert_eq!(codes, [("PR05", 2), ("PR6", 1), ("PR7", 2), ("PR09", 2)]);
+        assert!(std::ptr::eq(WITH_TRIAL.newest("pr09").unwrap(), &PR09_V2));
+        assert!(std::ptr::eq(WITH_TRIAL.version("PR09", 1).unwrap(), &PR09));
+        assert!(WITH_TRIAL.version("PR09", 3).is_none());
+        // Without the trial, version 2 of PR09 does not exist.
+        assert!(APPROVED.version("PR09", 2).is_none());
+        assert!(std::ptr::eq(APPROVED.newest("PR09").unwrap(), &PR09));
+    }
+
+    #[test]
+    fn an_activity_cites_its_sheet_of_the_manual() {
+        assert_eq!(
+            PR05.source(12).cite(),
+            "UGAT/AIT-PR05 versión 2, actividad 12 (hoja 1 de 2; sección 8.1 del manual)"
+        );
+        assert_eq!(
+            PR05.source(13).cite(),
+            "UGAT/AIT-PR05 versión 2, actividad 13 (hoja 2 de 2; sección 8.1 del manual)"
+        );
+        assert_eq!(PR09.source(14).sheet, 1);
+        assert_eq!(PR6.source(14).sheet, 2);
+        assert_eq!(PR7.source(11).sheet, 1);
+    }
+}
