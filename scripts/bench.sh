@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/tools.sh --bench >/dev/null
+# `cargo bench` builds in the release folder: with the site's name it
+# reuses `cargo leptos build`'s crates and leaves a server that finds the
+# site's files.
+export LEPTOS_OUTPUT_NAME=manual
 
 port=${BENCH_PORT:-3457}
 duration=${BENCH_SECONDS:-10}

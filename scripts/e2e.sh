@@ -34,7 +34,10 @@ start_server() {
 if [ -z "${TEST_POSTGRES_URL:-}" ]; then
   # The tests' stand-in for Ciudadanía Digital (no network).
   provider_port=$((port + 3))
-  cargo build --release --quiet -p server --example oidc_provider
+  # With the name `cargo leptos build` gave the site, the example reuses
+  # that build's compiled crates instead of building them all again (and
+  # leaves its server binary as it was).
+  LEPTOS_OUTPUT_NAME=manual cargo build --release --quiet -p server --example oidc_provider
   ./target/release/examples/oidc_provider "$provider_port" >"$data/provider.log" 2>&1 &
   pids+=("$!")
   export CD_ISSUER="http://127.0.0.1:$provider_port" CD_CLIENT_ID=manual-procedimientos \

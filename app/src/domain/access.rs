@@ -39,9 +39,6 @@ pub const FORM_REVIEWERS: [Role; 3] = [Role::ProfesionalAit, Role::ResponsableAi
 /// the Responsable del AIT.
 pub const MANAGERS: [Role; 3] = [Role::JefeUgat, Role::Dge, Role::ResponsableAit];
 
-/// The procedure an entity may open by itself: requesting a tool (PR6).
-pub const ENTITY_OPENS: &str = "PR6";
-
 impl Actor {
     pub fn staff(roles: impl IntoIterator<Item = Role>) -> Actor {
         Actor {
@@ -106,11 +103,27 @@ impl Actor {
 
     pub fn may_open(&self, procedure: &Procedure, case_entity: &str) -> Result<(), Refusal> {
         match &self.entity_id {
-            Some(own) if own == case_entity && procedure.code == ENTITY_OPENS => Ok(()),
             Some(own) if own != case_entity => Err(Refusal::NotVisible),
-            Some(_) => Err(Refusal::WrongRole),
-            None if self.opens_any_procedure() => Ok(()),
-            None => Err(Refusal::WrongRole),
+            _ if self.may_start(procedure) => Ok(()),
+            _ => Err(Refusal::WrongRole),
+        }
+    }
+
+    /// Whether this actor opens cases of `procedure`: as the manual has it,
+    /// whoever holds a role of its first activity (the ADIT for PR05, the
+    /// entity for PR6, an area or an entity for PR7, the AIT's professional
+    /// for PR09); besides, the AIT's staff register any request that
+    /// reaches them.
+    pub fn may_start(&self, procedure: &Procedure) -> bool {
+        let first = procedure.first().roles;
+        match &self.entity_id {
+            Some(_) => first.contains(&Role::Entidad),
+            None => {
+                self.opens_any_procedure()
+                    || first
+                        .iter()
+                        .any(|r| *r != Role::Entidad && self.roles.contains(r))
+            }
         }
     }
 
@@ -125,7 +138,7 @@ impl Actor {
             && (self.is_admin || MANAGERS.iter().any(|r| self.roles.contains(r)))
     }
 
-    /// Opens cases of every procedure (an entity opens its own PR6 only).
+    /// Opens cases of every procedure: the AIT's staff and administrators.
     pub fn opens_any_procedure(&self) -> bool {
         self.entity_id.is_none()
             && (self.is_admin || CASE_OPENERS.iter().any(|r| self.roles.contains(r)))
@@ -165,7 +178,7 @@ impl Actor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::procedures::{PR05, PR6, PR7};
+    use crate::domain::procedures::{PR05, PR09, PR6, PR7};
 
     #[test]
     fn managers_admins_and_reviewers_are_staff_with_their_roles() {
@@ -252,6 +265,29 @@ mod tests {
         assert_eq!(Actor::entity("e1").may_open(&PR6, "e1"), Ok(()));
         assert_eq!(
             Actor::entity("e1").may_open(&PR05, "e1"),
+            Err(Refusal::WrongRole)
+        );
+        // The first activity's people start each procedure.
+        assert_eq!(Actor::staff([Role::Adit]).may_open(&PR05, "e1"), Ok(()));
+        assert_eq!(
+            Actor::staff([Role::Adit]).may_open(&PR7, "e1"),
+            Err(Refusal::WrongRole)
+        );
+        assert_eq!(
+            Actor::staff([Role::AreaSustantiva]).may_open(&PR7, "e1"),
+            Ok(())
+        );
+        assert_eq!(Actor::entity("e1").may_open(&PR7, "e1"), Ok(()));
+        assert_eq!(
+            Actor::entity("e1").may_open(&PR09, "e1"),
+            Err(Refusal::WrongRole)
+        );
+        assert_eq!(
+            Actor::staff([Role::ProfesionalAit]).may_open(&PR09, "e1"),
+            Ok(())
+        );
+        assert_eq!(
+            Actor::staff([Role::Uit]).may_open(&PR09, "e1"),
             Err(Refusal::WrongRole)
         );
         assert_eq!(

@@ -97,7 +97,7 @@ pub fn AdminPage() -> impl IntoView {
                                 </section>
                                 <section class="admin-section" aria-labelledby="plazos">
                                     <h2 id="plazos">"Plazos por actividad"</h2>
-                                    <p class="muted">"Cuánto puede esperar cada actividad antes de contarse como vencida en el tablero. Vacío: el plazo por defecto (3 días para AGETIC, 10 para la entidad)."</p>
+                                    <p class="muted">"Cuánto puede esperar cada actividad antes de contarse como vencida en el tablero y en los avisos. El manual no fija plazos: son una política de este servicio. Vacío: el plazo por defecto (3 días para AGETIC, 10 para la entidad)."</p>
                                     <DueTimesForms rows=data.due_times />
                                 </section>
                             }

@@ -11,7 +11,6 @@ use super::session::{error_text, Session};
 use crate::accounts::EntityChoice;
 use crate::actions::{entities_for_opening, list_cases, OpenCase};
 use crate::cases::CaseFilter;
-use crate::domain::access::ENTITY_OPENS;
 use crate::domain::calendar::bolivia_time;
 use crate::domain::case_input::MAX_TITLE;
 use crate::domain::procedure::ActivityNumber;
@@ -82,16 +81,25 @@ pub fn CasesPage() -> impl IntoView {
             .get()
             .and_then(Result::ok)
             .flatten()
-            .is_some_and(|a| a.is_entity() || a.actor().opens_any_procedure())
+            .is_some_and(|a| {
+                procedures::current()
+                    .into_iter()
+                    .any(|p| a.actor().may_start(p))
+            })
     };
     view! {
         <Title text="Expedientes" />
         <h1>"Expedientes"</h1>
         <Suspense fallback=|| ()>
             {move || {
-                let entity_only = session.account.get()?.ok().flatten()?.is_entity();
+                let actor = session.account.get()?.ok().flatten()?.actor();
                 let entities = entities.get()?.ok()?;
-                may_open().then(|| view! { <OpenCaseForm entities entity_only /> })
+                let codes: Vec<String> = procedures::current()
+                    .into_iter()
+                    .filter(|p| actor.may_start(p))
+                    .map(|p| p.code.to_owned())
+                    .collect();
+                may_open().then(|| view! { <OpenCaseForm entities codes /> })
             }}
         </Suspense>
         {drill_down}
@@ -198,7 +206,7 @@ pub fn CasesPage() -> impl IntoView {
 }
 
 #[island]
-fn OpenCaseForm(entities: Vec<EntityChoice>, entity_only: bool) -> impl IntoView {
+fn OpenCaseForm(entities: Vec<EntityChoice>, codes: Vec<String>) -> impl IntoView {
     let open = ServerAction::<OpenCase>::new();
     Effect::new(move || {
         if let Some(Ok(id)) = open.value().get() {
@@ -207,7 +215,7 @@ fn OpenCaseForm(entities: Vec<EntityChoice>, entity_only: bool) -> impl IntoView
     });
     let procedure_options = procedures::current()
         .into_iter()
-        .filter(|p| !entity_only || p.code == ENTITY_OPENS)
+        .filter(|p| codes.iter().any(|code| code == p.code))
         .map(|p| view! { <option value=p.code>{format!("{} · {}", p.code, p.name)}</option> })
         .collect_view();
     let entity_options = entities

@@ -41,6 +41,10 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
+/// The manual sets no deadlines: what counts as overdue is this service's
+/// own policy, said wherever it is shown or set.
+const DUE_POLICY: &str = "Los plazos no son del manual, que no fija ninguno: son una política de este servicio (por defecto 3 días para las actividades de AGETIC y 10 para las de la entidad), que los administradores ajustan.";
+
 fn dashboard(stats: Stats) -> AnyView {
     let tiles = view! {
         <ul class="tiles">
@@ -57,6 +61,7 @@ fn dashboard(stats: Stats) -> AnyView {
     view! {
         <p class="muted">{format!("Cifras al {} · se actualizan solas cada minuto.", bolivia_time(stats.generated_at))}</p>
         {tiles}
+        <p class="muted" data-due-policy="">{DUE_POLICY}</p>
         {procedures}
         {months_section(&stats.months)}
         {integrations_section(&stats.integrations)}

@@ -1034,3 +1034,37 @@ async fn months_narrow_the_list_as_the_dashboard_counts_them() {
         .unwrap();
     assert_eq!(wrong.status(), 422);
 }
+
+#[tokio::test]
+async fn each_procedure_is_opened_by_whoever_its_first_activity_names() {
+    let app = TestApp::with_demo().await;
+    let entity = app.demo_entity_id().await;
+    let open = |email: &'static str, procedure: &'static str| {
+        let app = &app;
+        let entity = entity.clone();
+        async move {
+            let client = app.login(email).await;
+            let response = client
+                .post(app.url("/api/v1/cases"))
+                .json(&json!({ "procedure": procedure, "entity_id": entity, "title": "Solicitud" }))
+                .send()
+                .await
+                .unwrap();
+            response.status().as_u16()
+        }
+    };
+    // PR05 starts with the ADIT, PR7 with an area or an entity, PR09 with
+    // the AIT's professional, PR6 with the entity.
+    assert_eq!(open("adit@demo.local", "PR05").await, 201);
+    assert_eq!(open("area-sustantiva@demo.local", "PR7").await, 201);
+    assert_eq!(open("entidad@demo.local", "PR7").await, 201);
+    assert_eq!(open("entidad@demo.local", "PR6").await, 201);
+    assert_eq!(open("profesional-ait@demo.local", "PR09").await, 201);
+    // Not the others.
+    assert_eq!(open("adit@demo.local", "PR7").await, 403);
+    assert_eq!(open("area-sustantiva@demo.local", "PR05").await, 403);
+    assert_eq!(open("entidad@demo.local", "PR09").await, 403);
+    assert_eq!(open("entidad@demo.local", "PR05").await, 403);
+    assert_eq!(open("uit@demo.local", "PR09").await, 403);
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 5);
+}
