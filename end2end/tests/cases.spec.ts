@@ -69,12 +69,13 @@ test("a stale page is told to reload instead of overwriting", async ({ browser }
   const opened = await openCase(admin, "PR09");
   const stale = await signIn(browser, "profesional-ait@demo.local");
   // This page cannot open its event stream, so it falls back to asking
-  // now and then; hold its clock and it will not hear of the change until
-  // we let it.
+  // now and then; hold its clock (paused: no timer fires until we say so)
+  // and it will not hear of the change until we let it.
   await stale.route("**/api/v1/cases/*/events", (route) => route.fulfill({ status: 503, body: "" }));
   await stale.clock.install();
   await stale.goto(`/expedientes/${opened.id}`);
   await expect(stale.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await stale.clock.pauseAt(Date.now() + 200);
 
   // The administrator holds no role of the manual.
   const refused = await admin.request.post(`/api/v1/cases/${opened.id}/activities/1/complete`, {
