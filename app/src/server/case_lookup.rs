@@ -49,14 +49,16 @@ pub fn activity_of(
     })
 }
 
+/// The version of a procedure a stored case follows, as the store keeps it.
+pub fn stored_definition(code: &str, version: i64) -> Option<&'static Procedure> {
+    procedures::definition(code, u16::try_from(version).ok()?)
+}
+
 pub fn procedure_of(record: &CaseRecord) -> Result<&'static Procedure, ApiError> {
-    u16::try_from(record.procedure_version)
-        .ok()
-        .and_then(|version| procedures::definition(&record.procedure, version))
-        .ok_or_else(|| {
-            ApiError::Internal(format!(
-                "case {} of unknown procedure {} version {}",
-                record.id, record.procedure, record.procedure_version
-            ))
-        })
+    stored_definition(&record.procedure, record.procedure_version).ok_or_else(|| {
+        ApiError::Internal(format!(
+            "case {} of unknown procedure {} version {}",
+            record.id, record.procedure, record.procedure_version
+        ))
+    })
 }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
+use super::case_lookup::stored_definition;
 use super::error::ApiError;
 use super::store::{Db, User};
 use crate::cases::CaseStatus;
@@ -47,7 +48,7 @@ pub async fn compute(db: &Db) -> Result<Snapshot, ApiError> {
     let mut cases: Vec<CaseFact> = Vec::with_capacity(figures.cases.len());
     let mut index: HashMap<String, usize> = HashMap::with_capacity(figures.cases.len());
     for case in figures.cases {
-        let Some(procedure) = definition_of(&case.procedure, case.procedure_version) else {
+        let Some(procedure) = stored_definition(&case.procedure, case.procedure_version) else {
             continue;
         };
         let state: CaseState = serde_json::from_str(&case.state).unwrap_or_default();
@@ -70,7 +71,7 @@ pub async fn compute(db: &Db) -> Result<Snapshot, ApiError> {
     }
     let mut took: Vec<Took> = Vec::new();
     for (code, version, activity, durations) in figures.times {
-        let Some(procedure) = definition_of(&code, version) else {
+        let Some(procedure) = stored_definition(&code, version) else {
             continue;
         };
         let activity = ActivityNumber::try_from(activity).unwrap_or_default();
@@ -99,10 +100,6 @@ pub async fn compute(db: &Db) -> Result<Snapshot, ApiError> {
         stats: Arc::new(stats),
         integrations: Arc::new(whole),
     })
-}
-
-fn definition_of(code: &str, version: i64) -> Option<&'static Procedure> {
-    procedures::definition(code, u16::try_from(version).ok()?)
 }
 
 async fn pr6_cases(db: &Db) -> Result<Vec<Pr6Case>, ApiError> {
