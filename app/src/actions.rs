@@ -212,6 +212,7 @@ pub async fn complete_activity(
     version: i64,
     #[server(default)] files: Vec<String>,
     #[server(default)] assignee: Option<String>,
+    #[server(default)] without_forms: bool,
 ) -> Result<CaseView, ServerFnError> {
     use crate::server::error::ApiError;
     use crate::server::{cases, request};
@@ -229,6 +230,7 @@ pub async fn complete_activity(
             version,
             files: &files,
             assignee: assignee.as_deref(),
+            without_forms,
         },
     )
     .await?;
@@ -365,6 +367,15 @@ pub async fn load_submission_files(
     // An entity's account sees only its own entity's forms.
     let may_attach = user.entity_id.is_some();
     Ok((files, may_attach))
+}
+
+/// The whole record of a case (its hoja de ruta).
+#[server]
+pub async fn load_dossier(id: String) -> Result<crate::dossier::Dossier, ServerFnError> {
+    use crate::server::{dossier, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    Ok(dossier::dossier(&db, &user, &id).await?)
 }
 
 #[server]

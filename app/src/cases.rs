@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::calendar::span;
 use crate::domain::engine::CaseState;
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::role::Role;
@@ -428,3 +429,97 @@ impl CaseView {
         state
     }
 }
+
+/// What a history entry did, in one sentence: the case page's timeline and
+/// the dossier say it alike.
+pub fn history_summary(procedure: &Procedure, entry: &HistoryEntry) -> String {
+    let form = entry.output.as_deref().unwrap_or_default();
+    let reference = entry.output_reference.as_deref().unwrap_or_default();
+    let assignee = || {
+        entry
+            .assignee
+            .as_ref()
+            .map_or("otra persona", |person| person.name.as_str())
+    };
+    match entry.activity.and_then(|n| procedure.activity(n)) {
+        None => match entry.event {
+            Some(HistoryEvent::FormSubmitted) => {
+                format!("Envió el formulario {form} ({reference}).")
+            }
+            Some(HistoryEvent::FormReturned) => {
+                format!("Devolvió con observaciones el formulario {form} ({reference}).")
+            }
+            Some(HistoryEvent::FilesAttached) => {
+                format!("Adjuntó documentos de respaldo al formulario {form} ({reference}).")
+            }
+            _ => "Abrió el expediente.".to_owned(),
+        },
+        Some(activity) => {
+            let (number, title) = (activity.number, activity.title);
+            match entry.event {
+                Some(HistoryEvent::FilesAttached) => {
+                    format!("Adjuntó una corrección a la actividad {number} · {title}.")
+                }
+                Some(HistoryEvent::Assigned) => {
+                    format!("Derivó la actividad {number} · {title} a {}.", assignee())
+                }
+                Some(HistoryEvent::Taken) => format!("Tomó la actividad {number} · {title}."),
+                Some(HistoryEvent::Released) => format!(
+                    "Liberó la actividad {number} · {title}: cualquiera con el rol puede tomarla."
+                ),
+                _ => {
+                    let choice = entry
+                        .choice
+                        .as_deref()
+                        .and_then(|id| activity.choice(id))
+                        .filter(|c| !c.label.is_empty())
+                        .map(|c| format!(" — {}", c.label))
+                        .unwrap_or_default();
+                    let output = match (&entry.output, &entry.output_reference) {
+                        (Some(output), Some(reference)) => {
+                            format!(" Salida: {output}, {reference}.")
+                        }
+                        _ => String::new(),
+                    };
+                    let took = entry
+                        .started_at
+                        .map(|since| format!(" Tomó {}.", span(since, entry.at)))
+                        .unwrap_or_default();
+                    let derived = entry
+                        .assignee
+                        .as_ref()
+                        .map(|person| format!(" Derivó lo que sigue a {}.", person.name))
+                        .unwrap_or_default();
+                    format!(
+                        "Completó la actividad {number} · {title}{choice}.{output}{took}{derived}"
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// A request form (Anexo) the entity sent on a case, as its history says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormReceived {
+    /// The form's name, e.g. "Anexo 2 · Autenticación (Ciudadanía Digital)".
+    pub name: String,
+    /// The sent version's reference, e.g. "PR6-2026-0001-A2v1".
+    pub reference: String,
+}
+
+/// The forms sent on a case, each version, oldest first.
+pub fn forms_received(history: &[HistoryEntry]) -> Vec<FormReceived> {
+    history
+        .iter()
+        .filter(|entry| entry.event == Some(HistoryEvent::FormSubmitted))
+        .map(|entry| FormReceived {
+            name: entry.output.clone().unwrap_or_default(),
+            reference: entry.output_reference.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Why an activity that receives the request forms was not completed: none
+/// has arrived and the person did not confirm going on without them.
+pub const NO_FORMS_RECEIVED: &str = "Aún no se recibió ningún formulario de solicitud (Anexos 1 a 3) en este expediente. Si completa la actividad sin ellos, confírmelo.";

@@ -22,16 +22,20 @@ pub fn duration_label(ms: i64) -> String {
 /// must not run in the reader's spreadsheet.
 #[cfg(feature = "ssr")]
 pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let header = header.iter().map(|h| (*h).to_owned()).collect();
+    csv_records(std::iter::once(header).chain(rows))
+}
+
+/// Records as CSV lines, with no header: a part of a longer, streamed file.
+#[cfg(feature = "ssr")]
+pub fn csv_records<R: IntoIterator<Item = String>>(rows: impl IntoIterator<Item = R>) -> String {
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    let mut write = |cells: Vec<String>| {
-        let cells: Vec<String> = cells.into_iter().map(inert_cell).collect();
+    for row in rows {
         // Writing to memory cannot fail.
-        let _ = writer.write_record(&cells);
-    };
-    write(header.iter().map(|h| (*h).to_owned()).collect());
-    rows.into_iter().for_each(write);
+        let _ = writer.write_record(row.into_iter().map(inert_cell));
+    }
     let bytes = writer.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
 }

@@ -290,6 +290,38 @@ impl<'a> Router<'a> {
     }
 }
 
+/// The corners of an edge's path (`M x,y`, then `H x` and `V y` runs), for
+/// drawing it where SVG is not spoken (the dossier's PDF).
+pub fn polyline(path: &str) -> Vec<(f64, f64)> {
+    let mut points = Vec::new();
+    let (mut x, mut y) = (0.0, 0.0);
+    for step in path.split_whitespace() {
+        let (command, rest) = step.split_at(1);
+        match command {
+            "M" | "L" => {
+                let Some((a, b)) = rest.split_once(',') else {
+                    continue;
+                };
+                let (Ok(a), Ok(b)) = (a.parse(), b.parse()) else {
+                    continue;
+                };
+                (x, y) = (a, b);
+            }
+            "H" => match rest.parse() {
+                Ok(a) => x = a,
+                Err(_) => continue,
+            },
+            "V" => match rest.parse() {
+                Ok(b) => y = b,
+                Err(_) => continue,
+            },
+            _ => continue,
+        }
+        points.push((x, y));
+    }
+    points
+}
+
 /// Splits text into at most `max_lines` lines of about `width` characters,
 /// ending with an ellipsis when it had to cut.
 pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
@@ -321,6 +353,28 @@ pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::domain::procedures::{PR05, PR6, PR7};
+
+    #[test]
+    fn every_edge_of_every_procedure_reads_back_as_corners() {
+        assert_eq!(
+            polyline("M10,20 H30 V40 H5"),
+            vec![(10.0, 20.0), (30.0, 20.0), (30.0, 40.0), (5.0, 40.0)]
+        );
+        for procedure in [&PR05, &PR6, &PR7] {
+            for edge in Layout::of(procedure).edges {
+                let points = polyline(&edge.path);
+                assert_eq!(
+                    points.len(),
+                    edge.path.split_whitespace().count(),
+                    "{}",
+                    edge.path
+                );
+                assert!(points
+                    .windows(2)
+                    .all(|w| w[0].0 == w[1].0 || w[0].1 == w[1].1));
+            }
+        }
+    }
 
     #[test]
     fn one_lane_per_responsible_in_order_of_appearance() {

@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod diagram;
 pub mod documents;
 pub mod domain;
+pub mod dossier;
 pub mod forms;
 pub mod identity;
 pub mod notifications;
@@ -32,6 +33,7 @@ use pages::case::CasePage;
 use pages::cases::CasesPage;
 use pages::catalogue::CataloguePage;
 use pages::dashboard::DashboardPage;
+use pages::dossier::DossierPage;
 use pages::inbox::InboxPage;
 use pages::not_found::NotFound;
 use pages::notices::NoticesPage;
@@ -96,6 +98,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("avisos") view=NoticesPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("expedientes") view=CasesPage ssr=SsrMode::Async />
                     <Route path=path!("/expedientes/:id") view=CasePage ssr=SsrMode::Async />
+                    <Route path=path!("/expedientes/:id/expediente") view=DossierPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("administracion") view=AdminPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("cuenta") view=AccountPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("tablero") view=DashboardPage ssr=SsrMode::Async />

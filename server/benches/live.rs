@@ -105,6 +105,7 @@ async fn main() {
                     version: 1,
                     files: &[],
                     assignee: None,
+                    without_forms: true,
                 },
             )
             .await

@@ -43,6 +43,7 @@ async fn complete_first(db: &Db, entity: &User, case: &str) {
             version: 1,
             files: &[],
             assignee: None,
+            without_forms: true,
         },
     )
     .await

@@ -68,6 +68,7 @@ async fn main() {
                             version,
                             files: &[],
                             assignee: None,
+                            without_forms: true,
                         },
                     )
                     .await

@@ -59,6 +59,10 @@ pub fn routes() -> Router<AppState> {
         .route("/audit.csv", get(audit_csv))
         .route("/cases", get(list_cases).post(open_case))
         .route("/cases/{id}", get(get_case))
+        .route("/cases/{id}/dossier", get(crate::records::dossier_json))
+        .route("/cases/{id}/dossier.csv", get(crate::records::dossier_csv))
+        .route("/cases/{id}/dossier.pdf", get(crate::records::dossier_pdf))
+        .route("/history.csv", get(crate::records::history))
         .route("/inbox", get(inbox))
         .route("/cases/{id}/events", get(crate::events::case_events))
         .route("/events", get(crate::events::my_events))
@@ -519,6 +523,10 @@ struct CompleteBody {
     /// For an activity that derives: who takes the work that follows.
     #[serde(default)]
     assignee: Option<String>,
+    /// For an activity that receives the request forms: go on although
+    /// none was received.
+    #[serde(default)]
+    without_forms: bool,
 }
 
 async fn complete(
@@ -539,6 +547,7 @@ async fn complete(
             version: body.version,
             files: &body.files,
             assignee: body.assignee.as_deref(),
+            without_forms: body.without_forms,
         },
     )
     .await?;

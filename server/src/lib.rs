@@ -6,6 +6,7 @@ pub mod api;
 pub mod events;
 pub mod files;
 pub mod notify;
+pub mod records;
 pub mod seed;
 pub mod serving;
 pub mod signin;

@@ -138,6 +138,12 @@ impl Actor {
             && (self.is_admin || MANAGERS.iter().any(|r| self.roles.contains(r)))
     }
 
+    /// Downloads the history of many cases, for the annual audit: the
+    /// administrators and the managers.
+    pub fn exports_history(&self) -> bool {
+        self.sees_dashboard()
+    }
+
     /// Opens cases of every procedure: the AIT's staff and administrators.
     pub fn opens_any_procedure(&self) -> bool {
         self.entity_id.is_none()

@@ -54,6 +54,9 @@ pub struct Activity {
     pub join: bool,
     /// How an ambiguous passage of the manual was read.
     pub note: Option<&'static str>,
+    /// Its output is the request forms (Anexos 1 to 3) the entity sends:
+    /// completing it with none received asks for a confirmation.
+    pub receives_forms: bool,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -140,12 +143,20 @@ pub const fn activity(
         next,
         join: false,
         note: None,
+        receives_forms: false,
     }
 }
 
 impl Activity {
     pub const fn join(self) -> Activity {
         Activity { join: true, ..self }
+    }
+
+    pub const fn receives_forms(self) -> Activity {
+        Activity {
+            receives_forms: true,
+            ..self
+        }
     }
 
     pub const fn note(self, note: &'static str) -> Activity {

@@ -11,13 +11,15 @@ use crate::actions::load_case_submissions;
 use crate::actions::{
     derivation_candidates, load_case, AttachFiles, CompleteActivity, DeriveActivity,
 };
-use crate::cases::{ActiveActivity, CaseView, HistoryEntry, HistoryEvent, Person};
+use crate::cases::{
+    forms_received, history_summary, ActiveActivity, CaseView, Person, NO_FORMS_RECEIVED,
+};
 use crate::components::detail::ActivityDetail;
 use crate::components::flowchart::Flowchart;
 use crate::components::json_form::JsonForm;
 use crate::components::uploads::{files_to_attach, ready_ids, AttachedFiles, FilePicker, Upload};
 use crate::domain::access::Actor;
-use crate::domain::calendar::{bolivia_time, span, waited};
+use crate::domain::calendar::{bolivia_time, waited};
 use crate::domain::case_input::{MAX_COMMENT, MAX_OBSERVATIONS, MAX_OUTPUT_REFERENCE};
 use crate::domain::derivation::derives;
 use crate::domain::procedure::{ActivityNumber, Procedure};
@@ -69,6 +71,9 @@ pub fn CasePage() -> impl IntoView {
                                     case.manual.resolution,
                                     case.manual.approved_on,
                                 )}
+                            </p>
+                            <p class="links">
+                                <a href=format!("/expedientes/{}/expediente", case.id)>"Hoja de ruta: el expediente completo, para imprimir o archivar"</a>
                             </p>
                             <CaseBody initial=case account />
                             <CaseForms case_id reviewer />
@@ -275,6 +280,9 @@ fn ActiveCard(
     let comment = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let uploads = RwSignal::new(Vec::<Upload>::new());
+    let without_forms = RwSignal::new(false);
+    let no_forms =
+        move || activity.receives_forms && case.with(|c| forms_received(&c.history).is_empty());
     let complete = ServerAction::<CompleteActivity>::new();
     follow_answers(complete.value(), problem, move |latest| {
         uploads.set(Vec::new());
@@ -295,6 +303,10 @@ fn ActiveCard(
             )));
             return;
         }
+        if no_forms() && !without_forms.get_untracked() {
+            problem.set(Some(NO_FORMS_RECEIVED.into()));
+            return;
+        }
         let files = match uploads.with_untracked(|u| ready_ids(u)) {
             Ok(files) => files,
             Err(message) => {
@@ -311,7 +323,39 @@ fn ActiveCard(
             version: case.with_untracked(|c| c.version),
             files,
             assignee: Some(derive_to.get_untracked()).filter(|a| !a.is_empty()),
+            without_forms: without_forms.get_untracked(),
         });
+    };
+    let received = move || {
+        activity.receives_forms.then(|| {
+            let forms = case.with(|c| forms_received(&c.history));
+            if forms.is_empty() {
+                let input_id = format!("without-forms-{number}");
+                view! {
+                    <div class="notice notice-warning forms-received" data-forms-received="0">
+                        <p>"Aún no se recibió ningún formulario de solicitud (Anexos 1 a 3) en este expediente."</p>
+                        <div class="radio">
+                            <input type="checkbox" id=input_id.clone() bind:checked=without_forms />
+                            <label for=input_id>"Confirmo que completo la actividad sin formularios recibidos"</label>
+                        </div>
+                    </div>
+                }
+                .into_any()
+            } else {
+                let count = forms.len();
+                let items = forms
+                    .into_iter()
+                    .map(|form| view! { <li>{format!("{} ({})", form.name, form.reference)}</li> })
+                    .collect_view();
+                view! {
+                    <div class="forms-received" data-forms-received=count>
+                        <p>"Formularios recibidos en este expediente:"</p>
+                        <ul>{items}</ul>
+                    </div>
+                }
+                .into_any()
+            }
+        })
     };
     let choices = move || {
         activity.is_decision().then(|| {
@@ -372,6 +416,7 @@ fn ActiveCard(
                 fallback=move || view! { <p class="muted">{fallback_text.clone()}</p> }
             >
                 <form class="form complete-form" on:submit=on_submit>
+                    {received}
                     {choices}
                     <div class="field">
                         <label for=format!("reference-{number}")>{format!("Referencia de la salida ({})", activity.output)}</label>
@@ -414,55 +459,7 @@ fn Timeline(
                         Some(role) => format!("{} ({})", entry.user, role.label()),
                         None => entry.user.clone(),
                     };
-                    let form = entry.output.clone().unwrap_or_default();
-                    let reference = entry.output_reference.clone().unwrap_or_default();
-                    let what = match entry.activity.and_then(|n| procedure.activity(n)) {
-                        None if entry.event == Some(HistoryEvent::FormSubmitted) => {
-                            format!("Envió el formulario {form} ({reference}).")
-                        }
-                        None if entry.event == Some(HistoryEvent::FormReturned) => {
-                            format!("Devolvió con observaciones el formulario {form} ({reference}).")
-                        }
-                        None if entry.event == Some(HistoryEvent::FilesAttached) => {
-                            format!("Adjuntó documentos de respaldo al formulario {form} ({reference}).")
-                        }
-                        None => "Abrió el expediente.".to_owned(),
-                        Some(activity) if entry.event == Some(HistoryEvent::FilesAttached) => {
-                            format!("Adjuntó una corrección a la actividad {} · {}.", activity.number, activity.title)
-                        }
-                        Some(activity) if entry.event == Some(HistoryEvent::Assigned) => {
-                            format!("Derivó la actividad {} · {} a {}.", activity.number, activity.title, assignee_name(entry))
-                        }
-                        Some(activity) if entry.event == Some(HistoryEvent::Taken) => {
-                            format!("Tomó la actividad {} · {}.", activity.number, activity.title)
-                        }
-                        Some(activity) if entry.event == Some(HistoryEvent::Released) => {
-                            format!("Liberó la actividad {} · {}: cualquiera con el rol puede tomarla.", activity.number, activity.title)
-                        }
-                        Some(activity) => {
-                            let choice = entry
-                                .choice
-                                .as_deref()
-                                .and_then(|id| activity.choice(id))
-                                .filter(|c| !c.label.is_empty())
-                                .map(|c| format!(" — {}", c.label))
-                                .unwrap_or_default();
-                            let output = match (&entry.output, &entry.output_reference) {
-                                (Some(output), Some(reference)) => format!(" Salida: {output}, {reference}."),
-                                _ => String::new(),
-                            };
-                            let took = entry
-                                .started_at
-                                .map(|since| format!(" Tomó {}.", span(since, entry.at)))
-                                .unwrap_or_default();
-                            let derived = entry
-                                .assignee
-                                .as_ref()
-                                .map(|person| format!(" Derivó lo que sigue a {}.", person.name))
-                                .unwrap_or_default();
-                            format!("Completó la actividad {} · {}{choice}.{output}{took}{derived}", activity.number, activity.title)
-                        }
-                    };
+                    let what = history_summary(procedure, entry);
                     let comment = entry.comment.clone();
                     let files = (!entry.files.is_empty()).then(|| view! { <AttachedFiles files=entry.files.clone() /> });
                     let correction = entry
@@ -546,13 +543,6 @@ fn Correction(case: RwSignal<CaseView>, number: ActivityNumber, version: i64) ->
             </form>
         </details>
     }
-}
-
-fn assignee_name(entry: &HistoryEntry) -> String {
-    entry
-        .assignee
-        .as_ref()
-        .map_or_else(|| "otra persona".to_owned(), |p| p.name.clone())
 }
 
 /// For an activity the manual says derives: whom the work that follows

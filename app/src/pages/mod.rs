@@ -4,6 +4,7 @@ pub mod case;
 pub mod cases;
 pub mod catalogue;
 pub mod dashboard;
+pub mod dossier;
 pub mod inbox;
 pub mod not_found;
 pub mod notices;

@@ -12,8 +12,8 @@ use super::stats::DueTimes;
 use super::store::not_pending;
 use super::store::{CaseChange, CaseQuery, CaseRecord, Db, NewCase, StateChange, User};
 use crate::cases::{
-    active_activities, CaseFilter, CaseStatus, CaseSummary, CaseView, HistoryEvent, InboxItem,
-    InboxPart, ManualEdition, Person, Repeat,
+    active_activities, forms_received, CaseFilter, CaseStatus, CaseSummary, CaseView, HistoryEvent,
+    InboxItem, InboxPart, ManualEdition, Person, Repeat, NO_FORMS_RECEIVED,
 };
 use crate::documents::{MAX_FILES_PER_ENTRY, NOTHING_TO_ATTACH};
 use crate::domain::access::{Actor, Refusal};
@@ -95,6 +95,9 @@ pub struct Completion<'a> {
     /// For an activity the manual says derives, the person the work that
     /// follows goes to (they must hold a role of it).
     pub assignee: Option<&'a str>,
+    /// For an activity that receives the request forms, going on although
+    /// none was received has been confirmed.
+    pub without_forms: bool,
 }
 
 /// Files added to a case after the fact: to an activity already completed
@@ -292,6 +295,12 @@ pub async fn complete(
     let current = db.current_since(case_id).await?;
     super::derivation::held_by_another(&current, completion.activity, user)?;
     check_pending(db, user, case_id, completion.files).await?;
+    if activity.receives_forms
+        && !completion.without_forms
+        && forms_received(&db.history(case_id).await?).is_empty()
+    {
+        return Err(ApiError::invalid("without_forms", NO_FORMS_RECEIVED));
+    }
     let state = state_of(&record)?;
     let step = state
         .complete(procedure, completion.activity, choice)
@@ -432,6 +441,21 @@ pub async fn list(
     page: &PageRequest,
 ) -> Result<Page<CaseSummary>, ApiError> {
     let page = checked(page)?;
+    let query = case_query(db, actor, filter).await?;
+    if !actor.sees_cases() {
+        return Ok(Page::assemble(Vec::new(), &page, 0));
+    }
+    let (rows, total) = tokio::try_join!(db.list_cases(&query, &page), db.count_cases(&query))?;
+    Ok(Page::assemble(rows, &page, total))
+}
+
+/// The cases `filter` asks for among those `actor` may see, as the store
+/// reads them: the case list and the export of the history alike.
+pub async fn case_query<'a>(
+    db: &Db,
+    actor: &'a Actor,
+    filter: &'a CaseFilter,
+) -> Result<CaseQuery<'a>, ApiError> {
     let wanted = filter.procedure.as_deref().filter(|p| !p.trim().is_empty());
     let procedure = match wanted {
         Some(code) => Some(procedures::find(code.trim()).ok_or_else(|| {
@@ -469,7 +493,7 @@ pub async fn list(
     } else {
         None
     };
-    let query = CaseQuery {
+    Ok(CaseQuery {
         procedure,
         status,
         // An entity sees its own cases whatever it asks for.
@@ -486,12 +510,7 @@ pub async fn list(
         opened: filter.opened_in.as_deref().map(month_range).transpose()?,
         closed: filter.closed_in.as_deref().map(month_range).transpose()?,
         standing_at,
-    };
-    if !actor.sees_cases() {
-        return Ok(Page::assemble(Vec::new(), &page, 0));
-    }
-    let (rows, total) = tokio::try_join!(db.list_cases(&query, &page), db.count_cases(&query))?;
-    Ok(Page::assemble(rows, &page, total))
+    })
 }
 
 /// A page of the current activities that wait for `actor`, longest waiting

@@ -12,6 +12,8 @@ pub mod cases;
 pub mod ciudadania;
 pub mod demo;
 pub mod derivation;
+pub mod dossier;
+pub mod dossier_pdf;
 pub mod edge;
 pub mod error;
 pub mod files;

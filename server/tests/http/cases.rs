@@ -10,6 +10,9 @@ use serde_json::{json, Value};
 struct Desk<'a> {
     app: &'a TestApp,
     clients: HashMap<String, reqwest::Client>,
+    /// Confirms completing an activity that receives the request forms
+    /// with none received.
+    without_forms: bool,
 }
 
 impl<'a> Desk<'a> {
@@ -17,6 +20,7 @@ impl<'a> Desk<'a> {
         Desk {
             app,
             clients: HashMap::new(),
+            without_forms: false,
         }
     }
 
@@ -67,6 +71,7 @@ impl<'a> Desk<'a> {
                 "choice": choice,
                 "output_reference": format!("NI-{number}"),
                 "version": current["version"],
+                "without_forms": self.without_forms,
             }))
             .send()
             .await
@@ -525,10 +530,29 @@ async fn pr6_parallel_groups_join_and_the_early_end() {
                 (6, None),
                 (7, Some("cumple")),
                 (8, None),
-                (9, Some("ambas")),
             ],
         )
         .await;
+    // Activity 9 receives the request forms: with none received, it asks
+    // for a confirmation and changes nothing until given.
+    let refused = desk.complete(&case, 9, Some("ambas")).await;
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["fields"][0]["field"], "without_forms", "{body}");
+    assert!(body["fields"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Anexos 1 a 3"));
+    let id = case["id"].as_str().unwrap();
+    let unchanged = app
+        .get_json(
+            &app.login("jefe-ugat@demo.local").await,
+            &format!("/api/v1/cases/{id}"),
+        )
+        .await;
+    assert_eq!(unchanged["version"], state["version"]);
+    desk.without_forms = true;
+    let state = desk.walk(&case, &[(9, Some("ambas"))]).await;
     assert_eq!(active(&state), [10, 11]);
     // A choice the activity offers is described with where it leads.
     let state = desk.walk(&case, &[(11, None)]).await;
@@ -1067,4 +1091,45 @@ async fn each_procedure_is_opened_by_whoever_its_first_activity_names() {
     assert_eq!(open("entidad@demo.local", "PR05").await, 403);
     assert_eq!(open("uit@demo.local", "PR09").await, 403);
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 5);
+}
+
+#[tokio::test]
+async fn activity_nine_goes_on_without_asking_once_a_form_was_received() {
+    let app = TestApp::with_demo().await;
+    let entity_id = app.demo_entity_id().await;
+    let entity = app.login("entidad@demo.local").await;
+    let response = entity
+        .post(app.url("/api/v1/cases"))
+        .json(&json!({ "procedure": "PR6", "entity_id": entity_id, "title": "Integración" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let case: Value = response.json().await.unwrap();
+    let response = entity
+        .put(app.url("/api/v1/forms/anexo-2/draft"))
+        .json(&crate::forms::anexo2())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let response = entity
+        .post(app.url("/api/v1/forms/anexo-2/submit"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let mut desk = Desk::new(&app);
+    let state = desk
+        .walk(
+            &case,
+            &[
+                (1, Some("correo-electronico")),
+                (5, Some("sin-presentacion")),
+                (8, None),
+                (9, Some("cd-iop")),
+            ],
+        )
+        .await;
+    assert_eq!(active(&state), [10]);
 }

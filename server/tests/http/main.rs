@@ -16,6 +16,7 @@ mod paging;
 mod procedures;
 #[path = "../support/oidc_provider.rs"]
 mod provider;
+mod records;
 mod servers;
 mod sign_in;
 #[path = "../support/smtp_sink.rs"]

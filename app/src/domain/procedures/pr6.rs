@@ -97,6 +97,7 @@ pub static PR6: Procedure = Procedure {
                 Choice::branch("ambas", "Integrará ambos grupos de herramientas", &[10, 11]),
             ],
         )
+        .receives_forms()
         .note("La actividad 11 dice «si no integrara la pasarela de pagos…»; se lee como el camino de la Pasarela de Pagos del Estado y la facturación electrónica, frente al de Ciudadanía Digital e Interoperabilidad (10). Si la entidad integra herramientas de ambos grupos, las dos habilitaciones se hacen en paralelo. El manual escribe «Ademas analiza si se integrara Ciudadania Digital»; se lee «Además analiza si se integrará Ciudadanía Digital»."),
         activity(
             10,

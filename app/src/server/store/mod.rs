@@ -742,6 +742,22 @@ impl Db {
         on_backend!(self, case_queries::history(id))
     }
 
+    /// The next `limit` cases `query` asks for after `after`, oldest
+    /// opened first.
+    pub async fn export_cases(
+        &self,
+        query: &CaseQuery<'_>,
+        after: Option<&CaseKey>,
+        limit: i64,
+    ) -> Result<Vec<ExportedCase>, ApiError> {
+        on_backend!(self, case_queries::export_cases(query, after, limit))
+    }
+
+    /// The histories of `ids`, in order, without their files.
+    pub async fn histories(&self, ids: &[String]) -> Result<Vec<(String, HistoryEntry)>, ApiError> {
+        on_backend!(self, case_queries::histories(ids))
+    }
+
     pub async fn list_cases(
         &self,
         query: &CaseQuery<'_>,
@@ -1090,6 +1106,17 @@ pub struct NewSession<'a> {
     /// The provider's ID token, for a session opened through Ciudadanía
     /// Digital: the hint its end-session endpoint asks for.
     pub id_token: Option<&'a str>,
+}
+
+/// A case as the export of the history names it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ExportedCase {
+    pub id: String,
+    pub reference: String,
+    pub procedure: String,
+    pub procedure_version: i64,
+    pub entity_name: String,
+    pub opened_at: i64,
 }
 
 /// A case as stored.

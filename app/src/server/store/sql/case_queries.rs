@@ -13,7 +13,7 @@ use crate::domain::procedures;
 use crate::domain::role::Role;
 use crate::paging::{Direction, PageQuery};
 use crate::server::error::ApiError;
-use crate::server::store::{CaseQuery, CaseRecord};
+use crate::server::store::{CaseQuery, CaseRecord, ExportedCase};
 
 pub async fn find_case(pool: &Pool, id: &str) -> Result<Option<CaseRecord>, ApiError> {
     Ok(sqlx::query_as::<_, CaseRecord>(
@@ -89,31 +89,108 @@ pub async fn history(pool: &Pool, id: &str) -> Result<Vec<HistoryEntry>, ApiErro
             while let Some(file) = files.next_if(|f| f.version <= Some(r.version)) {
                 attached.push(file);
             }
-            let activity = r.activity.and_then(|n| ActivityNumber::try_from(n).ok());
-            let event = match HistoryEvent::from_column(r.event.as_deref(), activity) {
-                HistoryEvent::Opened | HistoryEvent::Completed => None,
-                other => Some(other),
-            };
-            HistoryEntry {
-                version: r.version,
-                at: r.at,
-                user: r.person,
-                role: r.role.as_deref().and_then(Role::from_slug),
-                activity,
-                choice: r.choice,
-                output: r.output,
-                output_reference: r.output_reference,
-                comment: r.comment,
-                event,
-                started_at: r.started_at,
-                files: attached,
-                assignee: r.assignee_id.map(|id| Person {
-                    id,
-                    name: r.assignee.unwrap_or_default(),
-                }),
-            }
+            r.entry(attached)
         })
         .collect())
+}
+
+impl HistoryRow {
+    fn entry(self, files: Vec<crate::documents::FileInfo>) -> HistoryEntry {
+        let activity = self.activity.and_then(|n| ActivityNumber::try_from(n).ok());
+        let event = match HistoryEvent::from_column(self.event.as_deref(), activity) {
+            HistoryEvent::Opened | HistoryEvent::Completed => None,
+            other => Some(other),
+        };
+        HistoryEntry {
+            version: self.version,
+            at: self.at,
+            user: self.person,
+            role: self.role.as_deref().and_then(Role::from_slug),
+            activity,
+            choice: self.choice,
+            output: self.output,
+            output_reference: self.output_reference,
+            comment: self.comment,
+            event,
+            started_at: self.started_at,
+            files,
+            assignee: self.assignee_id.map(|id| Person {
+                id,
+                name: self.assignee.unwrap_or_default(),
+            }),
+        }
+    }
+}
+
+/// The next `limit` cases `query` asks for after `after`, oldest opened
+/// first: the export of the history walks every case this way.
+pub async fn export_cases(
+    pool: &Pool,
+    query: &CaseQuery<'_>,
+    after: Option<&CaseKey>,
+    limit: i64,
+) -> Result<Vec<ExportedCase>, ApiError> {
+    let mut builder = QueryBuilder::<DB>::new(
+        "SELECT c.id, c.reference, c.procedure, c.procedure_version, e.name AS entity_name, c.opened_at
+         FROM cases c JOIN entities e ON e.id = c.entity_id WHERE 1 = 1",
+    );
+    push_case_filters(&mut builder, query, Reading::Page);
+    if let Some(key) = after {
+        builder
+            .push(" AND (c.opened_at, c.id) > (")
+            .push_bind(key.opened_at)
+            .push(", ")
+            .push_bind(key.id.clone())
+            .push(")");
+    }
+    builder
+        .push(" ORDER BY c.opened_at, c.id LIMIT ")
+        .push_bind(limit);
+    Ok(builder
+        .build_query_as::<ExportedCase>()
+        .fetch_all(pool)
+        .await?)
+}
+
+/// The histories of `ids`, each in order, without their files:
+/// `(case id, entry)`.
+pub async fn histories(
+    pool: &Pool,
+    ids: &[String],
+) -> Result<Vec<(String, HistoryEntry)>, ApiError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut builder = QueryBuilder::<DB>::new(concat!(
+        "SELECT h.case_id, h.version, h.at, ",
+        person_label!(),
+        " AS person, h.role, h.activity, h.choice, h.output, h.output_reference, h.comment, h.event, h.started_at,
+         h.assignee_id, ",
+        person_label!(a),
+        " AS assignee
+         FROM case_history h JOIN users u ON u.id = h.user_id LEFT JOIN users a ON a.id = h.assignee_id
+         WHERE h.case_id IN ("
+    ));
+    let mut separated = builder.separated(", ");
+    for id in ids {
+        separated.push_bind(id.clone());
+    }
+    builder.push(") ORDER BY h.case_id, h.version");
+    let rows = builder
+        .build_query_as::<CaseHistoryRow>()
+        .fetch_all(pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.case_id, r.row.entry(Vec::new())))
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct CaseHistoryRow {
+    case_id: String,
+    #[sqlx(flatten)]
+    row: HistoryRow,
 }
 
 /// How the current activities' columns are named in a filter.
