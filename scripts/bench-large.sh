@@ -66,3 +66,21 @@ for path in /api/v1/stats /tablero /bandeja /expedientes "/expedientes?estado=op
   printf '%-64s' "$label"
   wrk -t2 -c8 -d"${duration}s" -s scripts/percentiles.lua -H "$cookie" "$base$path" | tail -1
 done
+
+# The history of every case as CSV (the annual audit), streamed: how long
+# it takes, how much it is, and the server's memory before and at its
+# highest meanwhile (flat: it holds one batch of cases at a time).
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$pid/status"; }
+before=$(rss_kb)
+peak=$before
+curl -fsS -H "$cookie" -o "$work/history.csv" -w '%{time_total}' "$base/api/v1/history.csv" >"$work/took" &
+fetch=$!
+while kill -0 "$fetch" 2>/dev/null; do
+  now=$(rss_kb)
+  [ "$now" -gt "$peak" ] && peak=$now
+  sleep 0.05
+done
+wait "$fetch"
+printf '%-64s%s s, %s rows, %s MB; server memory %s MB before, %s MB at most\n' \
+  "GET /api/v1/history.csv (every case)" "$(cat "$work/took")" "$(($(wc -l <"$work/history.csv") - 1))" \
+  "$(($(stat -c %s "$work/history.csv") / 1048576))" "$((before / 1024))" "$((peak / 1024))"

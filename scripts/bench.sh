@@ -62,6 +62,9 @@ cargo bench -q -p server --bench transitions 2>/dev/null
 # Notices mailed: from a completion's commit to its mail at an SMTP server.
 echo
 cargo bench -q -p server --bench notices 2>/dev/null
+# A case's dossier: 200 history rows read and drawn as a PDF.
+echo
+cargo bench -q -p server --bench dossier 2>/dev/null
 # The same on PostgreSQL with its durable defaults (fsync on), and the time
 # from a commit on one server to the event on another server's stream.
 PG_DURABLE=1 scripts/postgres.sh bash -c '

@@ -430,6 +430,14 @@ impl CaseView {
     }
 }
 
+/// Who made a history entry: "Ana Quispe (Jefe de la UGAT)".
+pub fn who_with_role(person: &str, role: Option<Role>) -> String {
+    match role {
+        Some(role) => format!("{person} ({})", role.label()),
+        None => person.to_owned(),
+    }
+}
+
 /// What a history entry did, in one sentence: the case page's timeline and
 /// the dossier say it alike.
 pub fn history_summary(procedure: &Procedure, entry: &HistoryEntry) -> String {

@@ -4,10 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cases::{history_summary, CaseStatus, CaseView, HistoryEntry, HistoryEvent};
+use crate::cases::{
+    history_summary, who_with_role, CaseStatus, CaseView, HistoryEntry, HistoryEvent,
+};
 use crate::domain::calendar::{bolivia_time, span};
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
+use crate::domain::role::Role;
 use crate::forms::{Submission, SubmissionStatus};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -30,7 +33,7 @@ pub struct DossierLine {
     pub order: usize,
     pub at: i64,
     pub person: String,
-    pub role: String,
+    pub role: Option<Role>,
     pub activity: Option<ActivityNumber>,
     pub activity_title: String,
     /// What was done, in a sentence.
@@ -51,7 +54,7 @@ impl DossierLine {
             order,
             at: entry.at,
             person: entry.user.clone(),
-            role: entry.role.map(|r| r.label().to_owned()).unwrap_or_default(),
+            role: entry.role,
             activity: entry.activity,
             activity_title: entry
                 .activity
@@ -82,11 +85,7 @@ impl DossierLine {
 
     /// "Ana Pérez (Jefe de la UGAT)".
     pub fn who(&self) -> String {
-        if self.role.is_empty() {
-            self.person.clone()
-        } else {
-            format!("{} ({})", self.person, self.role)
-        }
+        who_with_role(&self.person, self.role)
     }
 }
 
@@ -156,7 +155,8 @@ impl Dossier {
             ("Estado", case.status.label().to_owned()),
         ];
         if case.status == CaseStatus::Closed {
-            rows.push(("Cerrado", bolivia_time(case.updated_at)));
+            let closed_at = self.closed_at().unwrap_or(case.updated_at);
+            rows.push(("Cerrado", bolivia_time(closed_at)));
             if let Some(ending) = &case.ending {
                 rows.push(("Conclusión", ending.clone()));
             }
@@ -201,6 +201,21 @@ impl Dossier {
             .collect()
     }
 
+    /// When the case closed: its last completion (files attached later do
+    /// not move it).
+    pub fn closed_at(&self) -> Option<i64> {
+        (self.case.status == CaseStatus::Closed)
+            .then(|| {
+                self.case
+                    .history
+                    .iter()
+                    .rev()
+                    .find(|entry| entry.activity.is_some() && entry.event.is_none())
+                    .map(|entry| entry.at)
+            })
+            .flatten()
+    }
+
     /// The walked activities as a reader follows them: "1, 2, 3, 2, 3".
     pub fn walked_text(&self) -> String {
         self.walked
@@ -208,6 +223,23 @@ impl Dossier {
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// The path walked, in a sentence.
+    pub fn walked_sentence(&self) -> String {
+        if self.walked.is_empty() {
+            "Aún no se completó ninguna actividad.".to_owned()
+        } else {
+            format!("Actividades completadas, en orden: {}.", self.walked_text())
+        }
+    }
+
+    /// When it was drawn up, in a sentence.
+    pub fn generated_sentence(&self) -> String {
+        format!(
+            "Generada el {} (hora de Bolivia).",
+            bolivia_time(self.generated_at)
+        )
     }
 
     /// The file name a download of the dossier takes, e.g.
@@ -292,7 +324,7 @@ impl CaseHeading {
             line.when(),
             event_name(entry).to_owned(),
             line.person,
-            line.role,
+            line.role.map(|r| r.label().to_owned()).unwrap_or_default(),
             line.activity.map(|n| n.to_string()).unwrap_or_default(),
             line.activity_title,
             line.what,
@@ -311,7 +343,6 @@ mod tests {
     use super::*;
     use crate::cases::{ManualEdition, Person};
     use crate::domain::procedures::PR6;
-    use crate::domain::role::Role;
 
     fn entry(version: i64, activity: Option<ActivityNumber>, at: i64) -> HistoryEntry {
         HistoryEntry {
@@ -370,7 +401,10 @@ mod tests {
         ];
         let dossier = Dossier::new(case(history), Vec::new(), 0);
         assert_eq!(dossier.walked, vec![1, 2]);
-        assert_eq!(dossier.walked_text(), "1, 2");
+        assert_eq!(
+            dossier.walked_sentence(),
+            "Actividades completadas, en orden: 1, 2."
+        );
         let lines = dossier.lines();
         assert_eq!(lines.len(), 4);
         assert_eq!(lines[0].what, "Abrió el expediente.");
@@ -400,6 +434,28 @@ mod tests {
         let opening = heading.csv_record(dossier.procedure(), 1, &dossier.case.history[0]);
         assert_eq!(opening[7], "opened");
         assert_eq!(opening[13], "");
+    }
+
+    #[test]
+    fn a_closed_case_closed_with_its_last_completion_not_a_later_correction() {
+        let mut correction = entry(4, Some(2), 90_000_000);
+        correction.event = Some(HistoryEvent::FilesAttached);
+        let mut view = case(vec![
+            entry(1, None, 0),
+            entry(2, Some(1), 3_600_000),
+            entry(3, Some(2), 7_200_000),
+            correction,
+        ]);
+        view.status = CaseStatus::Closed;
+        view.updated_at = 90_000_000;
+        let dossier = Dossier::new(view, Vec::new(), 0);
+        assert_eq!(dossier.closed_at(), Some(7_200_000));
+        let header = dossier.header();
+        let closed = header
+            .iter()
+            .find(|(label, _)| *label == "Cerrado")
+            .unwrap();
+        assert_eq!(closed.1, bolivia_time(7_200_000));
     }
 
     #[test]

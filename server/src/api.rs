@@ -821,20 +821,7 @@ async fn stats(
 }
 
 fn csv_download(name: &str, body: String) -> Response {
-    (
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/csv; charset=utf-8".to_owned(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    crate::records::download("text/csv; charset=utf-8", name, body)
 }
 
 /// One of the dashboard's tables as CSV, for managers.

@@ -72,7 +72,8 @@ pub async fn history(
     ))
 }
 
-fn download(media_type: &str, file_name: &str, body: impl Into<Body>) -> Response {
+/// A body the browser saves as `file_name`.
+pub(crate) fn download(media_type: &str, file_name: &str, body: impl Into<Body>) -> Response {
     (
         [
             (header::CONTENT_TYPE, media_type.to_owned()),

@@ -12,7 +12,8 @@ use crate::actions::{
     derivation_candidates, load_case, AttachFiles, CompleteActivity, DeriveActivity,
 };
 use crate::cases::{
-    forms_received, history_summary, ActiveActivity, CaseView, Person, NO_FORMS_RECEIVED,
+    forms_received, history_summary, who_with_role, ActiveActivity, CaseView, Person,
+    NO_FORMS_RECEIVED,
 };
 use crate::components::detail::ActivityDetail;
 use crate::components::flowchart::Flowchart;
@@ -333,7 +334,7 @@ fn ActiveCard(
                 let input_id = format!("without-forms-{number}");
                 view! {
                     <div class="notice notice-warning forms-received" data-forms-received="0">
-                        <p>"Aún no se recibió ningún formulario de solicitud (Anexos 1 a 3) en este expediente."</p>
+                        <p>{NO_FORMS_RECEIVED}</p>
                         <div class="radio">
                             <input type="checkbox" id=input_id.clone() bind:checked=without_forms />
                             <label for=input_id>"Confirmo que completo la actividad sin formularios recibidos"</label>
@@ -455,10 +456,7 @@ fn Timeline(
                 .iter()
                 .rev()
                 .map(|entry| {
-                    let who = match entry.role {
-                        Some(role) => format!("{} ({})", entry.user, role.label()),
-                        None => entry.user.clone(),
-                    };
+                    let who = who_with_role(&entry.user, entry.role);
                     let what = history_summary(procedure, entry);
                     let comment = entry.comment.clone();
                     let files = (!entry.files.is_empty()).then(|| view! { <AttachedFiles files=entry.files.clone() /> });

@@ -16,6 +16,38 @@ use crate::domain::case_input::MAX_TITLE;
 use crate::domain::procedure::ActivityNumber;
 use crate::domain::procedures;
 
+/// The export of the history of the cases the page's filters ask for: the
+/// API names the same filters in English.
+fn history_export_href(param: &dyn Fn(&str) -> Option<String>) -> String {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    let mut terms: Vec<String> = [
+        ("procedimiento", "procedure"),
+        ("estado", "status"),
+        ("referencia", "reference"),
+        ("actividad", "activity"),
+        ("abiertos_en", "opened_in"),
+        ("cerrados_en", "closed_in"),
+    ]
+    .into_iter()
+    .filter_map(|(page, api)| {
+        // The list reads an activity that is not a number as none.
+        let value =
+            param(page).filter(|v| page != "actividad" || v.parse::<ActivityNumber>().is_ok())?;
+        Some(format!(
+            "{api}={}",
+            utf8_percent_encode(&value, NON_ALPHANUMERIC)
+        ))
+    })
+    .collect();
+    if param("mias").is_some() {
+        terms.push("waiting_for_me=true".into());
+    }
+    if param("vencidos").is_some() {
+        terms.push("overdue=true".into());
+    }
+    format!("/api/v1/history.csv?{}", terms.join("&"))
+}
+
 #[component]
 pub fn CasesPage() -> impl IntoView {
     let query = use_query_map();
@@ -133,6 +165,20 @@ pub fn CasesPage() -> impl IntoView {
             {move || param("cerrados_en").map(|m| view! { <input type="hidden" name="cerrados_en" value=m /> })}
             <button type="submit" class="button">"Filtrar"</button>
         </Form>
+        <Suspense fallback=|| ()>
+            {move || {
+                let actor = session.account.get()?.ok().flatten()?.actor();
+                actor.exports_history().then(|| {
+                    view! {
+                        <p class="links">
+                            <a href=history_export_href(&param) download="" data-history-export="">
+                                "Descargar el historial de estos expedientes (CSV)"
+                            </a>
+                        </p>
+                    }
+                })
+            }}
+        </Suspense>
         <LiveRegion stream="/api/v1/events".to_owned()>
             <Transition fallback=|| view! { <p>"Cargando…"</p> }>
                 {move || {

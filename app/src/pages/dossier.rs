@@ -58,7 +58,7 @@ fn DossierView(dossier: Dossier) -> impl IntoView {
             let files =
                 (!line.files.is_empty()).then(|| format!("Archivos: {}", line.files.join(", ")));
             view! {
-                <tr data-activity=line.activity.map(|n| n.to_string())>
+                <tr data-history-activity=line.activity.map(|n| n.to_string())>
                     <td class="num">{line.order}</td>
                     <td class="nowrap">{line.when()}</td>
                     <td>{line.who()}</td>
@@ -108,22 +108,12 @@ fn DossierView(dossier: Dossier) -> impl IntoView {
             </div>
         }
     });
-    let walked = if dossier.walked.is_empty() {
-        "Aún no se completó ninguna actividad.".to_owned()
-    } else {
-        format!(
-            "Actividades completadas, en orden: {}.",
-            dossier.walked_text()
-        )
-    };
+    let walked = dossier.walked_sentence();
     let state = Signal::stored(Some(case.diagram_state()));
     let selected = RwSignal::new(None);
     let reference = case.reference.clone();
     view! {
         <Title text=format!("Hoja de ruta {reference}") />
-        <p class="dossier-running" aria-hidden="true">
-            {format!("Hoja de ruta · {reference} · {} versión {}", case.manual.code, case.manual.version)}
-        </p>
         <nav class="breadcrumbs" aria-label="Ruta">
             <a href="/expedientes">"Expedientes"</a>
             " / "
@@ -131,13 +121,28 @@ fn DossierView(dossier: Dossier) -> impl IntoView {
             " / "
             <span aria-current="page">"Hoja de ruta"</span>
         </nav>
+        // A table whose head the printer repeats on every sheet: the
+        // reference tops each page of the printed dossier.
+        <table class="dossier-sheet" role="presentation">
+            <thead>
+                <tr>
+                    <td>
+                        <p class="dossier-running">
+                            {format!("Hoja de ruta · {reference} · {} versión {}", case.manual.code, case.manual.version)}
+                        </p>
+                    </td>
+                </tr>
+            </thead>
+            <tbody>
+                <tr>
+                    <td>
         <article class="dossier">
             <h1>"Hoja de ruta del expediente " <span class="code">{reference.clone()}</span></h1>
             <p class="lead">{case.title.clone()}</p>
             <div class="button-row no-print">
                 <a class="button button-primary" href=format!("{api}.pdf") download="">"Descargar PDF"</a>
                 <a class="button" href=format!("{api}.csv") download="">"Historial en CSV"</a>
-                <a class="button" href=api.clone()>"Datos en JSON"</a>
+                <a class="button" href=api.clone() rel="external">"Datos en JSON"</a>
             </div>
             <p class="muted no-print">"Para imprimirla, use Imprimir en su navegador: la página se ajusta a hojas A4."</p>
             <dl class="dossier-header">{header}</dl>
@@ -174,9 +179,11 @@ fn DossierView(dossier: Dossier) -> impl IntoView {
                 <p class="muted">{format!("{} · {} versión {}", procedure.name, procedure.printed_code, procedure.version)}</p>
                 <Flowchart procedure state selected />
             </section>
-            <p class="muted dossier-generated">
-                {format!("Generada el {} (hora de Bolivia).", crate::domain::calendar::bolivia_time(dossier.generated_at))}
-            </p>
+            <p class="muted dossier-generated">{dossier.generated_sentence()}</p>
         </article>
+                    </td>
+                </tr>
+            </tbody>
+        </table>
     }
 }

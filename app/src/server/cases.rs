@@ -295,12 +295,6 @@ pub async fn complete(
     let current = db.current_since(case_id).await?;
     super::derivation::held_by_another(&current, completion.activity, user)?;
     check_pending(db, user, case_id, completion.files).await?;
-    if activity.receives_forms
-        && !completion.without_forms
-        && forms_received(&db.history(case_id).await?).is_empty()
-    {
-        return Err(ApiError::invalid("without_forms", NO_FORMS_RECEIVED));
-    }
     let state = state_of(&record)?;
     let step = state
         .complete(procedure, completion.activity, choice)
@@ -314,6 +308,14 @@ pub async fn complete(
             EngineError::UnknownActivity(_) => ApiError::NotFound(error.to_string()),
             EngineError::ReachedTwice(_) => ApiError::Internal(error.to_string()),
         })?;
+    // Only once the activity may be completed at all: asking to confirm
+    // what would be refused anyway helps nobody.
+    if activity.receives_forms
+        && !completion.without_forms
+        && forms_received(&db.history(case_id).await?).is_empty()
+    {
+        return Err(ApiError::invalid("without_forms", NO_FORMS_RECEIVED));
+    }
     let entered = step.entered(&state, completion.activity);
     let assignee = completion.assignee.map(str::trim).filter(|a| !a.is_empty());
     let derived = match assignee {
@@ -449,6 +451,10 @@ pub async fn list(
     Ok(Page::assemble(rows, &page, total))
 }
 
+/// The open cases standing at some activities, each `(procedure version,
+/// activity, current since before)`.
+pub type StandingAt = Vec<(&'static Procedure, ActivityNumber, Option<i64>)>;
+
 /// The cases `filter` asks for among those `actor` may see, as the store
 /// reads them: the case list and the export of the history alike.
 pub async fn case_query<'a>(
@@ -456,16 +462,59 @@ pub async fn case_query<'a>(
     actor: &'a Actor,
     filter: &'a CaseFilter,
 ) -> Result<CaseQuery<'a>, ApiError> {
-    let wanted = filter.procedure.as_deref().filter(|p| !p.trim().is_empty());
-    let procedure = match wanted {
-        Some(code) => Some(procedures::find(code.trim()).ok_or_else(|| {
+    let standing_at = standing_at(db, filter).await?;
+    query_of(actor, filter, standing_at)
+}
+
+/// Where `filter` asks the open cases to stand (an activity, overdue), as
+/// of now; `None` when it does not ask.
+pub async fn standing_at(db: &Db, filter: &CaseFilter) -> Result<Option<StandingAt>, ApiError> {
+    if filter.activity.is_none() && !filter.overdue {
+        return Ok(None);
+    }
+    let procedure = wanted_procedure(filter)?;
+    let due = DueTimes::load(db).await?;
+    let now = now_ms();
+    let mut terms = Vec::new();
+    for &p in procedures::every_version() {
+        if procedure.is_some_and(|w| w.code != p.code) {
+            continue;
+        }
+        for activity in p.activities {
+            if filter.activity.is_some_and(|n| n != activity.number) {
+                continue;
+            }
+            let since_before = filter.overdue.then(|| now - due.of(p, activity.number));
+            terms.push((p, activity.number, since_before));
+        }
+    }
+    Ok(Some(terms))
+}
+
+fn wanted_procedure(filter: &CaseFilter) -> Result<Option<&'static Procedure>, ApiError> {
+    match filter
+        .procedure
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        Some(code) => procedures::find(code).map(Some).ok_or_else(|| {
             ApiError::invalid(
                 "procedure",
                 "No existe ese procedimiento; use PR05, PR6, PR7 o PR09.",
             )
-        })?),
-        None => None,
-    };
+        }),
+        None => Ok(None),
+    }
+}
+
+/// `filter` checked and read, with where the cases stand worked out
+/// beforehand ([`standing_at`]).
+pub fn query_of<'a>(
+    actor: &'a Actor,
+    filter: &'a CaseFilter,
+    standing_at: Option<StandingAt>,
+) -> Result<CaseQuery<'a>, ApiError> {
     let status = match filter.status.as_deref().filter(|s| !s.is_empty()) {
         Some(text) => Some(
             CaseStatus::parse(text)
@@ -473,28 +522,8 @@ pub async fn case_query<'a>(
         ),
         None => None,
     };
-    let standing_at = if filter.activity.is_some() || filter.overdue {
-        let due = DueTimes::load(db).await?;
-        let now = now_ms();
-        let mut terms = Vec::new();
-        for &p in procedures::every_version() {
-            if procedure.is_some_and(|w| w.code != p.code) {
-                continue;
-            }
-            for activity in p.activities {
-                if filter.activity.is_some_and(|n| n != activity.number) {
-                    continue;
-                }
-                let since_before = filter.overdue.then(|| now - due.of(p, activity.number));
-                terms.push((p, activity.number, since_before));
-            }
-        }
-        Some(terms)
-    } else {
-        None
-    };
     Ok(CaseQuery {
-        procedure,
+        procedure: wanted_procedure(filter)?,
         status,
         // An entity sees its own cases whatever it asks for.
         entity_id: actor

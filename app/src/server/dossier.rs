@@ -11,7 +11,7 @@ use crate::domain::access::Actor;
 use crate::domain::calendar::now_ms;
 use crate::dossier::{CaseHeading, Dossier, HISTORY_CSV_HEADER};
 use crate::server::case_lookup::stored_definition;
-use crate::server::cases::{case_not_found, case_query, view};
+use crate::server::cases::{case_not_found, query_of, standing_at, view, StandingAt};
 use crate::server::error::ApiError;
 use crate::server::forms::submissions;
 use crate::server::store::{Db, ExportedCase, User};
@@ -57,11 +57,15 @@ pub async fn history_export(
             "El historial de los expedientes lo descargan los administradores, el Jefe de la UGAT, la DGE y el Responsable del AIT.".into(),
         ));
     }
-    case_query(&db, &actor, &filter).await?;
+    // Where the cases stand is worked out once, so that every batch reads
+    // the same cases.
+    let standing_at = standing_at(&db, &filter).await?;
+    query_of(&actor, &filter, standing_at.clone())?;
     let walk = Walk {
         db,
         actor,
         filter,
+        standing_at,
         after: None,
         header_sent: false,
         finished: false,
@@ -71,7 +75,7 @@ pub async fn history_export(
             return Ok(None);
         }
         let cases = {
-            let query = case_query(&walk.db, &walk.actor, &walk.filter).await?;
+            let query = query_of(&walk.actor, &walk.filter, walk.standing_at.clone())?;
             walk.db
                 .export_cases(&query, walk.after.as_ref(), EXPORT_BATCH)
                 .await?
@@ -96,6 +100,7 @@ struct Walk {
     db: Db,
     actor: Actor,
     filter: CaseFilter,
+    standing_at: Option<StandingAt>,
     after: Option<CaseKey>,
     header_sent: bool,
     finished: bool,

@@ -10,7 +10,6 @@ use encoding_rs::WINDOWS_1252;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use crate::diagram::{polyline, Layout, NODE_HEIGHT, NODE_WIDTH};
-use crate::domain::calendar::bolivia_time;
 use crate::dossier::Dossier;
 
 const PAGE_WIDTH: f32 = 595.28;
@@ -39,8 +38,7 @@ impl Face {
     }
 
     /// Helvetica's advance widths, in thousandths of the font size, for
-    /// WinAnsi codes 32 to 255 (as Liberation Sans, metric-compatible,
-    /// gives them).
+    /// WinAnsi codes 32 to 255, as its AFM files give them.
     fn widths(self) -> &'static [u16; 224] {
         match self {
             Face::Regular => &HELVETICA,
@@ -309,15 +307,7 @@ fn body(pages: &mut Pages, dossier: &Dossier) {
     }
 
     pages.heading("Recorrido");
-    let walked = if dossier.walked.is_empty() {
-        "Aún no se completó ninguna actividad.".to_owned()
-    } else {
-        format!(
-            "Actividades completadas, en orden: {}.",
-            dossier.walked_text()
-        )
-    };
-    pages.paragraph(&walked, Face::Regular, 9.5, 0.0);
+    pages.paragraph(&dossier.walked_sentence(), Face::Regular, 9.5, 0.0);
     pages.paragraph(
         "El diagrama de las páginas siguientes marca en verde las actividades completadas y en ámbar las que están en curso.",
         Face::Regular,
@@ -335,10 +325,7 @@ fn running_head_and_foot(content: &mut Content, dossier: &Dossier, number: usize
         "{} versión {}",
         case.manual.code, case.manual.version
     ));
-    let foot = win_ansi(&format!(
-        "Generada el {} (hora de Bolivia)",
-        bolivia_time(dossier.generated_at)
-    ));
+    let foot = win_ansi(&dossier.generated_sentence());
     let page = win_ansi(&format!("Página {number} de {total}"));
     let top = PAGE_HEIGHT - 40.0;
     show(content, &head, Face::Bold, 9.0, MARGIN, top);
@@ -617,12 +604,12 @@ const HELVETICA: [u16; 224] = [
     556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, 0,
     556, 0, 222, 556, 333, 1000, 556, 556, 333, 1000, 667, 333, 1000, 0, 611, 0,
     0, 222, 222, 333, 333, 350, 556, 1000, 333, 1000, 500, 333, 944, 0, 500, 667,
-    278, 333, 556, 556, 556, 556, 260, 556, 333, 737, 370, 556, 584, 333, 737, 552,
-    400, 549, 333, 333, 333, 576, 537, 278, 333, 333, 365, 556, 834, 834, 834, 611,
+    278, 333, 556, 556, 556, 556, 260, 556, 333, 737, 370, 556, 584, 333, 737, 333,
+    400, 584, 333, 333, 333, 556, 537, 278, 333, 333, 365, 556, 834, 834, 834, 611,
     667, 667, 667, 667, 667, 667, 1000, 722, 667, 667, 667, 667, 278, 278, 278, 278,
     722, 722, 778, 778, 778, 778, 778, 584, 778, 722, 722, 722, 722, 667, 667, 611,
     556, 556, 556, 556, 556, 556, 889, 500, 556, 556, 556, 556, 278, 278, 278, 278,
-    556, 556, 556, 556, 556, 556, 556, 549, 611, 556, 556, 556, 556, 500, 556, 500,
+    556, 556, 556, 556, 556, 556, 556, 584, 611, 556, 556, 556, 556, 500, 556, 500,
 ];
 
 #[rustfmt::skip]
@@ -635,12 +622,12 @@ const HELVETICA_BOLD: [u16; 224] = [
     611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584, 0,
     556, 0, 278, 556, 500, 1000, 556, 556, 333, 1000, 667, 333, 1000, 0, 611, 0,
     0, 278, 278, 500, 500, 350, 556, 1000, 333, 1000, 556, 333, 944, 0, 500, 667,
-    278, 333, 556, 556, 556, 556, 280, 556, 333, 737, 370, 556, 584, 333, 737, 552,
-    400, 549, 333, 333, 333, 576, 556, 278, 333, 333, 365, 556, 834, 834, 834, 611,
+    278, 333, 556, 556, 556, 556, 280, 556, 333, 737, 370, 556, 584, 333, 737, 333,
+    400, 584, 333, 333, 333, 611, 556, 278, 333, 333, 365, 556, 834, 834, 834, 611,
     722, 722, 722, 722, 722, 722, 1000, 722, 667, 667, 667, 667, 278, 278, 278, 278,
     722, 722, 778, 778, 778, 778, 778, 584, 778, 722, 722, 722, 722, 667, 667, 611,
     556, 556, 556, 556, 556, 556, 889, 556, 556, 556, 556, 556, 278, 278, 278, 278,
-    611, 611, 611, 611, 611, 611, 611, 549, 611, 611, 611, 611, 611, 556, 611, 556,
+    611, 611, 611, 611, 611, 611, 611, 584, 611, 611, 611, 611, 611, 556, 611, 556,
 ];
 
 #[cfg(test)]

@@ -259,19 +259,23 @@ async fn the_history_export_holds_every_case_the_filters_ask_for() {
     assert_eq!(status, 200);
     assert!(media_type.starts_with("text/csv"));
     let rows = csv_rows(&body);
-    let references: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
-    let expected: Vec<&str> = [(&first, 2), (&second, 1), (&third, 3)]
+    // Oldest opened first (two opened in the same millisecond by id), each
+    // case whole and in order.
+    let mut cases = [(&first, 2), (&second, 1), (&third, 3)];
+    cases.sort_by_key(|(case, _)| {
+        (
+            case["opened_at"].as_i64().unwrap(),
+            case["id"].as_str().unwrap().to_owned(),
+        )
+    });
+    let expected: Vec<(&str, String)> = cases
         .iter()
         .flat_map(|(case, entries)| {
-            std::iter::repeat_n(case["reference"].as_str().unwrap(), *entries)
+            (1..=*entries).map(|order| (case["reference"].as_str().unwrap(), order.to_string()))
         })
         .collect();
-    assert_eq!(
-        references, expected,
-        "oldest case first, each whole and in order"
-    );
-    let orders: Vec<&str> = rows.iter().map(|r| &r[4]).collect();
-    assert_eq!(orders, ["1", "2", "1", "1", "2", "3"]);
+    let got: Vec<(&str, String)> = rows.iter().map(|r| (&r[0], r[4].to_owned())).collect();
+    assert_eq!(got, expected);
 
     // The case list's filters.
     let (_, _, body) = bytes(&staff, app.url("/api/v1/history.csv?procedure=pr6")).await;
