@@ -115,8 +115,29 @@ test("staff open a case from the list and land on it, waiting at activity 1", as
   await expect(jefe).toHaveURL(/\/expedientes\/[0-9a-f]{32}$/);
   await expect(jefe.getByRole("heading", { level: 1 })).toContainText(/PR05-\d{4}-\d{4} Sistema de correspondencia/);
   await expect(jefe.locator('svg [data-activity="1"]')).toHaveAttribute("aria-current", "step");
+  // The law it follows to its end.
+  await expect(jefe.locator(".case-edition")).toHaveText(
+    "Sigue UGAT/AIT-PR05 versión 2 del UGAT/AIT-M06 versión 2 (R.A. AGETIC/RA/0153/2023, de 20/11/2023), con la que se abrió.",
+  );
   // The list finds it by reference.
   await jefe.goto("/expedientes?referencia=PR05");
   await expect(jefe.locator("tbody tr")).toHaveCount(1);
   await expect(jefe.locator("tbody tr")).toContainText("Sistema de correspondencia");
+});
+
+test("each procedure is opened by whoever its first activity names", async ({ browser }) => {
+  // The ADIT starts PR05 and nothing else; the AIT's professional starts PR09.
+  for (const [email, codes] of [
+    ["adit@demo.local", ["PR05"]],
+    ["profesional-ait@demo.local", ["PR05", "PR6", "PR7", "PR09"]],
+  ] as const) {
+    const page = await signIn(browser, email);
+    await page.goto("/expedientes");
+    await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+    await page.getByText("Abrir un expediente").click();
+    const offered = await page.locator("#open-procedure option").evaluateAll((options) =>
+      options.map((o) => (o as HTMLOptionElement).value),
+    );
+    expect(offered, email).toEqual(codes);
+  }
 });

@@ -36,6 +36,10 @@ test("PR05: an activity's detail opens by click and by keyboard", async ({ page 
   await expect(detail).toContainText("Solicita la puesta en producción mediante nota interna a la UIT");
   await expect(detail).toContainText("Jefe de la UGAT");
   await expect(detail).toContainText("Nota interna");
+  // Where the manual says it, to check the step against the approved text.
+  await expect(detail.locator("[data-source]")).toHaveText(
+    /^UGAT\/AIT-PR05 versión 2, actividad 5 \(hoja \d+ de \d+; sección .+ del manual\)$/,
+  );
 
   await node(page, 9).focus();
   await page.keyboard.press("Enter");

@@ -633,6 +633,119 @@ const HELVETICA_BOLD: [u16; 224] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cases::{CaseStatus, CaseView, HistoryEntry, ManualEdition};
+    use crate::domain::procedures::PR05;
+    use crate::domain::role::Role;
+
+    /// A PR05 case walked through observation rounds: `rounds` times 9,
+    /// 10, 11 and 12 after the first activities, with comments.
+    fn long_case(rounds: usize) -> Dossier {
+        let mut walked: Vec<u16> = vec![1, 2, 3, 4, 7, 8];
+        for _ in 0..rounds {
+            walked.extend([9, 10, 11, 12]);
+        }
+        let mut history = vec![entry(1, None, 0)];
+        for (index, &number) in walked.iter().enumerate() {
+            let mut completion = entry(
+                index as i64 + 2,
+                Some(number),
+                (index as i64 + 1) * 3_600_000,
+            );
+            completion.comment = Some(
+                "Se revisó el documento y se dejan observaciones para la siguiente ronda.".into(),
+            );
+            completion.output = Some("Nota interna".into());
+            completion.output_reference = Some(format!("NI-{number}/2026"));
+            history.push(completion);
+        }
+        let case = CaseView {
+            id: "c1".into(),
+            reference: "PR05-2026-0042".into(),
+            procedure: "PR05".into(),
+            procedure_version: PR05.version,
+            manual: ManualEdition::of(&PR05),
+            entity_id: "e1".into(),
+            entity_name: "Ministerio de Obras Públicas".into(),
+            title: "Sistema de correspondencia".into(),
+            status: CaseStatus::Open,
+            version: history.len() as i64,
+            ending: None,
+            opened_at: 0,
+            updated_at: 0,
+            active: Vec::new(),
+            waiting: Vec::new(),
+            done: walked.clone(),
+            repeated: Vec::new(),
+            history,
+        };
+        Dossier::new(case, Vec::new(), 0)
+    }
+
+    fn entry(version: i64, activity: Option<u16>, at: i64) -> HistoryEntry {
+        HistoryEntry {
+            version,
+            at,
+            user: "Ana Quispe".into(),
+            role: Some(Role::ProfesionalAit),
+            activity,
+            choice: None,
+            output: None,
+            output_reference: None,
+            comment: None,
+            event: None,
+            started_at: activity.map(|_| at - 1_800_000),
+            files: Vec::new(),
+            assignee: None,
+        }
+    }
+
+    #[test]
+    fn the_pdf_parses_back_with_the_reference_and_page_on_every_page_and_every_activity_walked() {
+        let dossier = long_case(12);
+        let bytes = render(&dossier);
+        let document = lopdf::Document::load_mem(&bytes).expect("a PDF that parses back");
+        let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+        assert!(pages.len() >= 4, "{} pages", pages.len());
+        for &page in &pages {
+            let text = document.extract_text(&[page]).unwrap();
+            assert!(text.contains("PR05-2026-0042"), "page {page}: {text}");
+            assert!(
+                text.contains(&format!("Página {page} de {}", pages.len())),
+                "page {page}: {text}"
+            );
+        }
+        let text = document.extract_text(&pages).unwrap();
+        let mut walked = dossier.walked.clone();
+        walked.sort();
+        walked.dedup();
+        for number in walked {
+            assert!(
+                text.contains(&format!("Completó la actividad {number} ")),
+                "activity {number}"
+            );
+        }
+        assert!(text.contains("Ministerio de Obras Públicas"));
+        assert!(text.contains("Diagrama del recorrido"));
+        assert_eq!(
+            text.matches("Completó la actividad").count(),
+            dossier.walked.len(),
+            "every completion, once"
+        );
+    }
+
+    #[test]
+    fn a_case_just_opened_is_a_short_pdf_all_the_same() {
+        let mut dossier = long_case(0);
+        dossier.case.history.truncate(1);
+        dossier.walked.clear();
+        let bytes = render(&dossier);
+        let document = lopdf::Document::load_mem(&bytes).expect("a PDF that parses back");
+        let text = document
+            .extract_text(&document.get_pages().keys().copied().collect::<Vec<_>>())
+            .unwrap();
+        assert!(text.contains("Aún no se completó ninguna actividad."));
+        assert!(text.contains("No se enviaron formularios en este expediente."));
+    }
 
     #[test]
     fn spanish_text_is_written_in_win_ansi() {
