@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::derivation::{MailPreference, NoticeKind};
-use crate::domain::procedure::ActivityNumber;
+use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
 
 /// One notice of the signed-in person.
@@ -16,6 +16,10 @@ pub struct NotificationItem {
     pub at: i64,
     pub case_id: String,
     pub reference: String,
+    /// The procedure and the version of it the case follows.
+    pub procedure: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "i64"))]
+    pub procedure_version: u16,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "i64"))]
     pub activity: ActivityNumber,
     /// `assigned`, `current`, `reminder`, `overdue` or `escalated`.
@@ -32,6 +36,7 @@ impl NotificationItem {
     pub fn text(&self) -> String {
         notice_text(
             self.kind().unwrap_or(NoticeKind::Current),
+            procedures::definition(&self.procedure, self.procedure_version),
             &self.reference,
             self.activity,
         )
@@ -41,11 +46,15 @@ impl NotificationItem {
 /// "Se le derivó una actividad: PR6-2026-0001, actividad 5 (Recibe y revisa
 /// la solicitud)": the case's reference and the activity, nothing more
 /// personal (the same words go by e-mail).
-pub fn notice_text(kind: NoticeKind, reference: &str, activity: ActivityNumber) -> String {
-    let title = reference
-        .split('-')
-        .next()
-        .and_then(procedures::find)
+/// The activity is named as the version of the procedure the case follows
+/// names it.
+pub fn notice_text(
+    kind: NoticeKind,
+    procedure: Option<&Procedure>,
+    reference: &str,
+    activity: ActivityNumber,
+) -> String {
+    let title = procedure
         .and_then(|p| p.activity(activity))
         .map(|a| format!(" ({})", a.title))
         .unwrap_or_default();
@@ -119,4 +128,29 @@ pub struct FailedMail {
     pub attempts: i64,
     /// What the SMTP server (or the app) said last.
     pub last_error: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::procedures::trial::PR09_V2;
+    use crate::domain::procedures::PR09;
+
+    #[test]
+    fn a_notice_names_the_activity_as_the_cases_version_does() {
+        let kind = NoticeKind::Current;
+        for (procedure, number) in [(&PR09, 3), (&PR09_V2, 3), (&PR09_V2, 2)] {
+            let title = procedure.activity(number).unwrap().title;
+            let text = notice_text(kind, Some(procedure), "PR09-2026-0001", number);
+            assert!(
+                text.ends_with(&format!("actividad {number} ({title})")),
+                "{text}"
+            );
+        }
+        assert_ne!(
+            PR09.activity(3).unwrap().title,
+            PR09_V2.activity(3).unwrap().title
+        );
+        assert!(notice_text(kind, None, "PR09-2026-0001", 3).ends_with("actividad 3"));
+    }
 }

@@ -254,6 +254,8 @@ mod tests {
             at,
             case_id: "c1".into(),
             reference: "PR6-2026-0001".into(),
+            procedure: "PR6".into(),
+            procedure_version: 1,
             activity: 5,
             kind: kind.into(),
             read: false,

@@ -171,7 +171,7 @@ pub async fn holders(
 }
 
 const ITEM_COLUMNS: &str =
-    "SELECT n.id, n.at, n.case_id, c.reference, n.activity, n.kind, (n.read_at IS NOT NULL) AS read
+    "SELECT n.id, n.at, n.case_id, c.reference, c.procedure, c.procedure_version, n.activity, n.kind, (n.read_at IS NOT NULL) AS read
      FROM notifications n JOIN cases c ON c.id = n.case_id";
 
 /// The person's latest notices, newest first, and how many are unread.
