@@ -136,51 +136,51 @@ fn DossierView(dossier: Dossier) -> impl IntoView {
             <tbody>
                 <tr>
                     <td>
-        <article class="dossier">
-            <h1>"Hoja de ruta del expediente " <span class="code">{reference.clone()}</span></h1>
-            <p class="lead">{case.title.clone()}</p>
-            <div class="button-row no-print">
-                <a class="button button-primary" href=format!("{api}.pdf") download="">"Descargar PDF"</a>
-                <a class="button" href=format!("{api}.csv") download="">"Historial en CSV"</a>
-                <a class="button" href=api.clone() rel="external">"Datos en JSON"</a>
-            </div>
-            <p class="muted no-print">"Para imprimirla, use Imprimir en su navegador: la página se ajusta a hojas A4."</p>
-            <dl class="dossier-header">{header}</dl>
+                        <article class="dossier">
+                            <h1>"Hoja de ruta del expediente " <span class="code">{reference.clone()}</span></h1>
+                            <p class="lead">{case.title.clone()}</p>
+                            <div class="button-row no-print">
+                                <a class="button button-primary" href=format!("{api}.pdf") download="">"Descargar PDF"</a>
+                                <a class="button" href=format!("{api}.csv") download="">"Historial en CSV"</a>
+                                <a class="button" href=api.clone() rel="external">"Datos en JSON"</a>
+                            </div>
+                            <p class="muted no-print">"Para imprimirla, use Imprimir en su navegador: la página se ajusta a hojas A4."</p>
+                            <dl class="dossier-header">{header}</dl>
 
-            <section aria-labelledby="dossier-history">
-                <h2 id="dossier-history">"Historial"</h2>
-                <div class="table-wrap">
-                    <table class="table dossier-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"N.º"</th>
-                                <th scope="col">"Fecha y hora"</th>
-                                <th scope="col">"Quién"</th>
-                                <th scope="col">"Qué hizo"</th>
-                                <th scope="col">"Duración"</th>
-                                <th scope="col">"Comentario"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{lines}</tbody>
-                    </table>
-                </div>
-            </section>
+                            <section aria-labelledby="dossier-history">
+                                <h2 id="dossier-history">"Historial"</h2>
+                                <div class="table-wrap">
+                                    <table class="table dossier-table">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"N.º"</th>
+                                                <th scope="col">"Fecha y hora"</th>
+                                                <th scope="col">"Quién"</th>
+                                                <th scope="col">"Qué hizo"</th>
+                                                <th scope="col">"Duración"</th>
+                                                <th scope="col">"Comentario"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>{lines}</tbody>
+                                    </table>
+                                </div>
+                            </section>
 
-            <section aria-labelledby="dossier-forms">
-                <h2 id="dossier-forms">"Formularios enviados"</h2>
-                {form_rows.map(IntoAny::into_any).unwrap_or_else(|| {
-                    view! { <p>"No se enviaron formularios en este expediente."</p> }.into_any()
-                })}
-            </section>
+                            <section aria-labelledby="dossier-forms">
+                                <h2 id="dossier-forms">"Formularios enviados"</h2>
+                                {form_rows.map(IntoAny::into_any).unwrap_or_else(|| {
+                                    view! { <p>"No se enviaron formularios en este expediente."</p> }.into_any()
+                                })}
+                            </section>
 
-            <section class="dossier-path" aria-labelledby="dossier-path">
-                <h2 id="dossier-path">"Recorrido"</h2>
-                <p>{walked}</p>
-                <p class="muted">{format!("{} · {} versión {}", procedure.name, procedure.printed_code, procedure.version)}</p>
-                <Flowchart procedure state selected />
-            </section>
-            <p class="muted dossier-generated">{dossier.generated_sentence()}</p>
-        </article>
+                            <section class="dossier-path" aria-labelledby="dossier-path">
+                                <h2 id="dossier-path">"Recorrido"</h2>
+                                <p>{walked}</p>
+                                <p class="muted">{format!("{} · {} versión {}", procedure.name, procedure.printed_code, procedure.version)}</p>
+                                <Flowchart procedure state selected />
+                            </section>
+                            <p class="muted dossier-generated">{dossier.generated_sentence()}</p>
+                        </article>
                     </td>
                 </tr>
             </tbody>
