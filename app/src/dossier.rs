@@ -258,10 +258,10 @@ impl Dossier {
 /// What a history entry is, as a column: the history's events by name,
 /// the opening and completions by theirs.
 pub fn event_name(entry: &HistoryEntry) -> &'static str {
-    match HistoryEvent::from_column(entry.event.and_then(HistoryEvent::column), entry.activity) {
-        HistoryEvent::Opened => "opened",
-        HistoryEvent::Completed => "completed",
-        other => other.column().unwrap_or_default(),
+    match entry.event.and_then(HistoryEvent::column) {
+        Some(name) => name,
+        None if entry.activity.is_some() => "completed",
+        None => "opened",
     }
 }
 
@@ -338,13 +338,15 @@ impl CaseHeading {
     }
 }
 
+/// Cases and history entries made up for the tests of the dossier and of
+/// its drawing.
 #[cfg(test)]
-mod tests {
+pub(crate) mod samples {
     use super::*;
-    use crate::cases::{ManualEdition, Person};
-    use crate::domain::procedures::PR6;
+    use crate::cases::ManualEdition;
 
-    fn entry(version: i64, activity: Option<ActivityNumber>, at: i64) -> HistoryEntry {
+    /// An entry by the same person; a completion took three hours.
+    pub fn entry(version: i64, activity: Option<ActivityNumber>, at: i64) -> HistoryEntry {
         HistoryEntry {
             version,
             at,
@@ -362,13 +364,14 @@ mod tests {
         }
     }
 
-    fn case(history: Vec<HistoryEntry>) -> CaseView {
+    /// An open case of `procedure` with `history`.
+    pub fn case(procedure: &Procedure, reference: &str, history: Vec<HistoryEntry>) -> CaseView {
         CaseView {
             id: "c1".into(),
-            reference: "PR6-2026-0001".into(),
-            procedure: "PR6".into(),
-            procedure_version: PR6.version,
-            manual: ManualEdition::of(&PR6),
+            reference: reference.into(),
+            procedure: procedure.code.into(),
+            procedure_version: procedure.version,
+            manual: ManualEdition::of(procedure),
             entity_id: "e1".into(),
             entity_name: "Ministerio de Prueba".into(),
             title: "Integración".into(),
@@ -383,6 +386,18 @@ mod tests {
             repeated: Vec::new(),
             history,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::samples::entry;
+    use super::*;
+    use crate::cases::Person;
+    use crate::domain::procedures::PR6;
+
+    fn case(history: Vec<HistoryEntry>) -> CaseView {
+        samples::case(&PR6, "PR6-2026-0001", history)
     }
 
     #[test]

@@ -633,9 +633,8 @@ const HELVETICA_BOLD: [u16; 224] = [
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cases::{CaseStatus, CaseView, HistoryEntry, ManualEdition};
     use crate::domain::procedures::PR05;
-    use crate::domain::role::Role;
+    use crate::dossier::samples::{self, entry};
 
     /// A PR05 case walked through observation rounds: `rounds` times 9,
     /// 10, 11 and 12 after the first activities, with comments.
@@ -658,45 +657,10 @@ mod tests {
             completion.output_reference = Some(format!("NI-{number}/2026"));
             history.push(completion);
         }
-        let case = CaseView {
-            id: "c1".into(),
-            reference: "PR05-2026-0042".into(),
-            procedure: "PR05".into(),
-            procedure_version: PR05.version,
-            manual: ManualEdition::of(&PR05),
-            entity_id: "e1".into(),
-            entity_name: "Ministerio de Obras Públicas".into(),
-            title: "Sistema de correspondencia".into(),
-            status: CaseStatus::Open,
-            version: history.len() as i64,
-            ending: None,
-            opened_at: 0,
-            updated_at: 0,
-            active: Vec::new(),
-            waiting: Vec::new(),
-            done: walked.clone(),
-            repeated: Vec::new(),
-            history,
-        };
+        let mut case = samples::case(&PR05, "PR05-2026-0042", history);
+        case.done = walked;
+        case.entity_name = "Ministerio de Obras Públicas".into();
         Dossier::new(case, Vec::new(), 0)
-    }
-
-    fn entry(version: i64, activity: Option<u16>, at: i64) -> HistoryEntry {
-        HistoryEntry {
-            version,
-            at,
-            user: "Ana Quispe".into(),
-            role: Some(Role::ProfesionalAit),
-            activity,
-            choice: None,
-            output: None,
-            output_reference: None,
-            comment: None,
-            event: None,
-            started_at: activity.map(|_| at - 1_800_000),
-            files: Vec::new(),
-            assignee: None,
-        }
     }
 
     #[test]
