@@ -155,7 +155,7 @@ pub async fn entities_for_opening() -> Result<Vec<EntityChoice>, ServerFnError> 
         .list_entities()
         .await?
         .into_iter()
-        .filter(|e| actor.may_see(&e.id))
+        .filter(|e| actor.may_see(std::slice::from_ref(&e.id)))
         .map(|e| EntityChoice {
             id: e.id,
             name: e.name,
@@ -176,7 +176,8 @@ pub async fn open_case(
     let (user, _) = request::signed_in(&db).await?;
     let procedure = procedures::find(&procedure)
         .ok_or_else(|| ApiError::invalid("procedure", "Elija un procedimiento."))?;
-    let id = cases::open(&db, &user, procedure, &entity_id, &title).await?;
+    let entities = cases::named_entities(Some(entity_id), None)?;
+    let id = cases::open(&db, &user, procedure, &entities, &title).await?;
     leptos_axum::redirect(&format!("/expedientes/{id}"));
     Ok(id)
 }

@@ -18,8 +18,9 @@ pub struct CaseView {
     pub procedure_version: u16,
     /// The edition of the manual that approved that version.
     pub manual: ManualEdition,
-    pub entity_id: String,
-    pub entity_name: String,
+    /// The public entities it concerns, in the order named: the one that
+    /// asked, or for PR09 none yet, one or several.
+    pub entities: Vec<CaseEntity>,
     pub title: String,
     pub status: CaseStatus,
     pub version: i64,
@@ -34,6 +35,40 @@ pub struct CaseView {
     /// Times each activity has been made current, where above one.
     pub repeated: Vec<Repeat>,
     pub history: Vec<HistoryEntry>,
+}
+
+impl CaseView {
+    pub fn entity_ids(&self) -> Vec<&str> {
+        self.entities.iter().map(|e| e.id.as_str()).collect()
+    }
+
+    /// The entities' names as the pages print them.
+    pub fn entity_names(&self) -> String {
+        let names: Vec<&str> = self.entities.iter().map(|e| e.name.as_str()).collect();
+        entities_label(&names.join(ENTITY_NAME_SEPARATOR)).to_owned()
+    }
+}
+
+/// A public entity a case concerns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct CaseEntity {
+    pub id: String,
+    pub name: String,
+}
+
+/// Between the names of a case's entities where they are one text (the
+/// lists, the inbox, the history export).
+pub const ENTITY_NAME_SEPARATOR: &str = "; ";
+
+/// What the pages print for a case's entities, given their joined names:
+/// a PR09 case may name none yet.
+pub fn entities_label(joined_names: &str) -> &str {
+    if joined_names.is_empty() {
+        "Sin entidad todavía"
+    } else {
+        joined_names
+    }
 }
 
 /// An edition of the manual, as a case names the law it follows.
@@ -70,7 +105,8 @@ pub fn case_reference(procedure: &str, year: i64, number: i64) -> String {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseChanged {
     pub case_id: String,
-    pub entity_id: String,
+    /// The entities the case concerns: whose pages hear of it.
+    pub entities: Vec<String>,
     pub version: i64,
     /// The people the change notified (announced on their own).
     #[serde(skip)]
@@ -137,6 +173,9 @@ pub enum HistoryEvent {
     Taken,
     /// A current activity handed back to everyone with its role.
     Released,
+    /// A public entity named as concerned by the case (PR09's
+    /// "entidad(es) correspondiente(s)").
+    EntityNamed,
 }
 
 impl HistoryEvent {
@@ -152,6 +191,7 @@ impl HistoryEvent {
             HistoryEvent::Assigned => Some("assigned"),
             HistoryEvent::Taken => Some("taken"),
             HistoryEvent::Released => Some("released"),
+            HistoryEvent::EntityNamed => Some("entity-named"),
         }
     }
 
@@ -163,6 +203,7 @@ impl HistoryEvent {
             (Some("assigned"), _) => HistoryEvent::Assigned,
             (Some("taken"), _) => HistoryEvent::Taken,
             (Some("released"), _) => HistoryEvent::Released,
+            (Some("entity-named"), _) => HistoryEvent::EntityNamed,
             (_, Some(_)) => HistoryEvent::Completed,
             (_, None) => HistoryEvent::Opened,
         }
@@ -247,6 +288,9 @@ pub struct HistoryEntry {
     /// completion for the activities that followed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<Person>,
+    /// The entity the entry named as concerned by the case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<CaseEntity>,
 }
 
 /// Someone named on a case: who holds an activity, whom it was derived to.
@@ -294,7 +338,9 @@ pub struct CaseSummary {
     pub id: String,
     pub reference: String,
     pub procedure: String,
-    pub entity_id: String,
+    /// The names of the entities it concerns, joined by
+    /// [`ENTITY_NAME_SEPARATOR`] (empty for none).
+    pub entity_names: String,
     pub title: String,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub status: CaseStatus,
@@ -345,7 +391,9 @@ pub struct InboxItem {
     /// The version of the procedure the case follows.
     #[cfg_attr(feature = "ssr", sqlx(try_from = "i64"))]
     pub procedure_version: u16,
-    pub entity_name: String,
+    /// The names of the entities its case concerns, joined by
+    /// [`ENTITY_NAME_SEPARATOR`] (empty for none).
+    pub entity_names: String,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "i64"))]
     pub activity: ActivityNumber,
     /// When it became current, in milliseconds since the Unix epoch.
@@ -460,6 +508,10 @@ pub fn history_summary(procedure: &Procedure, entry: &HistoryEntry) -> String {
             Some(HistoryEvent::FilesAttached) => {
                 format!("Adjuntó documentos de respaldo al formulario {form} ({reference}).")
             }
+            Some(HistoryEvent::EntityNamed) => match &entry.entity {
+                Some(entity) => format!("Añadió al expediente la entidad {}.", entity.name),
+                None => "Añadió una entidad al expediente.".to_owned(),
+            },
             _ => "Abrió el expediente.".to_owned(),
         },
         Some(activity) => {

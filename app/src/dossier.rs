@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cases::{
     history_summary, who_with_role, CaseStatus, CaseView, HistoryEntry, HistoryEvent,
+    ENTITY_NAME_SEPARATOR,
 };
 use crate::domain::calendar::{bolivia_time, span};
 use crate::domain::procedure::{ActivityNumber, Procedure};
@@ -150,7 +151,14 @@ impl Dossier {
                     case.manual.approved_on
                 ),
             ),
-            ("Entidad", case.entity_name.clone()),
+            (
+                if case.entities.len() > 1 {
+                    "Entidades"
+                } else {
+                    "Entidad"
+                },
+                case.entity_names(),
+            ),
             ("Abierto", bolivia_time(case.opened_at)),
             ("Estado", case.status.label().to_owned()),
         ];
@@ -293,7 +301,8 @@ pub struct CaseHeading {
     pub reference: String,
     pub procedure: String,
     pub procedure_version: u16,
-    pub entity_name: String,
+    /// Joined by [`ENTITY_NAME_SEPARATOR`] (empty for none).
+    pub entity_names: String,
 }
 
 impl CaseHeading {
@@ -302,7 +311,12 @@ impl CaseHeading {
             reference: case.reference.clone(),
             procedure: case.procedure.clone(),
             procedure_version: case.procedure_version,
-            entity_name: case.entity_name.clone(),
+            entity_names: case
+                .entities
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect::<Vec<_>>()
+                .join(ENTITY_NAME_SEPARATOR),
         }
     }
 
@@ -318,7 +332,7 @@ impl CaseHeading {
             self.reference.clone(),
             self.procedure.clone(),
             self.procedure_version.to_string(),
-            self.entity_name.clone(),
+            self.entity_names.clone(),
             order.to_string(),
             entry.version.to_string(),
             line.when(),
@@ -343,7 +357,7 @@ impl CaseHeading {
 #[cfg(test)]
 pub(crate) mod samples {
     use super::*;
-    use crate::cases::ManualEdition;
+    use crate::cases::{CaseEntity, ManualEdition};
 
     /// An entry by the same person; a completion took three hours.
     pub fn entry(version: i64, activity: Option<ActivityNumber>, at: i64) -> HistoryEntry {
@@ -361,6 +375,7 @@ pub(crate) mod samples {
             started_at: activity.map(|_| at - 3 * 3_600_000),
             files: Vec::new(),
             assignee: None,
+            entity: None,
         }
     }
 
@@ -372,8 +387,10 @@ pub(crate) mod samples {
             procedure: procedure.code.into(),
             procedure_version: procedure.version,
             manual: ManualEdition::of(procedure),
-            entity_id: "e1".into(),
-            entity_name: "Ministerio de Prueba".into(),
+            entities: vec![CaseEntity {
+                id: "e1".into(),
+                name: "Ministerio de Prueba".into(),
+            }],
             title: "Integración".into(),
             status: CaseStatus::Open,
             version: history.len() as i64,

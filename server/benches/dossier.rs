@@ -31,7 +31,7 @@ async fn main() {
         &db,
         &jefe,
         &PR05,
-        &entity.id,
+        std::slice::from_ref(&entity.id),
         "Revisión de un documento largo",
     )
     .await

@@ -88,9 +88,15 @@ async fn main() {
         // Each change: a case opened, or its first activity completed.
         let asked = Instant::now();
         let committed = if i % 2 == 0 {
-            case = cases::open(&first, &jefe, &PR09, &entity.id, "Latencia")
-                .await
-                .unwrap();
+            case = cases::open(
+                &first,
+                &jefe,
+                &PR09,
+                std::slice::from_ref(&entity.id),
+                "Latencia",
+            )
+            .await
+            .unwrap();
             Instant::now()
         } else {
             cases::complete(

@@ -100,9 +100,15 @@ async fn main() {
     for i in 0..one_by_one + at_once {
         let title = format!("Integración {i}");
         ids.push(
-            cases::open(&quiet, &jefe, &PR6, &entity_id, &title)
-                .await
-                .unwrap(),
+            cases::open(
+                &quiet,
+                &jefe,
+                &PR6,
+                std::slice::from_ref(&entity_id),
+                &title,
+            )
+            .await
+            .unwrap(),
         );
     }
     let (sequential, concurrent) = ids.split_at(one_by_one);

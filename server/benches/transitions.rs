@@ -34,7 +34,7 @@ async fn main() {
     for i in 0..cases {
         let title = format!("Seguimiento {i}");
         ids.push(
-            cases::open(&db, &jefe, &PR09, &entity.id, &title)
+            cases::open(&db, &jefe, &PR09, std::slice::from_ref(&entity.id), &title)
                 .await
                 .unwrap(),
         );

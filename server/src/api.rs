@@ -67,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/events", get(crate::events::case_events))
         .route("/events", get(crate::events::my_events))
         .route("/stats/events", get(crate::events::stats_events))
+        .route("/cases/{id}/entities", post(name_entity))
         .route("/cases/{id}/activities/{number}/complete", post(complete))
         .route("/cases/{id}/activities/{number}/assign", post(assign))
         .route("/cases/{id}/activities/{number}/take", post(take))
@@ -408,7 +409,10 @@ async fn audit_csv(
 #[derive(Deserialize)]
 struct OpenCase {
     procedure: String,
-    entity_id: String,
+    /// The one entity the case concerns.
+    entity_id: Option<String>,
+    /// Or the entities a PR09 case concerns (none, one or several).
+    entity_ids: Option<Vec<String>>,
     title: String,
 }
 
@@ -423,7 +427,8 @@ async fn open_case(
             "No existe ese procedimiento; use PR05, PR6, PR7 o PR09.",
         )
     })?;
-    let id = cases::open(&db, &user, procedure, &body.entity_id, &body.title).await?;
+    let entities = cases::named_entities(body.entity_id, body.entity_ids)?;
+    let id = cases::open(&db, &user, procedure, &entities, &body.title).await?;
     let view = cases::view(&db, &user.actor(), &id)
         .await?
         .ok_or_else(|| ApiError::Internal("a new case is not visible".into()))?;
@@ -565,6 +570,25 @@ async fn assign(
         reason: body.reason.as_deref(),
     };
     derive_and_show(db, user, id, number, what, body.version).await
+}
+
+#[derive(Deserialize)]
+struct NameEntityRequest {
+    entity_id: String,
+    /// The case's version the person saw, when given.
+    version: Option<i64>,
+}
+
+/// `POST /api/v1/cases/{id}/entities`: names one more entity the case
+/// concerns (PR09), then answers the case as it is now.
+async fn name_entity(
+    State(db): State<Db>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NameEntityRequest>,
+) -> Result<Json<CaseView>, ApiError> {
+    cases::name_entity(&db, &user, &id, &body.entity_id, body.version).await?;
+    get_case(State(db), user, Path(id)).await
 }
 
 /// Derives, takes or releases, then answers the case as it is now.

@@ -129,7 +129,7 @@ pub async fn my_events(
 ) -> Response {
     let actor: Actor = user.actor();
     let live = changes(&db, Some(user.id.clone()), move |changed| {
-        actor.may_see(&changed.entity_id)
+        actor.may_see(&changed.entities)
     });
     sse(
         &stopping,

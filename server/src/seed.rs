@@ -200,7 +200,7 @@ pub async fn run(
                     id,
                     procedure,
                     year: bolivia_calendar(*opened_at).0,
-                    entity_id: &entity_ids[*entity],
+                    entity_ids: std::slice::from_ref(&entity_ids[*entity]),
                     title: "Caso sintético",
                     state: first,
                     current_since: first.active.iter().map(|&a| (a, *opened_at)).collect(),
@@ -235,6 +235,7 @@ pub async fn run(
                             files: &[],
                             supports: None,
                             assignee: None,
+                            entity: None,
                             notices: Vec::new(),
                         }
                     })

@@ -87,10 +87,10 @@ impl Actor {
             .collect()
     }
 
-    /// Staff see every case; an entity only its own.
-    pub fn may_see(&self, case_entity: &str) -> bool {
+    /// Staff see every case; an entity only those that concern it.
+    pub fn may_see(&self, case_entities: &[impl AsRef<str>]) -> bool {
         match &self.entity_id {
-            Some(own) => own == case_entity,
+            Some(own) => case_entities.iter().any(|e| e.as_ref() == own),
             None => self.sees_cases(),
         }
     }
@@ -101,9 +101,17 @@ impl Actor {
         self.entity_id.is_some() || self.is_admin || !self.roles.is_empty()
     }
 
-    pub fn may_open(&self, procedure: &Procedure, case_entity: &str) -> Result<(), Refusal> {
+    /// Whether this actor opens a case of `procedure` concerning
+    /// `case_entities`: an entity opens its own cases only.
+    pub fn may_open(
+        &self,
+        procedure: &Procedure,
+        case_entities: &[impl AsRef<str>],
+    ) -> Result<(), Refusal> {
         match &self.entity_id {
-            Some(own) if own != case_entity => Err(Refusal::NotVisible),
+            Some(own) if !matches!(case_entities, [only] if only.as_ref() == own) => {
+                Err(Refusal::NotVisible)
+            }
             _ if self.may_start(procedure) => Ok(()),
             _ => Err(Refusal::WrongRole),
         }
@@ -125,6 +133,19 @@ impl Actor {
                         .any(|r| *r != Role::Entidad && self.roles.contains(r))
             }
         }
+    }
+
+    /// The role under which this actor names further entities on a case of
+    /// `procedure`: its staff, by a role of one of its activities.
+    pub fn names_entities(&self, procedure: &Procedure) -> Option<Role> {
+        if self.entity_id.is_some() {
+            return None;
+        }
+        procedure
+            .activities
+            .iter()
+            .flat_map(|activity| activity.roles.iter().copied())
+            .find(|role| self.roles.contains(role))
     }
 
     /// Registers entities and accounts, assigns roles and sets due times.
@@ -167,9 +188,13 @@ impl Actor {
     }
 
     /// The role under which this actor completes `activity` of a case of
-    /// `case_entity`, recorded in the history.
-    pub fn role_for(&self, activity: &Activity, case_entity: &str) -> Result<Role, Refusal> {
-        if !self.may_see(case_entity) {
+    /// `case_entities`, recorded in the history.
+    pub fn role_for(
+        &self,
+        activity: &Activity,
+        case_entities: &[impl AsRef<str>],
+    ) -> Result<Role, Refusal> {
+        if !self.may_see(case_entities) {
             return Err(Refusal::NotVisible);
         }
         activity
@@ -205,20 +230,20 @@ mod tests {
     fn staff_complete_only_the_activities_of_their_roles() {
         let jefe = Actor::staff([Role::JefeUgat]);
         let pr6_3 = PR6.activity(3).unwrap();
-        assert_eq!(jefe.role_for(pr6_3, "e1"), Ok(Role::JefeUgat));
+        assert_eq!(jefe.role_for(pr6_3, &["e1"]), Ok(Role::JefeUgat));
         let pr6_4 = PR6.activity(4).unwrap();
-        assert_eq!(jefe.role_for(pr6_4, "e1"), Err(Refusal::WrongRole));
+        assert_eq!(jefe.role_for(pr6_4, &["e1"]), Err(Refusal::WrongRole));
     }
 
     #[test]
     fn either_unit_of_a_shared_activity_may_complete_it() {
         let pr6_10 = PR6.activity(10).unwrap();
         assert_eq!(
-            Actor::staff([Role::Uit]).role_for(pr6_10, "e1"),
+            Actor::staff([Role::Uit]).role_for(pr6_10, &["e1"]),
             Ok(Role::Uit)
         );
         assert_eq!(
-            Actor::staff([Role::Upat]).role_for(pr6_10, "e1"),
+            Actor::staff([Role::Upat]).role_for(pr6_10, &["e1"]),
             Ok(Role::Upat)
         );
     }
@@ -226,78 +251,121 @@ mod tests {
     #[test]
     fn entity_activities_belong_to_the_case_entity_only() {
         let pr6_1 = PR6.activity(1).unwrap();
-        assert_eq!(Actor::entity("e1").role_for(pr6_1, "e1"), Ok(Role::Entidad));
         assert_eq!(
-            Actor::entity("e2").role_for(pr6_1, "e1"),
+            Actor::entity("e1").role_for(pr6_1, &["e1"]),
+            Ok(Role::Entidad)
+        );
+        assert_eq!(
+            Actor::entity("e2").role_for(pr6_1, &["e1"]),
             Err(Refusal::NotVisible)
         );
         assert_eq!(
-            Actor::staff([Role::ProfesionalAit]).role_for(pr6_1, "e1"),
+            Actor::staff([Role::ProfesionalAit]).role_for(pr6_1, &["e1"]),
             Err(Refusal::WrongRole)
         );
         let pr6_2 = PR6.activity(2).unwrap();
         assert_eq!(
-            Actor::entity("e1").role_for(pr6_2, "e1"),
+            Actor::entity("e1").role_for(pr6_2, &["e1"]),
             Err(Refusal::WrongRole)
         );
         // PR7 activity 1 may come from a unit of AGETIC or from the entity.
         let pr7_1 = PR7.activity(1).unwrap();
-        assert_eq!(Actor::entity("e1").role_for(pr7_1, "e1"), Ok(Role::Entidad));
         assert_eq!(
-            Actor::staff([Role::AreaSustantiva]).role_for(pr7_1, "e1"),
+            Actor::entity("e1").role_for(pr7_1, &["e1"]),
+            Ok(Role::Entidad)
+        );
+        assert_eq!(
+            Actor::staff([Role::AreaSustantiva]).role_for(pr7_1, &["e1"]),
             Ok(Role::AreaSustantiva)
         );
     }
 
     #[test]
+    fn a_case_of_several_entities_is_each_ones_and_one_of_none_is_staffs() {
+        let both = ["e1", "e2"];
+        let pr09_14 = PR09.activity(14).unwrap();
+        for own in both {
+            assert!(Actor::entity(own).may_see(&both));
+            assert_eq!(
+                Actor::entity(own).role_for(pr09_14, &both),
+                Ok(Role::Entidad)
+            );
+        }
+        assert!(!Actor::entity("e3").may_see(&both));
+        let none: [&str; 0] = [];
+        assert!(!Actor::entity("e1").may_see(&none));
+        assert!(Actor::staff([Role::ProfesionalAit]).may_see(&none));
+        assert_eq!(
+            Actor::entity("e1").role_for(pr09_14, &none),
+            Err(Refusal::NotVisible)
+        );
+        // An entity opens a case of its own alone.
+        assert_eq!(
+            Actor::entity("e1").may_open(&PR6, &both),
+            Err(Refusal::NotVisible)
+        );
+    }
+
+    #[test]
+    fn the_procedures_staff_name_its_entities() {
+        assert_eq!(
+            Actor::staff([Role::JefeUgat]).names_entities(&PR09),
+            Some(Role::JefeUgat)
+        );
+        assert_eq!(Actor::staff([Role::Uit]).names_entities(&PR09), None);
+        assert_eq!(Actor::entity("e1").names_entities(&PR09), None);
+        assert_eq!(Actor::admin().names_entities(&PR09), None);
+    }
+
+    #[test]
     fn staff_without_a_role_see_no_case() {
         let nobody = Actor::staff([]);
-        assert!(!nobody.sees_cases() && !nobody.may_see("e1"));
-        assert!(Actor::staff([Role::Uit]).may_see("e1"));
-        assert!(Actor::admin().may_see("e1"));
-        assert!(Actor::entity("e1").may_see("e1") && !Actor::entity("e1").may_see("e2"));
+        assert!(!nobody.sees_cases() && !nobody.may_see(&["e1"]));
+        assert!(Actor::staff([Role::Uit]).may_see(&["e1"]));
+        assert!(Actor::admin().may_see(&["e1"]));
+        assert!(Actor::entity("e1").may_see(&["e1"]) && !Actor::entity("e1").may_see(&["e2"]));
     }
 
     #[test]
     fn who_opens_cases() {
         for role in CASE_OPENERS {
-            assert_eq!(Actor::staff([role]).may_open(&PR05, "e1"), Ok(()));
+            assert_eq!(Actor::staff([role]).may_open(&PR05, &["e1"]), Ok(()));
         }
-        assert_eq!(Actor::admin().may_open(&PR7, "e1"), Ok(()));
+        assert_eq!(Actor::admin().may_open(&PR7, &["e1"]), Ok(()));
         assert_eq!(
-            Actor::staff([Role::Dge]).may_open(&PR05, "e1"),
+            Actor::staff([Role::Dge]).may_open(&PR05, &["e1"]),
             Err(Refusal::WrongRole)
         );
-        assert_eq!(Actor::entity("e1").may_open(&PR6, "e1"), Ok(()));
+        assert_eq!(Actor::entity("e1").may_open(&PR6, &["e1"]), Ok(()));
         assert_eq!(
-            Actor::entity("e1").may_open(&PR05, "e1"),
+            Actor::entity("e1").may_open(&PR05, &["e1"]),
             Err(Refusal::WrongRole)
         );
         // The first activity's people start each procedure.
-        assert_eq!(Actor::staff([Role::Adit]).may_open(&PR05, "e1"), Ok(()));
+        assert_eq!(Actor::staff([Role::Adit]).may_open(&PR05, &["e1"]), Ok(()));
         assert_eq!(
-            Actor::staff([Role::Adit]).may_open(&PR7, "e1"),
+            Actor::staff([Role::Adit]).may_open(&PR7, &["e1"]),
             Err(Refusal::WrongRole)
         );
         assert_eq!(
-            Actor::staff([Role::AreaSustantiva]).may_open(&PR7, "e1"),
+            Actor::staff([Role::AreaSustantiva]).may_open(&PR7, &["e1"]),
             Ok(())
         );
-        assert_eq!(Actor::entity("e1").may_open(&PR7, "e1"), Ok(()));
+        assert_eq!(Actor::entity("e1").may_open(&PR7, &["e1"]), Ok(()));
         assert_eq!(
-            Actor::entity("e1").may_open(&PR09, "e1"),
+            Actor::entity("e1").may_open(&PR09, &["e1"]),
             Err(Refusal::WrongRole)
         );
         assert_eq!(
-            Actor::staff([Role::ProfesionalAit]).may_open(&PR09, "e1"),
+            Actor::staff([Role::ProfesionalAit]).may_open(&PR09, &["e1"]),
             Ok(())
         );
         assert_eq!(
-            Actor::staff([Role::Uit]).may_open(&PR09, "e1"),
+            Actor::staff([Role::Uit]).may_open(&PR09, &["e1"]),
             Err(Refusal::WrongRole)
         );
         assert_eq!(
-            Actor::entity("e1").may_open(&PR6, "e2"),
+            Actor::entity("e1").may_open(&PR6, &["e2"]),
             Err(Refusal::NotVisible)
         );
     }
@@ -312,8 +380,8 @@ mod tests {
 
     #[test]
     fn entities_see_only_their_own_cases() {
-        assert!(Actor::entity("e1").may_see("e1"));
-        assert!(!Actor::entity("e1").may_see("e2"));
-        assert!(Actor::staff([Role::Dge]).may_see("e2"));
+        assert!(Actor::entity("e1").may_see(&["e1"]));
+        assert!(!Actor::entity("e1").may_see(&["e2"]));
+        assert!(Actor::staff([Role::Dge]).may_see(&["e2"]));
     }
 }

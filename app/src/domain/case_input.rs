@@ -1,12 +1,15 @@
 //! What a person types into a case: the limits (the pages' `maxlength` uses
 //! them too) and the checks the server runs before anything is stored.
 
+use super::procedure::Concerns;
 use super::validation::FieldError;
 
 pub const MAX_TITLE: usize = 300;
 pub const MAX_OUTPUT_REFERENCE: usize = 200;
 pub const MAX_COMMENT: usize = 2_000;
 pub const MAX_OBSERVATIONS: usize = 4_000;
+/// The entities one case may name (a PR09 analysis may concern many).
+pub const MAX_CASE_ENTITIES: usize = 100;
 
 fn too_long(field: &str, max: usize) -> FieldError {
     FieldError::new(field, format!("Use como máximo {max} caracteres."))
@@ -25,6 +28,31 @@ pub fn check_title(title: &str) -> Vec<FieldError> {
     } else {
         Vec::new()
     }
+}
+
+/// The entities a new case names, as its procedure wants them: the one that
+/// asked, or for PR09 none, one or several, each once.
+pub fn check_entities(concerns: Concerns, entity_ids: &[impl AsRef<str>]) -> Vec<FieldError> {
+    let repeated = entity_ids
+        .iter()
+        .enumerate()
+        .any(|(i, id)| entity_ids[..i].iter().any(|e| e.as_ref() == id.as_ref()));
+    let message = match (concerns, entity_ids.len()) {
+        (Concerns::OneEntity, 0) => Some("Elija la entidad solicitante.".to_owned()),
+        (Concerns::OneEntity, 1) => None,
+        (Concerns::OneEntity, _) => {
+            Some("Este procedimiento atiende a una sola entidad: elija una.".to_owned())
+        }
+        (Concerns::AnyEntities, n) if n > MAX_CASE_ENTITIES => Some(format!(
+            "Un expediente puede nombrar como máximo {MAX_CASE_ENTITIES} entidades."
+        )),
+        _ if repeated => Some("Cada entidad se nombra una sola vez.".to_owned()),
+        _ => None,
+    };
+    message
+        .map(|m| FieldError::new("entity_id", m))
+        .into_iter()
+        .collect()
 }
 
 /// What a completion records besides the decision: the output's reference
@@ -68,6 +96,25 @@ pub fn check_observations(observations: &str) -> Vec<FieldError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_case_names_its_entities_as_its_procedure_wants() {
+        use super::{check_entities, Concerns};
+        let none: [&str; 0] = [];
+        assert!(!check_entities(Concerns::OneEntity, &none).is_empty());
+        assert!(check_entities(Concerns::OneEntity, &["e1"]).is_empty());
+        assert!(!check_entities(Concerns::OneEntity, &["e1", "e2"]).is_empty());
+        assert!(check_entities(Concerns::AnyEntities, &none).is_empty());
+        assert!(check_entities(Concerns::AnyEntities, &["e1", "e2"]).is_empty());
+        assert_eq!(
+            check_entities(Concerns::AnyEntities, &["e1", "e2", "e1"])[0].message,
+            "Cada entidad se nombra una sola vez."
+        );
+        let many: Vec<String> = (0..=super::MAX_CASE_ENTITIES)
+            .map(|n| format!("e{n}"))
+            .collect();
+        assert!(!check_entities(Concerns::AnyEntities, &many).is_empty());
+    }
+
     use super::*;
 
     #[test]

@@ -240,7 +240,7 @@ fn explore(procedure: &Procedure) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::domain::procedure::Activity;
-    use crate::domain::procedure::{activity, Choice};
+    use crate::domain::procedure::{activity, Choice, Concerns};
     use crate::domain::procedures::{every_version, trial, M06_V2};
     use crate::domain::role::Role::*;
 
@@ -278,6 +278,7 @@ mod tests {
             sheet_starts: &[],
             name: "",
             objective: "",
+            concerns: Concerns::OneEntity,
             activities,
         }
     }

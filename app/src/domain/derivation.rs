@@ -32,11 +32,11 @@ impl Actor {
         self.entity_id.is_none() && REASSIGNERS.iter().any(|r| self.roles.contains(r))
     }
 
-    /// Whether this person may hold `activity` of a case of `case_entity`:
-    /// staff with one of its roles, or an account of the case's entity for
-    /// the entity's activities.
-    pub fn may_hold(&self, activity: &Activity, case_entity: &str) -> bool {
-        self.role_for(activity, case_entity).is_ok()
+    /// Whether this person may hold `activity` of a case concerning
+    /// `case_entities`: staff with one of its roles, or an account of one of
+    /// those entities for the entity's activities.
+    pub fn may_hold(&self, activity: &Activity, case_entities: &[impl AsRef<str>]) -> bool {
+        self.role_for(activity, case_entities).is_ok()
     }
 }
 
@@ -259,11 +259,11 @@ mod tests {
         assert!(!Actor::entity("e1").reassigns());
         let pr6_5 = PR6.activity(5).unwrap();
         assert!(pr6_5.roles.contains(&Role::ProfesionalAit));
-        assert!(Actor::staff([Role::ProfesionalAit]).may_hold(pr6_5, "e1"));
-        assert!(!Actor::staff([Role::Uit]).may_hold(pr6_5, "e1"));
+        assert!(Actor::staff([Role::ProfesionalAit]).may_hold(pr6_5, &["e1"]));
+        assert!(!Actor::staff([Role::Uit]).may_hold(pr6_5, &["e1"]));
         let pr6_1 = PR6.activity(1).unwrap();
-        assert!(Actor::entity("e1").may_hold(pr6_1, "e1"));
-        assert!(!Actor::entity("e2").may_hold(pr6_1, "e1"));
+        assert!(Actor::entity("e1").may_hold(pr6_1, &["e1"]));
+        assert!(!Actor::entity("e2").may_hold(pr6_1, &["e1"]));
     }
 
     #[test]

@@ -35,8 +35,20 @@ pub struct Procedure {
     pub sheet_starts: &'static [ActivityNumber],
     pub name: &'static str,
     pub objective: &'static str,
+    /// Which public entities one of its cases concerns.
+    pub concerns: Concerns,
     /// In the manual's order, numbered 1..N.
     pub activities: &'static [Activity],
+}
+
+/// Which public entities a case of a procedure concerns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Concerns {
+    /// The one entity that asked (PR05, PR6, PR7: "la entidad solicitante").
+    OneEntity,
+    /// "la(s) entidad(es) correspondiente(s)" (PR09, activity 4): none
+    /// while the statistics are analysed, one or several once they are.
+    AnyEntities,
 }
 
 #[derive(Debug, PartialEq, Eq)]

@@ -60,7 +60,7 @@ pub fn CasePage() -> impl IntoView {
                             <h1><span class="code">{case.reference.clone()}</span> " " {case.title.clone()}</h1>
                             <p class="lead">
                                 <a href=format!("/procedimientos/{}", procedure.code)>{format!("{} · {}", procedure.code, procedure.name)}</a>
-                                {format!(" · {}", case.entity_name)}
+                                {format!(" · {}", case.entity_names())}
                             </p>
                             <p class="muted case-edition" data-procedure-version=case.procedure_version>
                                 {format!(
@@ -270,7 +270,7 @@ fn ActiveCard(
         move || {
             !held_by_other()
                 && actor.get().is_some_and(|(actor, _)| {
-                    case.with(|c| actor.role_for(activity, &c.entity_id).is_ok())
+                    case.with(|c| actor.role_for(activity, &c.entity_ids()).is_ok())
                 })
         }
     };
@@ -465,7 +465,7 @@ fn Timeline(
                         .filter(|_| entry.event.is_none())
                         .and_then(|n| procedure.activity(n))
                         .filter(|activity| {
-                            actor.get_untracked().is_some_and(|(actor, _)| actor.role_for(activity, &c.entity_id).is_ok())
+                            actor.get_untracked().is_some_and(|(actor, _)| actor.role_for(activity, &c.entity_ids()).is_ok())
                         })
                         .map(|activity| view! { <Correction case number=activity.number version=entry.version /> });
                     view! {
@@ -632,7 +632,8 @@ fn DeriveControls(
     let reassigning = assignee.is_some();
     let state = move || {
         let (actor, _) = actor.get()?;
-        let holds_role = case.with(|c| activity.is_some_and(|a| actor.may_hold(a, &c.entity_id)));
+        let holds_role =
+            case.with(|c| activity.is_some_and(|a| actor.may_hold(a, &c.entity_ids())));
         let mine = assignee
             .as_ref()
             .is_some_and(|a| Some(&a.id) == actor.person.as_ref());

@@ -285,7 +285,11 @@ fn OpenCaseForm(entities: Vec<EntityChoice>, codes: Vec<String>) -> impl IntoVie
                 </div>
                 <div class="field">
                     <label for="open-entity">"Entidad"</label>
-                    <select id="open-entity" name="entity_id">{entity_options}</select>
+                    <select id="open-entity" name="entity_id" aria-describedby="open-entity-hint">
+                        {entity_options}
+                        <option value="">"Ninguna todavía (PR09)"</option>
+                    </select>
+                    <p id="open-entity-hint" class="hint">"Un seguimiento PR09 puede abrirse sin entidad: su análisis dirá a cuáles concierne."</p>
                 </div>
                 <div class="field">
                     <label for="open-title">"Título"</label>

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 
 use super::session::error_text;
 use crate::actions::inbox;
-use crate::cases::{InboxItem, InboxPart};
+use crate::cases::{entities_label, InboxItem, InboxPart};
 use crate::domain::calendar::waited;
 use crate::domain::procedures;
 use crate::paging::PageRequest;
@@ -108,7 +108,7 @@ fn InboxRows(items: Vec<InboxItem>) -> impl IntoView {
                         {format!("Actividad {} · {activity}", item.activity)}
                     </a>
                     <p class="muted">
-                        {format!("{} · {} · espera {}", item.title, item.entity_name, waited(item.since, now))}
+                        {format!("{} · {} · espera {}", item.title, entities_label(&item.entity_names), waited(item.since, now))}
                     </p>
                 </li>
             }

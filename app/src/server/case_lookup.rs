@@ -32,7 +32,7 @@ pub fn stale() -> ApiError {
 pub async fn visible_case(db: &Db, user: &User, id: &str) -> Result<CaseRecord, ApiError> {
     db.find_case(id)
         .await?
-        .filter(|record| user.actor().may_see(&record.entity_id))
+        .filter(|record| user.actor().may_see(&record.entity_ids()))
         .ok_or_else(case_not_found)
 }
 

@@ -18,10 +18,10 @@ use crate::cases::{
 use crate::documents::{MAX_FILES_PER_ENTRY, NOTHING_TO_ATTACH};
 use crate::domain::access::{Actor, Refusal};
 use crate::domain::calendar::{bolivia_calendar, bolivia_month_start, next_month, now_ms};
-use crate::domain::case_input::{check_comment, check_completion, check_title};
+use crate::domain::case_input::{check_comment, check_completion, check_entities, check_title};
 use crate::domain::derivation;
 use crate::domain::engine::{CaseState, EngineError};
-use crate::domain::procedure::{ActivityNumber, Procedure};
+use crate::domain::procedure::{ActivityNumber, Concerns, Procedure};
 use crate::domain::procedures;
 use crate::domain::role::Role;
 use crate::forms::Anexo;
@@ -35,28 +35,56 @@ fn reject_if_any(errors: Vec<crate::domain::validation::FieldError>) -> Result<(
     }
 }
 
-/// Opens a case at its first activity and returns its id.
+/// The entities a new case is asked to concern: `entity_id` for one (empty
+/// for none, as a form's select sends it) or `entity_ids` for several.
+pub fn named_entities(
+    entity_id: Option<String>,
+    entity_ids: Option<Vec<String>>,
+) -> Result<Vec<String>, ApiError> {
+    match (entity_id, entity_ids) {
+        (Some(_), Some(_)) => Err(ApiError::invalid(
+            "entity_id",
+            "Indique entity_id (una entidad) o entity_ids (varias), no ambos.",
+        )),
+        (Some(one), None) => Ok(Some(one.trim().to_owned())
+            .filter(|id| !id.is_empty())
+            .into_iter()
+            .collect()),
+        (None, many) => Ok(many
+            .unwrap_or_default()
+            .into_iter()
+            .map(|id| id.trim().to_owned())
+            .collect()),
+    }
+}
+
+/// Opens a case concerning `entity_ids` (in that order) at its first
+/// activity and returns its id.
 pub async fn open(
     db: &Db,
     user: &User,
     procedure: &'static Procedure,
-    entity_id: &str,
+    entity_ids: &[String],
     title: &str,
 ) -> Result<String, ApiError> {
     user.actor()
-        .may_open(procedure, entity_id)
+        .may_open(procedure, entity_ids)
         .map_err(|r| match r {
             Refusal::NotVisible => {
                 ApiError::Forbidden("Solo puede abrir expedientes de su propia entidad.".into())
             }
             other => refusal(other),
         })?;
-    reject_if_any(check_title(title))?;
-    if db.find_entity(entity_id).await?.is_none() {
-        return Err(ApiError::invalid(
-            "entity_id",
-            "No existe una entidad con ese identificador.",
-        ));
+    let mut errors = check_entities(procedure.concerns, entity_ids);
+    errors.extend(check_title(title));
+    reject_if_any(errors)?;
+    for entity_id in entity_ids {
+        if db.find_entity(entity_id).await?.is_none() {
+            return Err(ApiError::invalid(
+                "entity_id",
+                format!("No existe una entidad con el identificador «{entity_id}»."),
+            ));
+        }
     }
     let at = now_ms();
     let state = CaseState::start(procedure);
@@ -65,7 +93,7 @@ pub async fn open(
         id: &id,
         procedure,
         year: bolivia_calendar(at).0,
-        entity_id,
+        entity_ids,
         title: title.trim(),
         current_since: state.active.iter().map(|&n| (n, at)).collect(),
         notices: state
@@ -148,6 +176,86 @@ async fn check_pending(
     Ok(())
 }
 
+/// Names `entity_id` as concerned by case `case_id` too, after those named
+/// before it: a PR09 case names its entities as its analysis finds them.
+pub async fn name_entity(
+    db: &Db,
+    user: &User,
+    case_id: &str,
+    entity_id: &str,
+    version: Option<i64>,
+) -> Result<(), ApiError> {
+    let record = visible_case(db, user, case_id).await?;
+    let procedure = procedure_of(&record)?;
+    if procedure.concerns != Concerns::AnyEntities {
+        return Err(ApiError::invalid(
+            "entity_id",
+            "Este procedimiento atiende solo a la entidad que lo pidió: no se le añaden otras.",
+        ));
+    }
+    let role = user.actor().names_entities(procedure).ok_or_else(|| {
+        ApiError::Forbidden(
+            "Solo el personal que sigue este procedimiento añade entidades al expediente.".into(),
+        )
+    })?;
+    if record.status == CaseStatus::Closed {
+        return Err(ApiError::Conflict(
+            "El expediente está cerrado: ya no se le añaden entidades.".into(),
+        ));
+    }
+    let entity_id = entity_id.trim();
+    if entity_id.is_empty() {
+        return Err(ApiError::invalid(
+            "entity_id",
+            "Elija la entidad que añade.",
+        ));
+    }
+    let mut named = record.entity_ids();
+    if named.contains(&entity_id) {
+        return Err(ApiError::invalid(
+            "entity_id",
+            "Esa entidad ya figura en el expediente.",
+        ));
+    }
+    named.push(entity_id);
+    reject_if_any(check_entities(procedure.concerns, &named))?;
+    if db.find_entity(entity_id).await?.is_none() {
+        return Err(ApiError::invalid(
+            "entity_id",
+            format!("No existe una entidad con el identificador «{entity_id}»."),
+        ));
+    }
+    if version.is_some_and(|seen| seen != record.version) {
+        return Err(stale());
+    }
+    let applied = db
+        .append(&CaseChange {
+            case_id,
+            expected_version: record.version,
+            at: now_ms(),
+            user_id: &user.id,
+            role,
+            event: HistoryEvent::EntityNamed,
+            activity: None,
+            choice: None,
+            output: None,
+            output_reference: None,
+            comment: None,
+            step: None,
+            files: &[],
+            supports: None,
+            assignee: None,
+            entity: Some(entity_id),
+            notices: Vec::new(),
+        })
+        .await?;
+    if applied {
+        Ok(())
+    } else {
+        Err(stale())
+    }
+}
+
 /// Attaches files to a completed activity or a sent form of a case, as a
 /// new history entry. Without a version seen, a change made by someone
 /// else meanwhile is no conflict: the files go to the case as it is then.
@@ -185,7 +293,7 @@ async fn attach_once(
         AttachTo::Activity(number) => {
             let activity = activity_of(procedure, number)?;
             let role = actor
-                .role_for(activity, &record.entity_id)
+                .role_for(activity, &record.entity_ids())
                 .map_err(refusal)?;
             let completed = db
                 .history(case_id)
@@ -210,7 +318,7 @@ async fn attach_once(
                         "No existe ese formulario enviado en este expediente.".into(),
                     )
                 })?;
-            if actor.entity_id.as_deref() != Some(record.entity_id.as_str()) {
+            if actor.entity_id.as_deref() != Some(submission.entity_id.as_str()) {
                 return Err(ApiError::Forbidden(
                     "Solo la entidad que envió el formulario puede adjuntarle documentos.".into(),
                 ));
@@ -252,6 +360,7 @@ async fn attach_once(
             files: attachment.files,
             supports,
             assignee: None,
+            entity: None,
             notices: Vec::new(),
         })
         .await?;
@@ -287,7 +396,7 @@ pub async fn complete(
     let procedure = procedure_of(&record)?;
     let activity = activity_of(procedure, completion.activity)?;
     let role = actor
-        .role_for(activity, &record.entity_id)
+        .role_for(activity, &record.entity_ids())
         .map_err(refusal)?;
     if completion.version != record.version {
         return Err(stale());
@@ -326,7 +435,7 @@ pub async fn complete(
                 activity,
                 &entered,
                 person,
-                &record.entity_id,
+                &record.entity_ids(),
             )
             .await?
         }
@@ -362,6 +471,7 @@ pub async fn complete(
             files: completion.files,
             supports: None,
             assignee,
+            entity: None,
             notices,
         })
         .await?;
@@ -378,7 +488,7 @@ pub async fn view(db: &Db, actor: &Actor, id: &str) -> Result<Option<CaseView>, 
     let Some(record) = db.find_case(id).await? else {
         return Ok(None);
     };
-    if !actor.may_see(&record.entity_id) {
+    if !actor.may_see(&record.entity_ids()) {
         return Ok(None);
     }
     let procedure = procedure_of(&record)?;
@@ -414,8 +524,7 @@ pub async fn view(db: &Db, actor: &Actor, id: &str) -> Result<Option<CaseView>, 
         procedure: record.procedure,
         procedure_version: procedure.version,
         manual: ManualEdition::of(procedure),
-        entity_id: record.entity_id,
-        entity_name: record.entity_name,
+        entities: record.entities,
         title: record.title,
         status: record.status,
         version: record.version,

@@ -35,7 +35,7 @@ pub async fn check_derivation(
     activity: &Activity,
     entered: &[ActivityNumber],
     person: &str,
-    case_entity: &str,
+    case_entities: &[&str],
 ) -> Result<Vec<ActivityNumber>, ApiError> {
     if !derives(activity) {
         return Err(ApiError::invalid(
@@ -53,7 +53,7 @@ pub async fn check_derivation(
         .filter(|&n| {
             procedure
                 .activity(n)
-                .is_some_and(|a| candidate.actor().may_hold(a, case_entity))
+                .is_some_and(|a| candidate.actor().may_hold(a, case_entities))
         })
         .collect();
     if derived.is_empty() {
@@ -160,7 +160,7 @@ async fn derive_once(
     let (event, role, assignee, comment, notices) = match what {
         Derivation::Take => {
             let role = actor
-                .role_for(activity, &record.entity_id)
+                .role_for(activity, &record.entity_ids())
                 .map_err(refusal)?;
             match holder.as_deref() {
                 Some(id) if id == user.id => return Ok(()),
@@ -186,7 +186,7 @@ async fn derive_once(
             };
             let role = if id == user.id {
                 actor
-                    .role_for(activity, &record.entity_id)
+                    .role_for(activity, &record.entity_ids())
                     .map_err(refusal)?
             } else {
                 head_role(user).ok_or_else(|| {
@@ -214,7 +214,7 @@ async fn derive_once(
                 ));
             }
             let candidate = active_person(db, "user_id", user_id).await?;
-            if !candidate.actor().may_hold(activity, &record.entity_id) {
+            if !candidate.actor().may_hold(activity, &record.entity_ids()) {
                 return Err(ApiError::invalid(
                     "user_id",
                     format!(
@@ -263,6 +263,7 @@ async fn derive_once(
             files: &[],
             supports: None,
             assignee,
+            entity: None,
             notices,
         })
         .await?;
@@ -282,5 +283,5 @@ pub async fn candidates(
 ) -> Result<Vec<Candidate>, ApiError> {
     let record = visible_case(db, user, case_id).await?;
     let activity = activity_of(procedure_of(&record)?, number)?;
-    db.holders(&record.entity_id, activity.roles).await
+    db.holders(&record.id, activity.roles).await
 }

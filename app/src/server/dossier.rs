@@ -125,7 +125,7 @@ async fn batch_csv(db: &Db, cases: &[ExportedCase]) -> Result<String, ApiError> 
             reference: case.reference.clone(),
             procedure: case.procedure.clone(),
             procedure_version: procedure.version,
-            entity_name: case.entity_name.clone(),
+            entity_names: case.entity_names.clone(),
         };
         let entries = histories.remove(&case.id).unwrap_or_default();
         records.extend(

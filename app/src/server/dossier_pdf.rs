@@ -659,7 +659,7 @@ mod tests {
         }
         let mut case = samples::case(&PR05, "PR05-2026-0042", history);
         case.done = walked;
-        case.entity_name = "Ministerio de Obras Públicas".into();
+        case.entities[0].name = "Ministerio de Obras Públicas".into();
         Dossier::new(case, Vec::new(), 0)
     }
 

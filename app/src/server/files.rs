@@ -684,7 +684,7 @@ pub async fn visible_file(db: &Db, user: &User, id: &str) -> Result<FileRecord, 
         .find_case(&file.case_id)
         .await?
         .ok_or_else(file_not_found)?;
-    let visible = user.actor().may_see(&record.entity_id)
+    let visible = user.actor().may_see(&record.entity_ids())
         && (file.version.is_some() || file.uploader_id == user.id);
     if visible {
         Ok(file)

@@ -256,7 +256,7 @@ pub async fn submission(db: &Db, user: &User, id: &str) -> Result<Submission, Ap
     let not_found =
         || ApiError::NotFound("No existe ese formulario enviado o no le corresponde.".into());
     let row = db.find_submission(id).await?.ok_or_else(not_found)?;
-    if !user.actor().may_see(&row.entity_id) {
+    if !user.actor().may_see(std::slice::from_ref(&row.entity_id)) {
         return Err(not_found());
     }
     submission_from(&row)

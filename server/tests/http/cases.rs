@@ -1133,3 +1133,292 @@ async fn activity_nine_goes_on_without_asking_once_a_form_was_received() {
         .await;
     assert_eq!(active(&state), [10]);
 }
+
+/// A public entity with an account that signs in; returns both.
+async fn entity_with_account(app: &TestApp, name: &str, code: &str) -> (String, reqwest::Client) {
+    let id = app.create_entity(name, code).await;
+    let email = format!("{}@entidad.gob.bo", code.to_lowercase());
+    let admin = app.login("admin@demo.local").await;
+    let response = admin
+        .post(app.url("/api/v1/users"))
+        .json(&json!({ "email": email, "password": "Clave-muy-segura-2026", "entity_id": id }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let (client, status) =
+        crate::common::sign_in_at(&app.base, &email, "Clave-muy-segura-2026").await;
+    assert_eq!(status, 200);
+    (id, client)
+}
+
+fn entity_ids_of(case: &Value) -> Vec<&str> {
+    case["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect()
+}
+
+/// Whether `client`'s case list holds case `id`.
+async fn lists(app: &TestApp, client: &reqwest::Client, query: &str, id: &str) -> bool {
+    let list = app
+        .get_json(client, &format!("/api/v1/cases?{query}"))
+        .await;
+    list.as_array().unwrap().iter().any(|c| c["id"] == id)
+}
+
+#[tokio::test]
+async fn a_pr09_case_concerns_no_entity_yet_or_several() {
+    let app = TestApp::with_demo().await;
+    let demo = app.demo_entity_id().await;
+    let demo_account = app.login("entidad@demo.local").await;
+    let (other, other_account) = entity_with_account(&app, "Otra entidad", "OTRA").await;
+    let (_, third_account) = entity_with_account(&app, "Tercera entidad", "TER").await;
+    let mut desk = Desk::new(&app);
+    let profesional = desk.as_role("profesional-ait").await;
+    let open = |body: Value| {
+        let profesional = profesional.clone();
+        let url = app.url("/api/v1/cases");
+        async move { profesional.post(url).json(&body).send().await.unwrap() }
+    };
+
+    // While the statistics are analysed, no entity yet: staff only.
+    let response =
+        open(json!({ "procedure": "PR09", "entity_ids": [], "title": "Análisis anual" })).await;
+    assert_eq!(response.status(), 201);
+    let alone: Value = response.json().await.unwrap();
+    assert_eq!(alone["entities"], json!([]));
+    let alone_id = alone["id"].as_str().unwrap();
+    let path = format!("/api/v1/cases/{alone_id}");
+    let seen = demo_account.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(seen.status(), 404);
+    assert!(!lists(&app, &demo_account, "", alone_id).await);
+    let jefe = desk.as_role("jefe-ugat").await;
+    assert_eq!(app.get_json(&jefe, &path).await["entities"], json!([]));
+    assert!(lists(&app, &jefe, "procedure=PR09", alone_id).await);
+    // A form's empty choice of entity is none as well.
+    let response =
+        open(json!({ "procedure": "PR09", "entity_id": "", "title": "Otro análisis" })).await;
+    assert_eq!(response.status(), 201);
+
+    // Two entities, in the order named: each sees it, a third does not.
+    let response = open(
+        json!({ "procedure": "PR09", "entity_ids": [demo, other], "title": "Inconsistencias" }),
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    let both: Value = response.json().await.unwrap();
+    assert_eq!(entity_ids_of(&both), [demo.as_str(), other.as_str()]);
+    assert_eq!(both["entities"][1]["name"], "Otra entidad");
+    let id = both["id"].as_str().unwrap();
+    let path = format!("/api/v1/cases/{id}");
+    for account in [&demo_account, &other_account] {
+        let seen = account.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(seen.status(), 200);
+        assert!(lists(&app, account, "", id).await);
+    }
+    let seen = third_account.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(seen.status(), 404);
+    assert!(!lists(&app, &third_account, "", id).await);
+    for entity in [&demo, &other] {
+        assert!(lists(&app, &jefe, &format!("entity_id={entity}"), id).await);
+    }
+    let listed = app.get_json(&jefe, "/api/v1/cases?procedure=PR09").await;
+    let line = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        line["entity_names"],
+        "Entidad de demostración; Otra entidad"
+    );
+
+    // The note reaches each entity, and either acknowledges it.
+    let mut steps = vec![(1, None), (2, None), (3, Some("con-inconsistencias"))];
+    steps.extend(seq(4, 13));
+    desk.walk(&both, &steps).await;
+    for account in [&demo_account, &other_account] {
+        let notices = app.get_json(account, "/api/v1/notifications").await;
+        assert!(
+            notices["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n["case_id"] == id && n["activity"] == 14),
+            "{notices}"
+        );
+    }
+    let version = app.get_json(&other_account, &path).await["version"].clone();
+    let done: Value = other_account
+        .post(app.url(&format!("{path}/activities/14/complete")))
+        .json(&json!({ "output_reference": "Nota recibida", "version": version }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done["status"], "closed", "{done}");
+    assert_eq!(done["history"][14]["role"], "entidad");
+}
+
+#[tokio::test]
+async fn a_case_names_its_entities_as_its_procedure_wants() {
+    let app = TestApp::with_demo().await;
+    let demo = app.demo_entity_id().await;
+    let other = app.create_entity("Otra entidad", "OTRA").await;
+    let jefe = app.login("jefe-ugat@demo.local").await;
+    let before = app.count("SELECT COUNT(*) FROM cases").await;
+    for (body, message) in [
+        (
+            json!({ "procedure": "PR6", "entity_ids": [demo, other], "title": "Dos" }),
+            "Este procedimiento atiende a una sola entidad: elija una.",
+        ),
+        (
+            json!({ "procedure": "PR05", "entity_ids": [], "title": "Ninguna" }),
+            "Elija la entidad solicitante.",
+        ),
+        (
+            json!({ "procedure": "PR7", "entity_id": "", "title": "Vacía" }),
+            "Elija la entidad solicitante.",
+        ),
+        (
+            json!({ "procedure": "PR09", "entity_ids": [demo, demo], "title": "Repetida" }),
+            "Cada entidad se nombra una sola vez.",
+        ),
+        (
+            json!({ "procedure": "PR09", "entity_ids": [demo, "no-existe"], "title": "Desconocida" }),
+            "No existe una entidad con el identificador «no-existe».",
+        ),
+        (
+            json!({ "procedure": "PR09", "entity_id": demo, "entity_ids": [other], "title": "Ambos" }),
+            "Indique entity_id (una entidad) o entity_ids (varias), no ambos.",
+        ),
+    ] {
+        let response = jefe
+            .post(app.url("/api/v1/cases"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422, "{body}");
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["fields"][0]["field"], "entity_id", "{body}");
+        assert_eq!(error["fields"][0]["message"], message, "{body}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, before);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM case_entities").await,
+        before
+    );
+}
+
+#[tokio::test]
+async fn the_staff_name_a_pr09_cases_entities_as_the_analysis_finds_them() {
+    let app = TestApp::with_demo().await;
+    let demo = app.demo_entity_id().await;
+    let demo_account = app.login("entidad@demo.local").await;
+    let other = app.create_entity("Otra entidad", "OTRA").await;
+    let mut desk = Desk::new(&app);
+    let profesional = desk.as_role("profesional-ait").await;
+    let case: Value = profesional
+        .post(app.url("/api/v1/cases"))
+        .json(&json!({ "procedure": "PR09", "entity_ids": [], "title": "Análisis" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = case["id"].as_str().unwrap();
+    let path = format!("/api/v1/cases/{id}");
+    let seen = demo_account.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(seen.status(), 404);
+
+    let name = |client: reqwest::Client, entity: Value, version: Value| {
+        let url = app.url(&format!("{path}/entities"));
+        async move {
+            client
+                .post(url)
+                .json(&json!({ "entity_id": entity, "version": version }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let jefe = desk.as_role("jefe-ugat").await;
+    let response = name(jefe.clone(), json!(demo), case["version"].clone()).await;
+    assert_eq!(response.status(), 200);
+    let named: Value = response.json().await.unwrap();
+    assert_eq!(entity_ids_of(&named), [demo.as_str()]);
+    let last = named["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["event"], "entity-named");
+    assert_eq!(last["entity"]["name"], "Entidad de demostración");
+    assert_eq!(last["role"], "jefe-ugat");
+    // Named, the entity sees the case.
+    let seen = demo_account.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(seen.status(), 200);
+
+    // Refused, and nothing changes: named twice, an older version, an
+    // account that does not follow PR09, an entity.
+    let version = named["version"].clone();
+    let twice = name(jefe.clone(), json!(demo), version.clone()).await;
+    assert_eq!(twice.status(), 422);
+    let stale = name(jefe.clone(), json!(other), case["version"].clone()).await;
+    assert_eq!(stale.status(), 409);
+    let uit = desk.as_role("uit").await;
+    assert_eq!(name(uit, json!(other), version.clone()).await.status(), 403);
+    let by_entity = name(demo_account.clone(), json!(other), version.clone()).await;
+    assert_eq!(by_entity.status(), 403);
+    assert_eq!(app.get_json(&jefe, &path).await["version"], version);
+
+    let response = name(profesional.clone(), json!(other), version).await;
+    assert_eq!(response.status(), 200);
+    let named: Value = response.json().await.unwrap();
+    assert_eq!(entity_ids_of(&named), [demo.as_str(), other.as_str()]);
+    // The record says who named each, and names both on every line.
+    let dossier = jefe
+        .get(app.url(&format!("{path}/dossier.csv")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(dossier.contains("Añadió al expediente la entidad Otra entidad."));
+    assert!(dossier.contains(",Entidad de demostración; Otra entidad,"));
+
+    // Only PR09 names further entities, and only while open.
+    let pr6 = desk.open("PR6").await;
+    let response = jefe
+        .post(app.url(&format!(
+            "/api/v1/cases/{}/entities",
+            pr6["id"].as_str().unwrap()
+        )))
+        .json(&json!({ "entity_id": other }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let closed = desk.open("PR09").await;
+    desk.walk(
+        &closed,
+        &[(1, None), (2, None), (3, Some("sin-inconsistencias"))],
+    )
+    .await;
+    let response = jefe
+        .post(app.url(&format!(
+            "/api/v1/cases/{}/entities",
+            closed["id"].as_str().unwrap()
+        )))
+        .json(&json!({ "entity_id": other }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 409);
+}

@@ -1,4 +1,4 @@
-use crate::domain::procedure::{activity, Choice, Procedure};
+use crate::domain::procedure::{activity, Choice, Concerns, Procedure};
 use crate::domain::role::Role::*;
 
 pub static PR05: Procedure = Procedure {
@@ -10,6 +10,7 @@ pub static PR05: Procedure = Procedure {
     sheet_starts: &[13],
     name: "Asistencia y apoyo técnico para la implementación de soluciones tecnológicas",
     objective: "Establecer el procedimiento para trabajar conjuntamente las entidades públicas en la implementación de soluciones tecnológicas.",
+    concerns: Concerns::OneEntity,
     activities: &[
         activity(
             1,

@@ -1,4 +1,4 @@
-use crate::domain::procedure::{activity, Choice, Procedure};
+use crate::domain::procedure::{activity, Choice, Concerns, Procedure};
 use crate::domain::role::Role::*;
 
 pub static PR09: Procedure = Procedure {
@@ -10,6 +10,7 @@ pub static PR09: Procedure = Procedure {
     sheet_starts: &[],
     name: "Seguimiento a la integración de herramientas de gobierno electrónico",
     objective: "Establecer el procedimiento para hacer seguimiento a la integración de herramientas de gobierno electrónico.",
+    concerns: Concerns::AnyEntities,
     activities: &[
         activity(
             1,

@@ -1,4 +1,4 @@
-use crate::domain::procedure::{activity, Choice, Procedure};
+use crate::domain::procedure::{activity, Choice, Concerns, Procedure};
 use crate::domain::role::Role::*;
 
 pub static PR6: Procedure = Procedure {
@@ -10,6 +10,7 @@ pub static PR6: Procedure = Procedure {
     sheet_starts: &[14],
     name: "Integración de herramientas de gobierno electrónico",
     objective: "Establecer el procedimiento para integrar cualquier herramienta de gobierno electrónico en cualquier solución tecnológica de las entidades públicas.",
+    concerns: Concerns::OneEntity,
     activities: &[
         activity(
             1,

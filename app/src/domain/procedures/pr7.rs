@@ -1,4 +1,4 @@
-use crate::domain::procedure::{activity, Choice, Procedure};
+use crate::domain::procedure::{activity, Choice, Concerns, Procedure};
 use crate::domain::role::Role::*;
 
 pub static PR7: Procedure = Procedure {
@@ -10,6 +10,7 @@ pub static PR7: Procedure = Procedure {
     sheet_starts: &[12],
     name: "Transferencia de soluciones tecnológicas",
     objective: "Establecer el procedimiento para la transferencia de cualquier solución tecnológica.",
+    concerns: Concerns::OneEntity,
     activities: &[
         activity(
             1,

@@ -4,7 +4,7 @@
 //! it was opened under while new cases take the newest.
 
 use super::{Catalogue, PR05, PR09, PR6, PR7};
-use crate::domain::procedure::{activity, Choice, Manual, Procedure};
+use crate::domain::procedure::{activity, Choice, Concerns, Manual, Procedure};
 use crate::domain::role::Role::*;
 
 pub static M06_V3: Manual = Manual {
@@ -23,6 +23,7 @@ pub static PR09_V2: Procedure = Procedure {
     sheet_starts: &[],
     name: "Seguimiento a la integración de herramientas de gobierno electrónico",
     objective: "Establecer el procedimiento para hacer seguimiento a la integración de herramientas de gobierno electrónico.",
+    concerns: Concerns::AnyEntities,
     activities: &[
         activity(
             1,

@@ -22,8 +22,8 @@ use super::error::ApiError;
 use super::live::Live;
 use crate::accounts::{AccountRow, Entity, EntityRow};
 use crate::cases::{
-    CaseChanged, CaseKey, CaseStatus, CaseSummary, HistoryEntry, HistoryEvent, InboxItem, InboxKey,
-    InboxPart,
+    CaseChanged, CaseEntity, CaseKey, CaseStatus, CaseSummary, HistoryEntry, HistoryEvent,
+    InboxItem, InboxKey, InboxPart,
 };
 use crate::documents::FileInfo;
 use crate::domain::access::Actor;
@@ -577,14 +577,14 @@ impl Db {
         on_backend!(self, notifications::list(user_id, limit))
     }
 
-    /// Everyone who may hold an activity of `roles` in a case of
-    /// `case_entity`, by name.
+    /// Everyone who may hold an activity of `roles` in case `case_id`, by
+    /// name.
     pub async fn holders(
         &self,
-        case_entity: &str,
+        case_id: &str,
         roles: &'static [Role],
     ) -> Result<Vec<crate::notifications::Candidate>, ApiError> {
-        on_backend!(self, notifications::holders(case_entity, roles))
+        on_backend!(self, notifications::holders(case_id, roles))
     }
 
     pub async fn unread_notifications(&self, user_id: &str) -> Result<i64, ApiError> {
@@ -1115,7 +1115,8 @@ pub struct ExportedCase {
     pub reference: String,
     pub procedure: String,
     pub procedure_version: i64,
-    pub entity_name: String,
+    /// Joined by [`crate::cases::ENTITY_NAME_SEPARATOR`] (empty for none).
+    pub entity_names: String,
     pub opened_at: i64,
 }
 
@@ -1127,8 +1128,10 @@ pub struct CaseRecord {
     pub procedure: String,
     /// The version of the procedure the case was opened under.
     pub procedure_version: i64,
-    pub entity_id: String,
-    pub entity_name: String,
+    /// The entities it concerns, in the order named (read apart from the
+    /// case's row).
+    #[sqlx(skip)]
+    pub entities: Vec<CaseEntity>,
     pub title: String,
     #[sqlx(try_from = "String")]
     pub status: CaseStatus,
@@ -1140,13 +1143,20 @@ pub struct CaseRecord {
     pub updated_at: i64,
 }
 
+impl CaseRecord {
+    pub fn entity_ids(&self) -> Vec<&str> {
+        self.entities.iter().map(|e| e.id.as_str()).collect()
+    }
+}
+
 /// A new case, at the activities its procedure starts with.
 pub struct NewCase<'a> {
     pub id: &'a str,
     pub procedure: &'static Procedure,
     /// The year in Bolivia, which numbers the reference.
     pub year: i64,
-    pub entity_id: &'a str,
+    /// The entities it concerns, in the order named.
+    pub entity_ids: &'a [String],
     pub title: &'a str,
     pub state: &'a CaseState,
     pub current_since: Vec<(ActivityNumber, i64)>,
@@ -1180,6 +1190,8 @@ pub struct CaseChange<'a> {
     /// For a completion, whom the activities it derives go to; for an
     /// assignment, the activity's new holder (`None`: released).
     pub assignee: Option<&'a str>,
+    /// The entity an [`HistoryEvent::EntityNamed`] adds to the case.
+    pub entity: Option<&'a str>,
     /// Who is told of the change (never whoever made it).
     pub notices: Vec<Notice>,
 }

@@ -31,13 +31,12 @@ pub async fn open_in(
     let reference = case_reference(case.procedure.code, case.year, number);
     let closed = case.state.is_closed();
     sqlx::query(
-        "INSERT INTO cases (id, reference, procedure, procedure_version, entity_id, title, status, state, version, ending, opened_by, opened_at, updated_at, closed_at)
-         VALUES ($1, $2, $3, $12, $4, $5, $6, $7, 1, $8, $9, $10, $10, $11)",
+        "INSERT INTO cases (id, reference, procedure, procedure_version, title, status, state, version, ending, opened_by, opened_at, updated_at, closed_at)
+         VALUES ($1, $2, $3, $11, $4, $5, $6, 1, $7, $8, $9, $9, $10)",
     )
     .bind(case.id)
     .bind(&reference)
     .bind(case.procedure.code)
-    .bind(case.entity_id)
     .bind(case.title)
     .bind(if closed { CaseStatus::Closed } else { CaseStatus::Open }.as_str())
     .bind(state_json(case.state)?)
@@ -48,6 +47,14 @@ pub async fn open_in(
     .bind(i64::from(case.procedure.version))
     .execute(&mut *conn)
     .await?;
+    for (position, entity_id) in case.entity_ids.iter().enumerate() {
+        sqlx::query("INSERT INTO case_entities (case_id, entity_id, position) VALUES ($1, $2, $3)")
+            .bind(case.id)
+            .bind(entity_id)
+            .bind(position as i64)
+            .execute(&mut *conn)
+            .await?;
+    }
     for (number, since) in &case.current_since {
         sqlx::query(
             "INSERT INTO case_current (case_id, activity, since, procedure, procedure_version) VALUES ($1, $2, $3, $4, $5)",
@@ -70,7 +77,6 @@ pub async fn open_in(
         conn,
         &Told {
             case_id: case.id,
-            case_entity: case.entity_id,
             except: Some(case.opened_by),
             at: case.at,
             mail,
@@ -80,7 +86,7 @@ pub async fn open_in(
     .await?;
     let opened = CaseChanged {
         case_id: case.id.to_owned(),
-        entity_id: case.entity_id.to_owned(),
+        entities: case.entity_ids.to_vec(),
         version: 1,
         notified,
     };
@@ -102,6 +108,16 @@ pub async fn open(
     Ok(opened)
 }
 
+/// The entities case `case_id` concerns, in the order named.
+pub async fn entity_ids_in(conn: &mut Connection, case_id: &str) -> Result<Vec<String>, ApiError> {
+    Ok(sqlx::query_scalar(
+        "SELECT entity_id FROM case_entities WHERE case_id = $1 ORDER BY position",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 /// Appends `change` inside the caller's transaction; `None` when the case
 /// is no longer at the version the change was decided on.
 pub async fn append_in(
@@ -114,12 +130,12 @@ pub async fn append_in(
         "cases open through open_in"
     );
     let version = change.expected_version + 1;
-    let entity_id: Option<String> = match &change.step {
+    let updated: Option<String> = match &change.step {
         Some(step) => {
             let closed = step.state.is_closed();
             sqlx::query_scalar(
                 "UPDATE cases SET state = $1, version = $2, status = $3, ending = $4, updated_at = $5, closed_at = $6
-                 WHERE id = $7 AND version = $8 RETURNING entity_id",
+                 WHERE id = $7 AND version = $8 RETURNING id",
             )
             .bind(state_json(step.state)?)
             .bind(version)
@@ -134,7 +150,7 @@ pub async fn append_in(
         }
         None => {
             sqlx::query_scalar(
-                "UPDATE cases SET version = $1, updated_at = $2 WHERE id = $3 AND version = $4 RETURNING entity_id",
+                "UPDATE cases SET version = $1, updated_at = $2 WHERE id = $3 AND version = $4 RETURNING id",
             )
             .bind(version)
             .bind(change.at)
@@ -144,9 +160,9 @@ pub async fn append_in(
             .await?
         }
     };
-    let Some(entity_id) = entity_id else {
+    if updated.is_none() {
         return Ok(None);
-    };
+    }
     let mut started_at: Option<i64> = None;
     if let Some(step) = &change.step {
         // The completed activity leaves the inboxes; newly current ones enter.
@@ -203,9 +219,19 @@ pub async fn append_in(
         .execute(&mut *conn)
         .await?;
     }
+    if let Some(entity_id) = change.entity {
+        sqlx::query(
+            "INSERT INTO case_entities (case_id, entity_id, position)
+             SELECT $1, $2, COALESCE(MAX(position), -1) + 1 FROM case_entities WHERE case_id = $1",
+        )
+        .bind(change.case_id)
+        .bind(entity_id)
+        .execute(&mut *conn)
+        .await?;
+    }
     sqlx::query(
-        "INSERT INTO case_history (case_id, version, at, user_id, role, activity, choice, output, output_reference, comment, event, started_at, assignee_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        "INSERT INTO case_history (case_id, version, at, user_id, role, activity, choice, output, output_reference, comment, event, started_at, assignee_id, entity_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(change.case_id)
     .bind(version)
@@ -220,6 +246,7 @@ pub async fn append_in(
     .bind(change.event.column())
     .bind(started_at)
     .bind(change.assignee)
+    .bind(change.entity)
     .execute(&mut *conn)
     .await?;
     if !change.files.is_empty() {
@@ -237,7 +264,6 @@ pub async fn append_in(
         conn,
         &Told {
             case_id: change.case_id,
-            case_entity: &entity_id,
             except: Some(change.user_id),
             at: change.at,
             mail,
@@ -247,7 +273,7 @@ pub async fn append_in(
     .await?;
     let changed = CaseChanged {
         case_id: change.case_id.to_owned(),
-        entity_id,
+        entities: entity_ids_in(conn, change.case_id).await?,
         version,
         notified,
     };

@@ -5,7 +5,8 @@ use sqlx::QueryBuilder;
 
 use super::dialect::{Pool, DB};
 use crate::cases::{
-    CaseKey, CaseSummary, HistoryEntry, HistoryEvent, InboxItem, InboxKey, InboxPart, Person,
+    CaseEntity, CaseKey, CaseSummary, HistoryEntry, HistoryEvent, InboxItem, InboxKey, InboxPart,
+    Person,
 };
 use crate::domain::access::Actor;
 use crate::domain::procedure::ActivityNumber;
@@ -16,14 +17,25 @@ use crate::server::error::ApiError;
 use crate::server::store::{CaseQuery, CaseRecord, ExportedCase};
 
 pub async fn find_case(pool: &Pool, id: &str) -> Result<Option<CaseRecord>, ApiError> {
-    Ok(sqlx::query_as::<_, CaseRecord>(
-        "SELECT c.id, c.reference, c.procedure, c.procedure_version, c.entity_id, e.name AS entity_name, c.title, c.status,
+    let Some(mut case) = sqlx::query_as::<_, CaseRecord>(
+        "SELECT c.id, c.reference, c.procedure, c.procedure_version, c.title, c.status,
                 c.state, c.version, c.ending, c.opened_at, c.updated_at
-         FROM cases c JOIN entities e ON e.id = c.entity_id WHERE c.id = $1",
+         FROM cases c WHERE c.id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
-    .await?)
+    .await?
+    else {
+        return Ok(None);
+    };
+    case.entities = sqlx::query_as::<_, CaseEntity>(
+        "SELECT e.id, e.name FROM case_entities ce JOIN entities e ON e.id = ce.entity_id
+         WHERE ce.case_id = $1 ORDER BY ce.position",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(Some(case))
 }
 
 /// Each current activity of the case: since when, and whom it is derived
@@ -59,6 +71,8 @@ struct HistoryRow {
     started_at: Option<i64>,
     assignee_id: Option<String>,
     assignee: Option<String>,
+    entity_id: Option<String>,
+    entity_name: Option<String>,
 }
 
 pub async fn history(pool: &Pool, id: &str) -> Result<Vec<HistoryEntry>, ApiError> {
@@ -69,8 +83,9 @@ pub async fn history(pool: &Pool, id: &str) -> Result<Vec<HistoryEntry>, ApiErro
             " AS person, h.role, h.activity, h.choice, h.output, h.output_reference, h.comment, h.event, h.started_at,
              h.assignee_id, ",
             person_label!(a),
-            " AS assignee
+            " AS assignee, h.entity_id, he.name AS entity_name
              FROM case_history h JOIN users u ON u.id = h.user_id LEFT JOIN users a ON a.id = h.assignee_id
+             LEFT JOIN entities he ON he.id = h.entity_id
              WHERE h.case_id = $1 ORDER BY h.version"
         ),
     )
@@ -118,6 +133,10 @@ impl HistoryRow {
                 id,
                 name: self.assignee.unwrap_or_default(),
             }),
+            entity: self.entity_id.map(|id| CaseEntity {
+                id,
+                name: self.entity_name.unwrap_or_default(),
+            }),
         }
     }
 }
@@ -130,10 +149,11 @@ pub async fn export_cases(
     after: Option<&CaseKey>,
     limit: i64,
 ) -> Result<Vec<ExportedCase>, ApiError> {
-    let mut builder = QueryBuilder::<DB>::new(
-        "SELECT c.id, c.reference, c.procedure, c.procedure_version, e.name AS entity_name, c.opened_at
-         FROM cases c JOIN entities e ON e.id = c.entity_id WHERE 1 = 1",
-    );
+    let mut builder = QueryBuilder::<DB>::new(concat!(
+        "SELECT c.id, c.reference, c.procedure, c.procedure_version, ",
+        entity_names!(),
+        " AS entity_names, c.opened_at FROM cases c WHERE 1 = 1"
+    ));
     push_case_filters(&mut builder, query, Reading::Page);
     if let Some(key) = after {
         builder
@@ -167,8 +187,9 @@ pub async fn histories(
         " AS person, h.role, h.activity, h.choice, h.output, h.output_reference, h.comment, h.event, h.started_at,
          h.assignee_id, ",
         person_label!(a),
-        " AS assignee
+        " AS assignee, h.entity_id, he.name AS entity_name
          FROM case_history h JOIN users u ON u.id = h.user_id LEFT JOIN users a ON a.id = h.assignee_id
+         LEFT JOIN entities he ON he.id = h.entity_id
          WHERE h.case_id IN ("
     ));
     let mut separated = builder.separated(", ");
@@ -310,8 +331,9 @@ fn push_case_filters(builder: &mut QueryBuilder<'_, DB>, query: &CaseQuery<'_>, 
     }
     if let Some(entity) = query.entity_id {
         builder
-            .push(" AND c.entity_id = ")
-            .push_bind(entity.to_owned());
+            .push(" AND c.id IN (SELECT case_id FROM case_entities WHERE entity_id = ")
+            .push_bind(entity.to_owned())
+            .push(")");
     }
     if let Some(reference) = &query.reference {
         builder
@@ -360,9 +382,11 @@ pub async fn list_cases(
     query: &CaseQuery<'_>,
     page: &PageQuery<CaseKey>,
 ) -> Result<Vec<CaseSummary>, ApiError> {
-    let mut builder = QueryBuilder::<DB>::new(
-        "SELECT c.id, c.reference, c.procedure, c.entity_id, c.title, c.status, c.version, c.opened_at, c.updated_at FROM cases c WHERE 1 = 1",
-    );
+    let mut builder = QueryBuilder::<DB>::new(concat!(
+        "SELECT c.id, c.reference, c.procedure, ",
+        entity_names!(),
+        " AS entity_names, c.title, c.status, c.version, c.opened_at, c.updated_at FROM cases c WHERE 1 = 1"
+    ));
     push_case_filters(&mut builder, query, Reading::Page);
     let (compare, order) = match page.direction() {
         Direction::After => ("<", "DESC"),
@@ -425,8 +449,9 @@ fn push_inbox_filter(
     push_inbox_part(builder, actor, columns, part);
     if let Some(entity) = &actor.entity_id {
         builder
-            .push(" AND c.entity_id = ")
-            .push_bind(entity.clone());
+            .push(" AND c.id IN (SELECT case_id FROM case_entities WHERE entity_id = ")
+            .push_bind(entity.clone())
+            .push(")");
     }
 }
 
@@ -439,11 +464,12 @@ pub async fn inbox(
     part: InboxPart,
     page: &PageQuery<InboxKey>,
 ) -> Result<Vec<InboxItem>, ApiError> {
-    let mut builder = QueryBuilder::<DB>::new(
-        "SELECT c.id AS case_id, c.reference, c.title, c.procedure, c.procedure_version, e.name AS entity_name, cc.activity, cc.since,
-                cc.assigned_to_me
-         FROM (SELECT cc.case_id, cc.activity, cc.since, (cc.assignee_id IS NOT NULL) AS assigned_to_me FROM case_current cc",
-    );
+    let mut builder = QueryBuilder::<DB>::new(concat!(
+        "SELECT c.id AS case_id, c.reference, c.title, c.procedure, c.procedure_version, ",
+        entity_names!(),
+        " AS entity_names, cc.activity, cc.since, cc.assigned_to_me
+         FROM (SELECT cc.case_id, cc.activity, cc.since, (cc.assignee_id IS NOT NULL) AS assigned_to_me FROM case_current cc"
+    ));
     if actor.entity_id.is_some() {
         builder.push(" JOIN cases c ON c.id = cc.case_id");
     }
@@ -469,7 +495,7 @@ pub async fn inbox(
         .push(&order_by)
         .push(" LIMIT ")
         .push_bind(page.rows_to_read())
-        .push(") cc JOIN cases c ON c.id = cc.case_id JOIN entities e ON e.id = c.entity_id")
+        .push(") cc JOIN cases c ON c.id = cc.case_id")
         .push(&order_by);
     Ok(builder
         .build_query_as::<InboxItem>()

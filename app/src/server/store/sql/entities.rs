@@ -40,7 +40,8 @@ pub async fn list_entity_rows(pool: &Pool) -> Result<Vec<EntityRow>, ApiError> {
     Ok(sqlx::query_as::<_, EntityRow>(
         "SELECT e.id, e.name, e.code,
                 (SELECT COUNT(*) FROM users u WHERE u.entity_id = e.id) AS accounts,
-                (SELECT COUNT(*) FROM cases c WHERE c.entity_id = e.id AND c.status = 'open') AS open_cases
+                (SELECT COUNT(*) FROM case_entities ce JOIN cases c ON c.id = ce.case_id
+                 WHERE ce.entity_id = e.id AND c.status = 'open') AS open_cases
          FROM entities e ORDER BY e.name",
     )
     .fetch_all(pool)

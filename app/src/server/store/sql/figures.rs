@@ -43,10 +43,11 @@ pub async fn case_figures(pool: &Pool) -> Result<CaseFigures, ApiError> {
 /// PR6's cases with their entity, the way each took at activity 9 (the
 /// last time), and every sent form in version order.
 pub async fn pr6_figures(pool: &Pool) -> Result<Pr6Figures, ApiError> {
-    let cases = sqlx::query_as(
-        "SELECT c.id, c.reference, c.status, c.state, e.name FROM cases c JOIN entities e ON e.id = c.entity_id
-         WHERE c.procedure = 'PR6' ORDER BY c.reference",
-    )
+    let cases = sqlx::query_as(concat!(
+        "SELECT c.id, c.reference, c.status, c.state, ",
+        entity_names!(),
+        " FROM cases c WHERE c.procedure = 'PR6' ORDER BY c.reference"
+    ))
     .fetch_all(pool)
     .await?;
     let ways = sqlx::query_as(

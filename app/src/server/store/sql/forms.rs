@@ -71,8 +71,9 @@ pub async fn sent_and_kept(pool: &Pool, entity_id: &str, anexo: Anexo) -> Result
 /// The entity's open PR6 case, which sent forms are attached to.
 pub async fn open_pr6_case(pool: &Pool, entity_id: &str) -> Result<Option<CaseLink>, ApiError> {
     Ok(sqlx::query_as::<_, CaseLink>(
-        "SELECT id, reference FROM cases WHERE entity_id = $1 AND procedure = 'PR6' AND status = 'open'
-         ORDER BY opened_at DESC LIMIT 1",
+        "SELECT c.id, c.reference FROM cases c JOIN case_entities ce ON ce.case_id = c.id
+         WHERE ce.entity_id = $1 AND c.procedure = 'PR6' AND c.status = 'open'
+         ORDER BY c.opened_at DESC LIMIT 1",
     )
     .bind(entity_id)
     .fetch_optional(pool)
@@ -84,9 +85,9 @@ pub async fn open_pr6_case(pool: &Pool, entity_id: &str) -> Result<Option<CaseLi
 pub async fn submit(pool: &Pool, form: &FormSubmission<'_>) -> Result<SubmitOutcome, ApiError> {
     let mut tx = dialect::begin_write(pool).await?;
     let Some((case_id, case_reference, case_version)) = sqlx::query_as::<_, (String, String, i64)>(
-        "SELECT id, reference, version FROM cases
-         WHERE entity_id = $1 AND procedure = 'PR6' AND status = 'open'
-         ORDER BY opened_at DESC LIMIT 1",
+        "SELECT c.id, c.reference, c.version FROM cases c JOIN case_entities ce ON ce.case_id = c.id
+         WHERE ce.entity_id = $1 AND c.procedure = 'PR6' AND c.status = 'open'
+         ORDER BY c.opened_at DESC LIMIT 1",
     )
     .bind(form.entity_id)
     .fetch_optional(&mut *tx)
@@ -133,6 +134,7 @@ pub async fn submit(pool: &Pool, form: &FormSubmission<'_>) -> Result<SubmitOutc
         files: &[],
         supports: None,
         assignee: None,
+        entity: None,
         notices: Vec::new(),
     };
     let Some(changed) = append_in(&mut tx, &change, false).await? else {
@@ -190,6 +192,7 @@ pub async fn return_submission(
         files: &[],
         supports: None,
         assignee: None,
+        entity: None,
         notices: Vec::new(),
     };
     let Some(changed): Option<CaseChanged> = append_in(&mut tx, &change, false).await? else {

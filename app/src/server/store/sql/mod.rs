@@ -24,6 +24,17 @@ macro_rules! person_label {
     };
 }
 
+/// The names of the entities the case aliased `c` concerns, in the order
+/// named and joined by `cases::ENTITY_NAME_SEPARATOR`; empty for none.
+/// (`string_agg` with `ORDER BY` is SQL both backends read.)
+macro_rules! entity_names {
+    () => {
+        "COALESCE((SELECT string_agg(ne.name, '; ' ORDER BY nce.position)
+           FROM case_entities nce JOIN entities ne ON ne.id = nce.entity_id
+           WHERE nce.case_id = c.id), '')"
+    };
+}
+
 pub mod accounts;
 pub mod audit;
 pub mod case_events;

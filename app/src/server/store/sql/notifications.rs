@@ -22,7 +22,6 @@ use crate::server::store::{
 /// The case a change notifies about, and how.
 pub struct Told<'a> {
     pub case_id: &'a str,
-    pub case_entity: &'a str,
     /// Whoever made the change: not told of it.
     pub except: Option<&'a str>,
     pub at: i64,
@@ -55,7 +54,7 @@ pub async fn record_in(
     let mut notified: Vec<String> = Vec::new();
     for notice in notices {
         let mut told_of_this: Vec<String> = Vec::new();
-        for person in addressees(conn, told.case_entity, &notice.to).await? {
+        for person in addressees(conn, told.case_id, &notice.to).await? {
             if told.except == Some(person.id.as_str()) || told_of_this.contains(&person.id) {
                 continue;
             }
@@ -99,7 +98,7 @@ pub async fn record_in(
 /// The people a notice is for, who may sign in.
 async fn addressees(
     conn: &mut Connection,
-    case_entity: &str,
+    case_id: &str,
     to: &Addressees,
 ) -> Result<Vec<Addressee>, ApiError> {
     match to {
@@ -137,9 +136,10 @@ async fn addressees(
             if roles.contains(&Role::Entidad) {
                 people.extend(
                     sqlx::query_as::<_, Addressee>(&format!(
-                        "{ADDRESSEE_COLUMNS} WHERE u.entity_id = $1 AND NOT u.disabled ORDER BY u.id"
+                        "{ADDRESSEE_COLUMNS} WHERE u.entity_id IN (SELECT entity_id FROM case_entities WHERE case_id = $1)
+                         AND NOT u.disabled ORDER BY u.id"
                     ))
-                    .bind(case_entity)
+                    .bind(case_id)
                     .fetch_all(&mut *conn)
                     .await?,
                 );
@@ -150,15 +150,15 @@ async fn addressees(
 }
 
 /// Everyone who may sign in and holds one of `roles` (for the entity's
-/// role, the accounts of `case_entity`), by name.
+/// role, the accounts of the entities case `case_id` concerns), by name.
 pub async fn holders(
     pool: &Pool,
-    case_entity: &str,
+    case_id: &str,
     roles: &'static [Role],
 ) -> Result<Vec<Candidate>, ApiError> {
     let mut conn = pool.acquire().await?;
     let mut people: Vec<Candidate> = Vec::new();
-    for person in addressees(&mut conn, case_entity, &Addressees::Holders(roles)).await? {
+    for person in addressees(&mut conn, case_id, &Addressees::Holders(roles)).await? {
         if !people.iter().any(|p| p.id == person.id) {
             people.push(Candidate {
                 id: person.id,
@@ -327,15 +327,9 @@ pub async fn deadline_notices(
             else {
                 continue;
             };
-            let case_entity: String =
-                sqlx::query_scalar("SELECT entity_id FROM cases WHERE id = $1")
-                    .bind(&case_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
             let notices = notices_for(&procedure, version, activity, kind, assignee.as_deref());
             let told = Told {
                 case_id: &case_id,
-                case_entity: &case_entity,
                 except: None,
                 at: now,
                 mail,
