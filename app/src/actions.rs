@@ -182,6 +182,30 @@ pub async fn open_case(
     Ok(id)
 }
 
+/// The entities the reader may still name on a PR09 case (none when they
+/// may name none there).
+#[server]
+pub async fn entities_to_name(case_id: String) -> Result<Vec<EntityChoice>, ServerFnError> {
+    use crate::server::{cases, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    Ok(cases::entities_to_name(&db, &user, &case_id).await?)
+}
+
+/// Names one more entity a PR09 case concerns.
+#[server]
+pub async fn name_case_entity(
+    case_id: String,
+    entity_id: String,
+    version: i64,
+) -> Result<(), ServerFnError> {
+    use crate::server::{cases, request};
+    let db = request::db()?;
+    let (user, _) = request::signed_in(&db).await?;
+    cases::name_entity(&db, &user, &case_id, &entity_id, Some(version)).await?;
+    Ok(())
+}
+
 #[server]
 pub async fn inbox(
     page: PageRequest,

@@ -141,3 +141,29 @@ test("each procedure is opened by whoever its first activity names", async ({ br
     expect(offered, email).toEqual(codes);
   }
 });
+
+test("a PR09 case opened without an entity gets the entities its analysis finds", async ({ browser }) => {
+  const jefe = await signIn(browser, "jefe-ugat@demo.local");
+  const response = await jefe.request.post("/api/v1/cases", {
+    data: { procedure: "PR09", entity_ids: [], title: "Seguimiento de estadísticas" },
+  });
+  expect(response.status()).toBe(201);
+  const opened = await response.json();
+  await jefe.goto(`/expedientes/${opened.id}`);
+  await expect(jefe.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await expect(jefe.locator(".lead")).toContainText("Sin entidad todavía");
+
+  await jefe.getByText("Añadir una entidad a la que concierne").click();
+  await jefe.locator("#name-entity").selectOption({ label: "Entidad de demostración" });
+  await jefe.getByRole("button", { name: "Añadir al expediente" }).click();
+  await expect(jefe.locator(".lead")).toContainText("Entidad de demostración");
+  await expect(jefe.locator("body")).toContainText("Añadió al expediente la entidad Entidad de demostración.");
+  // Named once: it is no longer offered.
+  await expect(jefe.locator("#name-entity option", { hasText: "Entidad de demostración" })).toHaveCount(0);
+
+  // Named, the entity sees the case.
+  const entity = await signIn(browser, "entidad@demo.local");
+  await entity.goto(`/expedientes/${opened.id}`);
+  await expect(entity.locator("h1")).toContainText(opened.reference);
+  await expect(entity.getByText("Añadir una entidad a la que concierne")).toHaveCount(0);
+});

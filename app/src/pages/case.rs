@@ -7,9 +7,11 @@ use leptos_router::hooks::use_params_map;
 
 use super::session::{error_text, follow_answers, Session};
 use crate::accounts::Account;
+use crate::accounts::EntityChoice;
 use crate::actions::load_case_submissions;
 use crate::actions::{
-    derivation_candidates, load_case, AttachFiles, CompleteActivity, DeriveActivity,
+    derivation_candidates, entities_to_name, load_case, AttachFiles, CompleteActivity,
+    DeriveActivity, NameCaseEntity,
 };
 use crate::cases::{
     forms_received, history_summary, who_with_role, ActiveActivity, CaseView, Person,
@@ -40,6 +42,7 @@ pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
     let initial = Resource::new(id, load_case);
+    let to_name = Resource::new(id, entities_to_name);
     let session = Session::get();
     view! {
         <Suspense fallback=|| view! { <p>"Cargando el expediente…"</p> }>
@@ -50,6 +53,11 @@ pub fn CasePage() -> impl IntoView {
                         let procedure = procedures::definition(&case.procedure, case.procedure_version).expect("cases hold known procedures");
                         let reviewer = account.as_ref().is_some_and(is_form_reviewer);
                         let case_id = case.id.clone();
+                        let naming = to_name
+                            .get()
+                            .and_then(Result::ok)
+                            .filter(|choices| !choices.is_empty())
+                            .map(|choices| view! { <NameEntityForm case_id=case.id.clone() version=case.version choices /> });
                         view! {
                             <Title text=case.reference.clone() />
                             <nav class="breadcrumbs" aria-label="Ruta">
@@ -62,6 +70,7 @@ pub fn CasePage() -> impl IntoView {
                                 <a href=format!("/procedimientos/{}", procedure.code)>{format!("{} · {}", procedure.code, procedure.name)}</a>
                                 {format!(" · {}", case.entity_names())}
                             </p>
+                            {naming}
                             <p class="muted case-edition" data-procedure-version=case.procedure_version>
                                 {format!(
                                     "Sigue {} versión {} del {} versión {} ({}, de {}), con la que se abrió.",
@@ -95,6 +104,43 @@ pub fn CasePage() -> impl IntoView {
                 Some(view)
             }}
         </Suspense>
+    }
+}
+
+/// For the staff of a PR09 case: names one more entity it concerns, as the
+/// analysis finds them ("la(s) entidad(es) correspondiente(s)").
+#[island]
+fn NameEntityForm(case_id: String, version: i64, choices: Vec<EntityChoice>) -> impl IntoView {
+    let name = ServerAction::<NameCaseEntity>::new();
+    Effect::new(move || {
+        if let Some(Ok(())) = name.value().get() {
+            let _ = window().location().reload();
+        }
+    });
+    let error = move || {
+        name.value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| error_text(&e))
+    };
+    let options = choices
+        .into_iter()
+        .map(|e| view! { <option value=e.id>{e.name}</option> })
+        .collect_view();
+    view! {
+        <details class="panel name-entity">
+            <summary>"Añadir una entidad a la que concierne"</summary>
+            {move || error().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
+            <ActionForm action=name attr:class="form">
+                <input type="hidden" name="case_id" value=case_id />
+                <input type="hidden" name="version" value=version />
+                <div class="field">
+                    <label for="name-entity">"Entidad"</label>
+                    <select id="name-entity" name="entity_id">{options}</select>
+                </div>
+                <button type="submit" class="button">"Añadir al expediente"</button>
+            </ActionForm>
+        </details>
     }
 }
 

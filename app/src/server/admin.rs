@@ -387,7 +387,7 @@ pub async fn set_due_times(
         .iter()
         .map(|(number, h)| (*number, h.map(|h| i64::from(h) * HOUR_MS)))
         .collect();
-    db.set_due_times(procedure.code, &due_ms).await?;
+    db.set_due_times(procedure, &due_ms).await?;
     let hours: serde_json::Map<String, serde_json::Value> = hours
         .iter()
         .map(|(number, h)| (number.to_string(), serde_json::json!(h)))
@@ -396,7 +396,7 @@ pub async fn set_due_times(
         &AuditEntry::new(AuditEvent::DueTimesChanged)
             .by(user)
             .about(procedure.code)
-            .detail(serde_json::json!({ "horas": hours })),
+            .detail(serde_json::json!({ "version": procedure.version, "horas": hours })),
     )
     .await
 }

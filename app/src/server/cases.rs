@@ -11,6 +11,7 @@ use super::error::ApiError;
 use super::stats::DueTimes;
 use super::store::not_pending;
 use super::store::{CaseChange, CaseQuery, CaseRecord, Db, NewCase, StateChange, User};
+use crate::accounts::EntityChoice;
 use crate::cases::{
     active_activities, forms_received, CaseFilter, CaseStatus, CaseSummary, CaseView, HistoryEvent,
     InboxItem, InboxPart, ManualEdition, Person, Repeat, NO_FORMS_RECEIVED,
@@ -176,17 +177,14 @@ async fn check_pending(
     Ok(())
 }
 
-/// Names `entity_id` as concerned by case `case_id` too, after those named
-/// before it: a PR09 case names its entities as its analysis finds them.
-pub async fn name_entity(
-    db: &Db,
+/// The role under which `user` names further entities on `record`: only
+/// an open case of a procedure that concerns any number of them, and only
+/// its staff.
+fn entity_naming_role(
     user: &User,
-    case_id: &str,
-    entity_id: &str,
-    version: Option<i64>,
-) -> Result<(), ApiError> {
-    let record = visible_case(db, user, case_id).await?;
-    let procedure = procedure_of(&record)?;
+    record: &CaseRecord,
+    procedure: &Procedure,
+) -> Result<Role, ApiError> {
     if procedure.concerns != Concerns::AnyEntities {
         return Err(ApiError::invalid(
             "entity_id",
@@ -203,6 +201,46 @@ pub async fn name_entity(
             "El expediente está cerrado: ya no se le añaden entidades.".into(),
         ));
     }
+    Ok(role)
+}
+
+/// The entities `user` may still name on case `case_id`, by name; none
+/// when they may name none there.
+pub async fn entities_to_name(
+    db: &Db,
+    user: &User,
+    case_id: &str,
+) -> Result<Vec<EntityChoice>, ApiError> {
+    let record = visible_case(db, user, case_id).await?;
+    let procedure = procedure_of(&record)?;
+    if entity_naming_role(user, &record, procedure).is_err() {
+        return Ok(Vec::new());
+    }
+    let named = record.entity_ids();
+    Ok(db
+        .list_entities()
+        .await?
+        .into_iter()
+        .filter(|e| !named.contains(&e.id.as_str()))
+        .map(|e| EntityChoice {
+            id: e.id,
+            name: e.name,
+        })
+        .collect())
+}
+
+/// Names `entity_id` as concerned by case `case_id` too, after those named
+/// before it: a PR09 case names its entities as its analysis finds them.
+pub async fn name_entity(
+    db: &Db,
+    user: &User,
+    case_id: &str,
+    entity_id: &str,
+    version: Option<i64>,
+) -> Result<(), ApiError> {
+    let record = visible_case(db, user, case_id).await?;
+    let procedure = procedure_of(&record)?;
+    let role = entity_naming_role(user, &record, procedure)?;
     let entity_id = entity_id.trim();
     if entity_id.is_empty() {
         return Err(ApiError::invalid(

@@ -146,8 +146,10 @@ async fn pr6_cases(db: &Db) -> Result<Vec<Pr6Case>, ApiError> {
     Ok(cases)
 }
 
+/// The due times an administrator set, each for an activity of one version
+/// of a procedure; the defaults elsewhere.
 #[derive(Clone, Debug, Default)]
-pub struct DueTimes(HashMap<(String, ActivityNumber), i64>);
+pub struct DueTimes(HashMap<(String, u16, ActivityNumber), i64>);
 
 impl DueTimes {
     pub async fn load(db: &Db) -> Result<DueTimes, ApiError> {
@@ -155,23 +157,31 @@ impl DueTimes {
             db.due_times()
                 .await?
                 .into_iter()
-                .map(|(procedure, activity, due_ms)| {
-                    let number = ActivityNumber::try_from(activity).unwrap_or_default();
-                    ((procedure, number), due_ms)
+                .filter_map(|(procedure, version, activity, due_ms)| {
+                    let key = (
+                        procedure,
+                        u16::try_from(version).ok()?,
+                        ActivityNumber::try_from(activity).ok()?,
+                    );
+                    Some((key, due_ms))
                 })
                 .collect(),
         ))
     }
 
-    pub fn of(&self, procedure: &Procedure, number: ActivityNumber) -> i64 {
+    fn set(&self, procedure: &Procedure, number: ActivityNumber) -> Option<i64> {
         self.0
-            .get(&(procedure.code.to_owned(), number))
+            .get(&(procedure.code.to_owned(), procedure.version, number))
             .copied()
+    }
+
+    pub fn of(&self, procedure: &Procedure, number: ActivityNumber) -> i64 {
+        self.set(procedure, number)
             .unwrap_or_else(|| default_due(procedure, number))
     }
 
     pub fn is_set(&self, procedure: &Procedure, number: ActivityNumber) -> bool {
-        self.0.contains_key(&(procedure.code.to_owned(), number))
+        self.set(procedure, number).is_some()
     }
 }
 

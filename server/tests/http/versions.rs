@@ -68,6 +68,14 @@ async fn a_running_case_keeps_its_version_when_a_new_one_comes_into_force() {
         json!({ "code": "UGAT/AIT-M06", "version": 2, "resolution": "R.A. AGETIC/RA/0153/2023", "approved_on": "20/11/2023" })
     );
     complete(&before.base, &profesional, &old_id, 1).await;
+    // A due time set on version 1's activity 3 (the Jefe's decision).
+    let response = admin
+        .put(format!("{}/api/v1/due-times/PR09", before.base))
+        .json(&json!({ "3": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
     before.kill();
 
     // Edition 3 comes into force.
@@ -159,6 +167,19 @@ async fn a_running_case_keeps_its_version_when_a_new_one_comes_into_force() {
     };
     assert_eq!(waiting_at(pr09[1], 4), Some(1));
     assert_eq!(waiting_at(pr09[0], 4), Some(0));
+    // The due time set on version 1's activity 3 stays with it; version
+    // 2's activity 3 (another activity) keeps the default.
+    let due_at = |row: &Value, number: u64| {
+        row["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["number"] == number)
+            .map(|a| a["due_ms"].as_i64().unwrap())
+    };
+    assert_eq!(due_at(pr09[0], 3), Some(3_600_000));
+    assert_eq!(due_at(pr09[1], 3), due_at(pr09[1], 2));
+    assert_ne!(due_at(pr09[1], 3), Some(3_600_000));
 
     // The procedure itself is published in its newest version.
     let procedure: Value = reqwest::get(format!("{base}/api/v1/procedures/PR09"))

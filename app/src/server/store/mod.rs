@@ -856,13 +856,14 @@ impl Db {
 
     // Due times and the dashboard's figures.
 
-    pub async fn due_times(&self) -> Result<Vec<(String, i64, i64)>, ApiError> {
+    /// Every due time set, as `(procedure, version, activity, due_ms)`.
+    pub async fn due_times(&self) -> Result<Vec<(String, i64, i64, i64)>, ApiError> {
         on_backend!(self, due_times::due_times())
     }
 
     pub async fn set_due_times(
         &self,
-        procedure: &str,
+        procedure: &Procedure,
         due_ms: &[(ActivityNumber, Option<i64>)],
     ) -> Result<(), ApiError> {
         on_backend!(self, due_times::set_due_times(procedure, due_ms))
