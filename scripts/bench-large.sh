@@ -60,7 +60,8 @@ later_inbox=$(next_of "/api/v1/inbox")
 total() { curl -fsS -D - -o /dev/null -H "$cookie" "$base$1" | tr -d '\r' | sed -n 's/^x-total-count: //Ip'; }
 echo "(${duration}s each; the inbox holds $(total /api/v1/inbox) activities, the case list $(total /api/v1/cases) cases)"
 for path in /api/v1/stats /tablero /bandeja /expedientes "/expedientes?estado=open&procedimiento=PR05" \
-  /api/v1/inbox "$later_inbox" /api/v1/cases "$later_cases" "/api/v1/cases?waiting_for_me=true"; do
+  /api/v1/inbox "$later_inbox" /api/v1/cases "$later_cases" "/api/v1/cases?waiting_for_me=true" \
+  "/api/v1/cases?entity_id=seed-entity-3"; do
   label="GET ${path%%after=*}"
   [ "$label" != "GET $path" ] && label="${label}after=… (a later page)"
   printf '%-64s' "$label"
