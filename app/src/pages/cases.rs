@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 use super::session::{error_text, Session};
 use crate::accounts::EntityChoice;
 use crate::actions::{entities_for_opening, list_cases, OpenCase};
-use crate::cases::CaseFilter;
+use crate::cases::{entities_label, CaseFilter};
 use crate::domain::calendar::bolivia_time;
 use crate::domain::case_input::MAX_TITLE;
 use crate::domain::procedure::ActivityNumber;
@@ -218,6 +218,7 @@ pub fn CasesPage() -> impl IntoView {
                                             <tr data-case=reference>
                                                 <td><a href=href>{case.reference}</a></td>
                                                 <td>{case.title}</td>
+                                                <td>{entities_label(&case.entity_names).to_owned()}</td>
                                                 <td>{case.procedure}</td>
                                                 <td>{status}</td>
                                                 <td>{bolivia_time(case.updated_at)}</td>
@@ -232,6 +233,7 @@ pub fn CasesPage() -> impl IntoView {
                                                 <tr>
                                                     <th scope="col">"Referencia"</th>
                                                     <th scope="col">"Título"</th>
+                                                    <th scope="col">"Entidad"</th>
                                                     <th scope="col">"Procedimiento"</th>
                                                     <th scope="col">"Estado"</th>
                                                     <th scope="col">"Última actualización"</th>
