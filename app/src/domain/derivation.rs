@@ -98,8 +98,10 @@ pub enum Addressees {
     /// The person an activity is derived to.
     Person(String),
     /// Everyone who holds one of these roles: staff by their roles, and for
-    /// [`Role::Entidad`] the accounts of the case's entity.
+    /// [`Role::Entidad`] the accounts of every entity the case concerns.
     Holders(&'static [Role]),
+    /// The accounts of one entity the case concerns (one just named).
+    Entity(String),
 }
 
 /// A notice about one activity of a case, before it is addressed.
@@ -125,6 +127,16 @@ pub fn on_entering(activity: &Activity, assignee: Option<&str>) -> Notice {
             to: Addressees::Holders(activity.roles),
         },
     }
+}
+
+/// Who hears, when `entity_id` is named on a case, that `activity` is
+/// current: the entity's accounts, for an activity of the entity's.
+pub fn on_naming(activity: &Activity, entity_id: &str) -> Option<Notice> {
+    activity.roles.contains(&Role::Entidad).then(|| Notice {
+        activity: activity.number,
+        kind: NoticeKind::Current,
+        to: Addressees::Entity(entity_id.to_owned()),
+    })
 }
 
 /// Who hears a deadline notice of `activity`: the reminder and the overdue
@@ -249,6 +261,16 @@ mod tests {
         assert!(derives(PR7.activity(2).unwrap()));
         assert!(derives(PR09.activity(5).unwrap()));
         assert!(!derives(PR6.activity(9).unwrap()));
+    }
+
+    #[test]
+    fn an_entity_named_late_hears_of_its_current_activity_only() {
+        let note = on_naming(PR09.activity(14).unwrap(), "e2").unwrap();
+        assert_eq!(note.to, Addressees::Entity("e2".into()));
+        assert!(on_naming(PR09.activity(13).unwrap(), "e2").is_none());
+        assert!(PR09.activity(14).unwrap().is_entitys_alone());
+        // PR7 1 may come from an area of AGETIC as well.
+        assert!(!PR7.activity(1).unwrap().is_entitys_alone());
     }
 
     #[test]

@@ -71,6 +71,14 @@ pub struct Activity {
     pub receives_forms: bool,
 }
 
+impl Activity {
+    /// Only a public entity does it: a case that concerns none cannot
+    /// reach it.
+    pub fn is_entitys_alone(&self) -> bool {
+        !self.roles.is_empty() && self.roles.iter().all(|r| *r == Role::Entidad)
+    }
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub struct Choice {
     /// Stable identifier sent by clients that complete the activity.

@@ -57,7 +57,7 @@ pub fn CasePage() -> impl IntoView {
                             .get()
                             .and_then(Result::ok)
                             .filter(|choices| !choices.is_empty())
-                            .map(|choices| view! { <NameEntityForm case_id=case.id.clone() version=case.version choices /> });
+                            .map(|choices| view! { <NameEntityForm case_id=case.id.clone() choices /> });
                         view! {
                             <Title text=case.reference.clone() />
                             <nav class="breadcrumbs" aria-label="Ruta">
@@ -110,7 +110,7 @@ pub fn CasePage() -> impl IntoView {
 /// For the staff of a PR09 case: names one more entity it concerns, as the
 /// analysis finds them ("la(s) entidad(es) correspondiente(s)").
 #[island]
-fn NameEntityForm(case_id: String, version: i64, choices: Vec<EntityChoice>) -> impl IntoView {
+fn NameEntityForm(case_id: String, choices: Vec<EntityChoice>) -> impl IntoView {
     let name = ServerAction::<NameCaseEntity>::new();
     Effect::new(move || {
         if let Some(Ok(())) = name.value().get() {
@@ -133,7 +133,6 @@ fn NameEntityForm(case_id: String, version: i64, choices: Vec<EntityChoice>) -> 
             {move || error().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
             <ActionForm action=name attr:class="form">
                 <input type="hidden" name="case_id" value=case_id />
-                <input type="hidden" name="version" value=version />
                 <div class="field">
                     <label for="name-entity">"Entidad"</label>
                     <select id="name-entity" name="entity_id">{options}</select>

@@ -13,7 +13,7 @@ use crate::actions::{entities_for_opening, list_cases, OpenCase};
 use crate::cases::{entities_label, CaseFilter};
 use crate::domain::calendar::bolivia_time;
 use crate::domain::case_input::MAX_TITLE;
-use crate::domain::procedure::ActivityNumber;
+use crate::domain::procedure::{ActivityNumber, Concerns};
 use crate::domain::procedures;
 
 /// The export of the history of the cases the page's filters ask for: the
@@ -266,6 +266,10 @@ fn OpenCaseForm(entities: Vec<EntityChoice>, codes: Vec<String>) -> impl IntoVie
         .filter(|p| codes.iter().any(|code| code == p.code))
         .map(|p| view! { <option value=p.code>{format!("{} · {}", p.code, p.name)}</option> })
         .collect_view();
+    // Only a procedure that concerns any number of entities opens without one.
+    let may_name_none = procedures::current()
+        .into_iter()
+        .any(|p| p.concerns == Concerns::AnyEntities && codes.iter().any(|code| code == p.code));
     let entity_options = entities
         .into_iter()
         .map(|e| view! { <option value=e.id>{e.name}</option> })
@@ -287,11 +291,13 @@ fn OpenCaseForm(entities: Vec<EntityChoice>, codes: Vec<String>) -> impl IntoVie
                 </div>
                 <div class="field">
                     <label for="open-entity">"Entidad"</label>
-                    <select id="open-entity" name="entity_id" aria-describedby="open-entity-hint">
+                    <select id="open-entity" name="entity_id" aria-describedby=may_name_none.then_some("open-entity-hint")>
                         {entity_options}
-                        <option value="">"Ninguna todavía (PR09)"</option>
+                        {may_name_none.then(|| view! { <option value="">"Ninguna todavía (PR09)"</option> })}
                     </select>
-                    <p id="open-entity-hint" class="hint">"Un seguimiento PR09 puede abrirse sin entidad: su análisis dirá a cuáles concierne."</p>
+                    {may_name_none.then(|| view! {
+                        <p id="open-entity-hint" class="hint">"Un seguimiento PR09 puede abrirse sin entidad: su análisis dirá a cuáles concierne."</p>
+                    })}
                 </div>
                 <div class="field">
                     <label for="open-title">"Título"</label>

@@ -266,6 +266,14 @@ pub async fn name_entity(
     if version.is_some_and(|seen| seen != record.version) {
         return Err(stale());
     }
+    // The entity hears of its own work that is already waiting.
+    let notices = db
+        .current_since(case_id)
+        .await?
+        .iter()
+        .filter_map(|(number, ..)| procedure.activity(ActivityNumber::try_from(*number).ok()?))
+        .filter_map(|activity| derivation::on_naming(activity, entity_id))
+        .collect();
     let applied = db
         .append(&CaseChange {
             case_id,
@@ -284,7 +292,7 @@ pub async fn name_entity(
             supports: None,
             assignee: None,
             entity: Some(entity_id),
-            notices: Vec::new(),
+            notices,
         })
         .await?;
     if applied {
@@ -464,6 +472,23 @@ pub async fn complete(
         return Err(ApiError::invalid("without_forms", NO_FORMS_RECEIVED));
     }
     let entered = step.entered(&state, completion.activity);
+    // Work for an entity cannot wait for nobody: a PR09 case names its
+    // entities before the note goes out to them.
+    if record.entities.is_empty() {
+        if let Some(next) = entered
+            .iter()
+            .filter_map(|&n| procedure.activity(n))
+            .find(|a| a.is_entitys_alone())
+        {
+            return Err(ApiError::invalid(
+                "entity_id",
+                format!(
+                    "Lo que sigue, la actividad {} · {}, es de la entidad, y el expediente aún no nombra ninguna: añada antes la entidad a la que concierne.",
+                    next.number, next.title
+                ),
+            ));
+        }
+    }
     let assignee = completion.assignee.map(str::trim).filter(|a| !a.is_empty());
     let derived = match assignee {
         Some(person) => {

@@ -283,5 +283,6 @@ pub async fn candidates(
 ) -> Result<Vec<Candidate>, ApiError> {
     let record = visible_case(db, user, case_id).await?;
     let activity = activity_of(procedure_of(&record)?, number)?;
-    db.holders(&record.id, activity.roles).await
+    db.holders(&record.id, activity.roles, user.entity_id.as_deref())
+        .await
 }

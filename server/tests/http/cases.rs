@@ -1253,6 +1253,22 @@ async fn a_pr09_case_concerns_no_entity_yet_or_several() {
             "{notices}"
         );
     }
+    // Who may take the entity's activity: an entity learns of its own
+    // people only, never of the other entity's.
+    let candidates = app
+        .get_json(&other_account, &format!("{path}/activities/14/candidates"))
+        .await;
+    let names: Vec<&str> = candidates
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["otra@entidad.gob.bo"]);
+    let candidates = app
+        .get_json(&jefe, &format!("{path}/activities/14/candidates"))
+        .await;
+    assert_eq!(candidates.as_array().unwrap().len(), 2, "{candidates}");
     let version = app.get_json(&other_account, &path).await["version"].clone();
     let done: Value = other_account
         .post(app.url(&format!("{path}/activities/14/complete")))
@@ -1392,6 +1408,56 @@ async fn the_staff_name_a_pr09_cases_entities_as_the_analysis_finds_them() {
         .unwrap();
     assert!(dossier.contains("Añadió al expediente la entidad Otra entidad."));
     assert!(dossier.contains(",Entidad de demostración; Otra entidad,"));
+
+    // The note cannot go out to nobody: an unnamed case stops before the
+    // entity's activity, and the entity named then hears it waits.
+    let lone: Value = profesional
+        .post(app.url("/api/v1/cases"))
+        .json(&json!({ "procedure": "PR09", "entity_ids": [], "title": "Sin destinatario" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut steps = vec![(1, None), (2, None), (3, Some("con-inconsistencias"))];
+    steps.extend(seq(4, 12));
+    desk.walk(&lone, &steps).await;
+    let refused = desk.complete(&lone, 13, None).await;
+    assert_eq!(refused.status(), 422);
+    let refusal: Value = refused.json().await.unwrap();
+    assert_eq!(refusal["fields"][0]["field"], "entity_id", "{refusal}");
+    let lone_path = format!("/api/v1/cases/{}", lone["id"].as_str().unwrap());
+    let response = jefe
+        .post(app.url(&format!("{lone_path}/entities")))
+        .json(&json!({ "entity_id": other }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let response = desk.complete(&lone, 13, None).await;
+    assert_eq!(response.status(), 200);
+    let late = app.create_entity("Entidad tardía", "TARDE").await;
+    let admin = app.login("admin@demo.local").await;
+    let response = admin
+        .post(app.url("/api/v1/users"))
+        .json(&json!({ "email": "tarde@entidad.gob.bo", "password": "Clave-muy-segura-2026", "entity_id": late }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let response = jefe
+        .post(app.url(&format!("{lone_path}/entities")))
+        .json(&json!({ "entity_id": late }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let (late_account, _) =
+        crate::common::sign_in_at(&app.base, "tarde@entidad.gob.bo", "Clave-muy-segura-2026").await;
+    let notices = app.get_json(&late_account, "/api/v1/notifications").await;
+    assert_eq!(notices["items"][0]["case_id"], lone["id"], "{notices}");
+    assert_eq!(notices["items"][0]["activity"], 14);
 
     // Only PR09 names further entities, and only while open.
     let pr6 = desk.open("PR6").await;

@@ -578,13 +578,15 @@ impl Db {
     }
 
     /// Everyone who may hold an activity of `roles` in case `case_id`, by
-    /// name.
+    /// name; of the entities' accounts, only those of `of_entity` when
+    /// given (an entity never learns who another entity's people are).
     pub async fn holders(
         &self,
         case_id: &str,
         roles: &'static [Role],
+        of_entity: Option<&str>,
     ) -> Result<Vec<crate::notifications::Candidate>, ApiError> {
-        on_backend!(self, notifications::holders(case_id, roles))
+        on_backend!(self, notifications::holders(case_id, roles, of_entity))
     }
 
     pub async fn unread_notifications(&self, user_id: &str) -> Result<i64, ApiError> {

@@ -35,12 +35,13 @@ struct Addressee {
     name: String,
     mail_preference: String,
     email: Option<String>,
+    entity_id: Option<String>,
 }
 
 const ADDRESSEE_COLUMNS: &str = concat!(
     "SELECT DISTINCT u.id, ",
     person_label!(),
-    " AS name, u.mail_preference, u.email FROM users u"
+    " AS name, u.mail_preference, u.email, u.entity_id FROM users u"
 );
 
 /// Records `notices` for their addressees and queues their mail as each
@@ -108,6 +109,12 @@ async fn addressees(
         .bind(id)
         .fetch_all(&mut *conn)
         .await?),
+        Addressees::Entity(id) => Ok(sqlx::query_as::<_, Addressee>(&format!(
+            "{ADDRESSEE_COLUMNS} WHERE u.entity_id = $1 AND NOT u.disabled ORDER BY u.id"
+        ))
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?),
         Addressees::Holders(roles) => {
             let mut people = Vec::new();
             let staff: Vec<&str> = roles
@@ -150,16 +157,20 @@ async fn addressees(
 }
 
 /// Everyone who may sign in and holds one of `roles` (for the entity's
-/// role, the accounts of the entities case `case_id` concerns), by name.
+/// role, the accounts of the entities case `case_id` concerns, or only of
+/// `of_entity` when given), by name.
 pub async fn holders(
     pool: &Pool,
     case_id: &str,
     roles: &'static [Role],
+    of_entity: Option<&str>,
 ) -> Result<Vec<Candidate>, ApiError> {
     let mut conn = pool.acquire().await?;
     let mut people: Vec<Candidate> = Vec::new();
     for person in addressees(&mut conn, case_id, &Addressees::Holders(roles)).await? {
-        if !people.iter().any(|p| p.id == person.id) {
+        let foreign =
+            matches!((&person.entity_id, of_entity), (Some(theirs), Some(mine)) if theirs != mine);
+        if !foreign && !people.iter().any(|p| p.id == person.id) {
             people.push(Candidate {
                 id: person.id,
                 name: person.name,
