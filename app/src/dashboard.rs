@@ -6,6 +6,16 @@ use crate::domain::integrations::IntegrationStats;
 #[cfg(feature = "ssr")]
 use crate::domain::stats::Stats;
 
+/// A count with its noun in agreement: "1 abierto", "2 abiertos",
+/// "0 abiertos".
+pub fn counted<N>(count: N, one: &str, many: &str) -> String
+where
+    N: std::fmt::Display + PartialEq + From<u8>,
+{
+    let noun = if count == N::from(1) { one } else { many };
+    format!("{count} {noun}")
+}
+
 /// A duration as a manager reads it: hours under two days, else days.
 pub fn duration_label(ms: i64) -> String {
     let hours = ms as f64 / 3_600_000.0;
@@ -136,6 +146,13 @@ pub fn inconsistencies_csv(stats: &IntegrationStats) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(counted(1, "abierto", "abiertos"), "1 abierto");
+        assert_eq!(counted(2, "abierto", "abiertos"), "2 abiertos");
+        assert_eq!(counted(0, "caso", "casos"), "0 casos");
+    }
 
     #[cfg(feature = "ssr")]
     #[test]

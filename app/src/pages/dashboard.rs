@@ -8,7 +8,7 @@ use leptos_meta::{Meta, Title};
 
 use super::session::error_text;
 use crate::actions::load_dashboard;
-use crate::dashboard::duration_label;
+use crate::dashboard::{counted, duration_label};
 use crate::domain::calendar::bolivia_time;
 use crate::domain::integrations::IntegrationStats;
 use crate::domain::procedures;
@@ -48,8 +48,8 @@ const DUE_POLICY: &str = "Los plazos no son del manual, que no fija ninguno: son
 fn dashboard(stats: Stats) -> AnyView {
     let tiles = view! {
         <ul class="tiles">
-            <li><a class="tile" href="/expedientes?estado=open" data-figure="open"><span class="tile-figure">{stats.open}</span>" abiertos"</a></li>
-            <li><a class="tile" href="/expedientes?estado=closed" data-figure="closed"><span class="tile-figure">{stats.closed}</span>" cerrados"</a></li>
+            <li><a class="tile" href="/expedientes?estado=open" data-figure="open"><span class="tile-figure">{stats.open}</span>{if stats.open == 1 { " abierto" } else { " abiertos" }}</a></li>
+            <li><a class="tile" href="/expedientes?estado=closed" data-figure="closed"><span class="tile-figure">{stats.closed}</span>{if stats.closed == 1 { " cerrado" } else { " cerrados" }}</a></li>
             <li><a class="tile tile-alert" href="/expedientes?vencidos=1" data-figure="overdue"><span class="tile-figure">{stats.overdue}</span>" con plazo vencido"</a></li>
         </ul>
     };
@@ -82,10 +82,10 @@ fn dashboard(stats: Stats) -> AnyView {
 fn spread_text(spread: &Spread) -> String {
     match (spread.median_ms, spread.p90_ms) {
         (Some(median), Some(p90)) => format!(
-            "mediana {}, 90 % en {} o menos ({} casos)",
+            "mediana {}, 90 % en {} o menos ({})",
             duration_label(median),
             duration_label(p90),
-            spread.count
+            counted(spread.count, "caso", "casos")
         ),
         _ => "sin casos terminados".to_owned(),
     }
@@ -121,7 +121,7 @@ fn procedure_section(p: &ProcedureStats) -> impl IntoView {
                 .and_then(|pr| pr.activity(a.number))
                 .map(|x| x.title)
                 .unwrap_or_default();
-            let label = format!("Actividad {}: {}, {} en espera, {} vencidos", a.number, title, a.waiting, a.overdue);
+            let label = format!("Actividad {}: {}, {} en espera, {}", a.number, title, a.waiting, counted(a.overdue, "vencido", "vencidos"));
             let href = format!("/expedientes?procedimiento={}&actividad={}", p.code, a.number);
             let text_fill = if a.waiting * 2 > max && max > 0 { "#fff" } else { "#1f2328" };
             let (stroke, stroke_width) = if a.overdue > 0 { ("#b42318", "3") } else { ("#d0d7de", "1") };
@@ -170,10 +170,15 @@ fn procedure_section(p: &ProcedureStats) -> impl IntoView {
         <section class="panel dashboard-procedure" aria-label=section_label>
             <h2>{heading}</h2>
             <p class="dashboard-facts">
-                <a href=format!("/expedientes?procedimiento={}&estado=open", p.code)>{format!("{} abiertos", p.open)}</a>
+                <a href=format!("/expedientes?procedimiento={}&estado=open", p.code)>{counted(p.open, "abierto", "abiertos")}</a>
                 " · "
-                <a href=format!("/expedientes?procedimiento={}&estado=closed", p.code)>{format!("{} cerrados", p.closed)}</a>
-                {format!(" · ciclo: {} · {} casos con rondas de observación ({} rondas)", spread_text(&p.cycle), p.cases_with_rounds, p.extra_rounds)}
+                <a href=format!("/expedientes?procedimiento={}&estado=closed", p.code)>{counted(p.closed, "cerrado", "cerrados")}</a>
+                {format!(
+                    " · ciclo: {} · {} ({})",
+                    spread_text(&p.cycle),
+                    counted(p.cases_with_rounds, "caso con rondas de observación", "casos con rondas de observación"),
+                    counted(p.extra_rounds, "ronda", "rondas"),
+                )}
             </p>
             <svg class="heat" viewBox=format!("0 0 {width} {height}") role="group" aria-label=format!("Casos en espera por actividad de {}", p.code)>
                 {cells}
@@ -382,7 +387,7 @@ fn heat_flowchart(p: &ProcedureStats) -> Option<impl IntoView> {
             let count = stats.map_or(0, |a| a.waiting);
             let overdue = stats.map_or(0, |a| a.overdue);
             let href = format!("/expedientes?procedimiento={}&actividad={}", p.code, node.number);
-            let label = format!("Actividad {}: {} en espera, {} vencidos", node.number, count, overdue);
+            let label = format!("Actividad {}: {} en espera, {}", node.number, count, counted(overdue, "vencido", "vencidos"));
             let (stroke, stroke_width) = if overdue > 0 { ("#b42318", "3") } else { ("#57606a", "1") };
             let lines = node
                 .lines
