@@ -1,5 +1,7 @@
 //! The managers' dashboard's figures as words and CSV.
 
+use crate::domain::stats::MonthCount;
+
 // The tables are written as CSV on the server only.
 #[cfg(feature = "ssr")]
 use crate::domain::integrations::IntegrationStats;
@@ -14,6 +16,76 @@ where
 {
     let noun = if count == N::from(1) { one } else { many };
     format!("{count} {noun}")
+}
+
+/// "2026-11" as the dashboard names it: "nov. 2026".
+pub fn month_label(month: &str) -> String {
+    const NAMES: [&str; 12] = [
+        "ene.", "feb.", "mar.", "abr.", "may.", "jun.", "jul.", "ago.", "sept.", "oct.", "nov.",
+        "dic.",
+    ];
+    match month.split_once('-') {
+        Some((year, number)) => match number.parse::<usize>() {
+            Ok(n @ 1..=12) => format!("{} {year}", NAMES[n - 1]),
+            _ => month.to_owned(),
+        },
+        None => month.to_owned(),
+    }
+}
+
+/// Every month from the first to the last of `months` (oldest first), the
+/// months without a case included with zeros: a chart's time runs evenly.
+pub fn month_series(months: &[MonthCount]) -> Vec<MonthCount> {
+    let parse = |m: &MonthCount| -> Option<(i32, u32)> {
+        let (year, month) = m.month.split_once('-')?;
+        Some((year.parse().ok()?, month.parse().ok()?))
+    };
+    let (Some(first), Some(last)) = (
+        months.first().and_then(parse),
+        months.last().and_then(parse),
+    ) else {
+        return months.to_vec();
+    };
+    let mut series = Vec::new();
+    let (mut year, mut month) = first;
+    while (year, month) <= last && series.len() < 1_200 {
+        let key = format!("{year}-{month:02}");
+        series.push(
+            months
+                .iter()
+                .find(|m| m.month == key)
+                .cloned()
+                .unwrap_or(MonthCount {
+                    month: key,
+                    opened: 0,
+                    closed: 0,
+                }),
+        );
+        (year, month) = if month == 12 {
+            (year + 1, 1)
+        } else {
+            (year, month + 1)
+        };
+    }
+    series
+}
+
+/// The values an axis marks from 0 to at least `max`: round steps (1, 2
+/// or 5 times a power of ten), at most six marks.
+pub fn axis_ticks(max: usize) -> Vec<usize> {
+    let max = max.max(1);
+    let mut power = 1;
+    let step = loop {
+        if let Some(step) = [1, 2, 5]
+            .into_iter()
+            .map(|f| f * power)
+            .find(|step| max.div_ceil(*step) <= 5)
+        {
+            break step;
+        }
+        power *= 10;
+    };
+    (0..=max.div_ceil(step)).map(|i| i * step).collect()
 }
 
 /// A duration as a manager reads it: hours under two days, else days.
@@ -146,6 +218,32 @@ pub fn inconsistencies_csv(stats: &IntegrationStats) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_read_as_words_and_run_without_gaps() {
+        assert_eq!(month_label("2026-11"), "nov. 2026");
+        assert_eq!(month_label("2027-01"), "ene. 2027");
+        let count = |month: &str, opened| MonthCount {
+            month: month.into(),
+            opened,
+            closed: 0,
+        };
+        let series = month_series(&[count("2026-11", 2), count("2027-02", 1)]);
+        let names: Vec<&str> = series.iter().map(|m| m.month.as_str()).collect();
+        assert_eq!(names, ["2026-11", "2026-12", "2027-01", "2027-02"]);
+        assert_eq!(series[1].opened, 0);
+        assert_eq!(series[3].opened, 1);
+        assert!(month_series(&[]).is_empty());
+    }
+
+    #[test]
+    fn an_axis_marks_round_values_up_to_the_highest() {
+        assert_eq!(axis_ticks(0), [0, 1]);
+        assert_eq!(axis_ticks(1), [0, 1]);
+        assert_eq!(axis_ticks(7), [0, 2, 4, 6, 8]);
+        assert_eq!(axis_ticks(10), [0, 2, 4, 6, 8, 10]);
+        assert_eq!(axis_ticks(230), [0, 50, 100, 150, 200, 250]);
+    }
 
     #[test]
     fn counts_agree_with_their_nouns() {

@@ -8,7 +8,7 @@ use leptos_meta::{Meta, Title};
 
 use super::session::error_text;
 use crate::actions::load_dashboard;
-use crate::dashboard::{counted, duration_label};
+use crate::dashboard::{axis_ticks, counted, duration_label, month_label, month_series};
 use crate::domain::calendar::bolivia_time;
 use crate::domain::integrations::IntegrationStats;
 use crate::domain::procedures;
@@ -209,43 +209,79 @@ fn procedure_section(p: &ProcedureStats) -> impl IntoView {
     }
 }
 
+/// Cases opened and closed per month, every month from the first: bars of
+/// a fixed width (one month or sixty read alike) on a marked axis; when
+/// they are more than the panel holds, the chart scrolls and opens on the
+/// latest months.
 fn months_section(months: &[MonthCount]) -> impl IntoView {
-    let recent: Vec<&MonthCount> = months.iter().rev().take(12).rev().collect();
-    let max = recent
+    let series = month_series(months);
+    const BAR: f64 = 16.0;
+    const GROUP: f64 = 44.0;
+    const HEIGHT: f64 = 190.0;
+    const TOP: f64 = 10.0;
+    const PLOT: f64 = 140.0;
+    const AXIS: f64 = 44.0;
+    let ticks = axis_ticks(
+        series
+            .iter()
+            .map(|m| m.opened.max(m.closed))
+            .max()
+            .unwrap_or(0),
+    );
+    let top = *ticks.last().unwrap_or(&1) as f64;
+    let y_of = |n: usize| TOP + PLOT - (n as f64 / top) * PLOT;
+    let width = GROUP * series.len().max(1) as f64 + 8.0;
+    let axis = ticks
         .iter()
-        .map(|m| m.opened.max(m.closed))
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    const BAR: f64 = 22.0;
-    const GROUP: f64 = 64.0;
-    const HEIGHT: f64 = 160.0;
-    let width = GROUP * recent.len().max(1) as f64;
-    let bars = recent
+        .map(|&t| {
+            let y = y_of(t);
+            view! {
+                <text x=AXIS - 6.0 y=y + 4.0 font-size="12" text-anchor="end">{t}</text>
+                <line x1=AXIS - 3.0 x2=AXIS y1=y y2=y stroke="#57606a" />
+            }
+        })
+        .collect_view();
+    let grid = ticks
+        .iter()
+        .map(|&t| {
+            let y = y_of(t);
+            let stroke = if t == 0 { "#57606a" } else { "#d0d7de" };
+            view! { <line x1="0" x2=width y1=y y2=y stroke=stroke /> }
+        })
+        .collect_view();
+    let bars = series
         .iter()
         .enumerate()
         .map(|(i, m)| {
-            let x = i as f64 * GROUP + 8.0;
-            let h = |n: usize| (n as f64 / max as f64) * (HEIGHT - 30.0);
-            let (opened_h, closed_h) = (h(m.opened), h(m.closed));
-            let (opened_y, closed_y) = (HEIGHT - 20.0 - opened_h, HEIGHT - 20.0 - closed_h);
-            let (closed_x, label_x, label_y) = (x + BAR + 2.0, x + BAR, HEIGHT - 4.0);
-            let label = m.month[2..].to_owned();
+            let x = i as f64 * GROUP + 6.0;
+            let bar = |n: usize| (y_of(n), TOP + PLOT - y_of(n));
+            let ((opened_y, opened_h), (closed_y, closed_h)) = (bar(m.opened), bar(m.closed));
+            let label = month_label(&m.month);
+            let (name, year) = label.split_once(' ').map_or((label.clone(), String::new()), |(n, y)| (n.to_owned(), y.to_owned()));
+            let said = format!(
+                "{label}: {}, {}",
+                counted(m.opened, "abierto", "abiertos"),
+                counted(m.closed, "cerrado", "cerrados")
+            );
+            let center = x + BAR + 2.0;
             view! {
-                <g>
+                <g data-month=m.month.clone()>
+                    <title>{said}</title>
                     <rect x=x y=opened_y width=BAR height=opened_h fill="#0b5cad" />
-                    <rect x=closed_x y=closed_y width=BAR height=closed_h fill="#1a7f37" />
-                    <text x=label_x y=label_y font-size="12" text-anchor="middle">{label}</text>
+                    <rect x=x + BAR + 4.0 y=closed_y width=BAR height=closed_h fill="#1a7f37" />
+                    <text x=center y=TOP + PLOT + 16.0 font-size="12" text-anchor="middle">{name}</text>
+                    <text x=center y=TOP + PLOT + 31.0 font-size="11" text-anchor="middle" fill="#57606a">{year}</text>
                 </g>
             }
         })
         .collect_view();
-    let rows = recent
+    let rows = series
         .iter()
+        .rev()
         .map(|m| {
             view! {
                 <tr>
-                    <td>{m.month.clone()}</td>
+                    <td>{month_label(&m.month)}</td>
                     <td><a href=format!("/expedientes?abiertos_en={}", m.month)>{m.opened}</a></td>
                     <td><a href=format!("/expedientes?cerrados_en={}", m.month)>{m.closed}</a></td>
                 </tr>
@@ -256,7 +292,15 @@ fn months_section(months: &[MonthCount]) -> impl IntoView {
         <section class="panel" aria-labelledby="months-title">
             <h2 id="months-title">"Expedientes abiertos y cerrados por mes"</h2>
             <p class="legend-inline"><span class="swatch swatch-opened"></span>" abiertos " <span class="swatch swatch-closed"></span>" cerrados"</p>
-            <svg class="months" viewBox=format!("0 0 {width} {HEIGHT}") role="img" aria-labelledby="months-title">{bars}</svg>
+            <div class="months-chart">
+                <svg class="months-axis" width=AXIS height=HEIGHT viewBox=format!("0 0 {AXIS} {HEIGHT}") aria-hidden="true">{axis}</svg>
+                <div class="months-scroll">
+                    <svg class="months-bars" width=width height=HEIGHT viewBox=format!("0 0 {width} {HEIGHT}") role="img" aria-labelledby="months-title">
+                        {grid}
+                        {bars}
+                    </svg>
+                </div>
+            </div>
             <details>
                 <summary>"Ver como tabla"</summary>
                 <table class="table">
