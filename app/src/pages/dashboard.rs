@@ -9,7 +9,7 @@ use leptos_meta::{Meta, Title};
 use super::session::error_text;
 use crate::actions::load_dashboard;
 use crate::dashboard::{axis_ticks, counted, duration_label, month_label, month_series};
-use crate::domain::calendar::bolivia_time;
+use crate::domain::calendar::{bolivia_time, now_ms, span};
 use crate::domain::integrations::IntegrationStats;
 use crate::domain::procedures;
 use crate::domain::stats::{MonthCount, ProcedureStats, Spread, Stats};
@@ -45,6 +45,21 @@ pub fn DashboardPage() -> impl IntoView {
 /// own policy, said wherever it is shown or set.
 const DUE_POLICY: &str = "Los plazos no son del manual, que no fija ninguno: son una política de este servicio (por defecto 3 días para las actividades de AGETIC y 10 para las de la entidad), que los administradores ajustan.";
 
+/// Figures older than promised say so at once, while newer ones are computed
+/// and take their place on this page by themselves.
+fn stale_notice(generated_at: i64, now: i64) -> Option<impl IntoView> {
+    (now - generated_at > i64::from(REFRESH_SECONDS) * 1_000).then(|| {
+        view! {
+            <p class="notice notice-warning" role="status" data-stale-figures="">
+                {format!(
+                    "Estas cifras son de hace {}: se están calculando de nuevo y aparecerán aquí solas.",
+                    span(generated_at, now)
+                )}
+            </p>
+        }
+    })
+}
+
 fn dashboard(stats: Stats) -> AnyView {
     let tiles = view! {
         <ul class="tiles">
@@ -60,6 +75,7 @@ fn dashboard(stats: Stats) -> AnyView {
         .collect_view();
     view! {
         <p class="muted">{format!("Cifras al {} · se actualizan solas cada minuto.", bolivia_time(stats.generated_at))}</p>
+        {stale_notice(stats.generated_at, now_ms())}
         {tiles}
         <p class="muted" data-due-policy="">{DUE_POLICY}</p>
         {procedures}

@@ -414,22 +414,27 @@ impl StatsCache {
             }
         }
         let stale = self.is_stale();
-        if stale && self.cost() <= CURRENT_WHEN_CHEAPER_THAN {
+        let age = age(&snapshot);
+        // Quick figures are never served older than promised, nor missing a
+        // change; slow ones are served at once while new ones are computed
+        // (the dashboard then says how old they are, and swaps them in).
+        let cost = self.cost();
+        let cheap = cost <= CURRENT_WHEN_CHEAPER_THAN;
+        if (stale && cheap) || (age > FRESH_FOR && cheap && cost > Duration::ZERO) {
             return self.current_snapshot().await;
         }
-        let age = age(&snapshot);
         if (stale && age > self.pace()) || age > FRESH_FOR {
             self.refresh_in_background();
         }
         Ok(snapshot)
     }
 
-    /// Figures with every change so far, computed now if need be; one
-    /// computation at a time, the others wait for it.
+    /// Figures with every change so far and younger than promised, computed
+    /// now if need be; one computation at a time, the others wait for it.
     async fn current_snapshot(&self) -> Result<Snapshot, ApiError> {
         let _only_one = self.first.lock().await;
         match self.cached() {
-            Some(snapshot) if !self.is_stale() => Ok(snapshot),
+            Some(snapshot) if !self.is_stale() && age(&snapshot) <= FRESH_FOR => Ok(snapshot),
             _ => self.compute_and_store().await,
         }
     }
