@@ -44,8 +44,12 @@ if [ -z "${TEST_POSTGRES_URL:-}" ]; then
     CD_CLIENT_SECRET=secreto-de-prueba APP_PASSWORD_SIGN_IN=all
   start_server "$port" "sqlite://$data/e2e.db"
   unset CD_ISSUER CD_CLIENT_ID CD_CLIENT_SECRET APP_PASSWORD_SIGN_IN
+  # A second server on two years of synthetic history, for the dashboard's
+  # chart of many months.
+  DATABASE_URL="sqlite://$data/months.db" ./target/release/server seed 400 4000 720 >"$data/seed.log" 2>&1
+  start_server $((port + 4)) "sqlite://$data/months.db"
   (cd end2end && BASE_URL="http://127.0.0.1:$port" PROVIDER_URL="http://127.0.0.1:$provider_port" \
-    npx playwright test "$@")
+    MONTHS_URL="http://127.0.0.1:$((port + 4))" npx playwright test "$@")
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   pids=()
   # The same script again, beside a throwaway PostgreSQL cluster.

@@ -67,3 +67,73 @@ test("people who do not manage are told the dashboard is not for them", async ({
   expect(response?.status()).toBe(403);
   await expect(page.getByRole("alert")).toContainText("Jefe de la UGAT");
 });
+
+/** The dashboard as the UGAT head sees it at `viewport`, on the server at `baseURL` (the tests' own by default). */
+async function dashboardAt(browser: Browser, viewport: { width: number; height: number }, baseURL?: string) {
+  const context = await browser.newContext({ viewport, hasTouch: true, ...(baseURL ? { baseURL } : {}) });
+  const page = await context.newPage();
+  const login = await page.request.post("/api/v1/login", { data: { email: "jefe-ugat@demo.local", password: "demo" } });
+  expect(login.status()).toBe(200);
+  await page.goto("/tablero");
+  await expect(page.getByRole("heading", { name: "Expedientes abiertos y cerrados por mes" })).toBeVisible();
+  return page;
+}
+
+/** What a reader of the months chart relies on, whatever the number of months. */
+async function checkMonthsChart(page: Page, label: string, leastMonths: number) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, label).toBeLessThanOrEqual(0);
+  const months = page.locator(".months-bars [data-month]");
+  expect(await months.count(), label).toBeGreaterThanOrEqual(leastMonths);
+  // Each month named as "nov." over "2026", and its bars no wider than a bar.
+  const names = await months.evaluateAll((groups) =>
+    groups.map((g) => Array.from(g.querySelectorAll("text")).map((t) => t.textContent)),
+  );
+  for (const [name, year] of names) {
+    expect(name, label).toMatch(/^(ene|feb|mar|abr|may|jun|jul|ago|sept|oct|nov|dic)\.$/);
+    expect(year, label).toMatch(/^\d{4}$/);
+  }
+  const widest = await page
+    .locator(".months-bars rect")
+    .evaluateAll((bars) => Math.max(...bars.map((b) => b.getBoundingClientRect().width)));
+  expect(widest, label).toBeLessThanOrEqual(20);
+  // An axis with values, from 0.
+  const ticks = await page.locator(".months-axis text").allTextContents();
+  expect(ticks.length, label).toBeGreaterThanOrEqual(2);
+  expect(ticks[0], label).toBe("0");
+  // The latest month is in view.
+  const shown = await page.evaluate(() => {
+    const scroll = document.querySelector(".months-scroll")!.getBoundingClientRect();
+    const groups = document.querySelectorAll(".months-bars [data-month]");
+    const last = groups[groups.length - 1].getBoundingClientRect();
+    return last.left >= scroll.left - 1 && last.right <= scroll.right + 1;
+  });
+  expect(shown, label).toBe(true);
+}
+
+test("the months chart reads right with one month of cases and with twenty-four", async ({ browser }) => {
+  const admin = await signIn(browser, "admin@demo.local");
+  const entities = await (await admin.request.get("/api/v1/entities")).json();
+  const entityId = entities.find((e: { code: string }) => e.code === "DEMO").id;
+  const opened = await admin.request.post("/api/v1/cases", {
+    data: { procedure: "PR05", entity_id: entityId, title: "Caso del mes" },
+  });
+  expect(opened.status()).toBe(201);
+  for (const viewport of sizes) {
+    const page = await dashboardAt(browser, viewport);
+    const label = `this month, ${viewport.width}×${viewport.height}`;
+    await checkMonthsChart(page, label, 1);
+    // A month or two fit without scrolling.
+    const scrolls = await page.locator(".months-scroll").evaluate((e) => e.scrollWidth > e.clientWidth);
+    expect(scrolls, label).toBe(false);
+    await page.context().close();
+  }
+
+  const long = process.env.MONTHS_URL;
+  test.skip(!long, "needs the server on two years of history that scripts/e2e.sh starts");
+  for (const viewport of sizes) {
+    const page = await dashboardAt(browser, viewport, long);
+    await checkMonthsChart(page, `24 months, ${viewport.width}×${viewport.height}`, 24);
+    await page.context().close();
+  }
+});

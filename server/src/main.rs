@@ -40,17 +40,19 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     let configured = std::env::var("DATABASE_URL")
         .ok()
         .filter(|url| !url.trim().is_empty());
-    // `server seed [cases] [history rows]` fills the database for
-    // measurements instead of serving.
+    // `server seed [cases] [history rows] [days]` fills the database for
+    // measurements instead of serving, with cases opened over the last
+    // `days` days.
     let mut args = std::env::args().skip(1);
     if args.next().as_deref() == Some("seed") {
         let number =
             |arg: Option<String>, default: usize| arg.map_or(Ok(default), |a| a.parse::<usize>());
         let cases = number(args.next(), 100_000)?;
         let history = number(args.next(), 2_000_000)?;
+        let days = number(args.next(), server::seed::DEFAULT_DAYS)?;
         let url = configured.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         let db = Db::connect(&url).await?;
-        return server::seed::run(&db, cases, history).await;
+        return server::seed::run(&db, cases, history, days).await;
     }
     let database_url = match configured {
         Some(url) if settings.demo && same_database(&url, DEFAULT_DATABASE_URL) => {

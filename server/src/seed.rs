@@ -104,12 +104,17 @@ fn walk(
 /// Cases written per transaction.
 const BATCH: usize = 1_000;
 
-/// Seeds `cases` cases and about `history_target` history rows, through
-/// the same path by which cases open and change.
+/// Over how many days the seeded cases were opened, unless told.
+pub const DEFAULT_DAYS: usize = 540;
+
+/// Seeds `cases` cases and about `history_target` history rows, opened over
+/// the last `days` days, through the same path by which cases open and
+/// change.
 pub async fn run(
     db: &Db,
     cases: usize,
     history_target: usize,
+    days: usize,
 ) -> Result<(), Box<dyn std::error::Error>> {
     // Synthetic data makes a demo database (served with APP_DEMO=1 for
     // measurements), never one with real accounts.
@@ -167,7 +172,7 @@ pub async fn run(
             } else {
                 current[n % current.len()]
             };
-            let opened_at = now - random.below((540 * DAY_MS) as u64) as i64;
+            let opened_at = now - random.below(days.max(1) as u64 * DAY_MS as u64) as i64;
             let cap = left + random.below(left as u64 + 1) as usize;
             let forward_share = if behind { 25 } else { 90 };
             let walked = walk(
