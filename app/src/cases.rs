@@ -42,10 +42,16 @@ impl CaseView {
         self.entities.iter().map(|e| e.id.as_str()).collect()
     }
 
+    /// The entities' names as one text, joined by
+    /// [`ENTITY_NAME_SEPARATOR`] (empty for none), as the lists give them.
+    pub fn joined_entity_names(&self) -> String {
+        let names: Vec<&str> = self.entities.iter().map(|e| e.name.as_str()).collect();
+        names.join(ENTITY_NAME_SEPARATOR)
+    }
+
     /// The entities' names as the pages print them.
     pub fn entity_names(&self) -> String {
-        let names: Vec<&str> = self.entities.iter().map(|e| e.name.as_str()).collect();
-        entities_label(&names.join(ENTITY_NAME_SEPARATOR)).to_owned()
+        entities_label(&self.joined_entity_names()).to_owned()
     }
 }
 

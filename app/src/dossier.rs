@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::cases::{
     history_summary, who_with_role, CaseStatus, CaseView, HistoryEntry, HistoryEvent,
-    ENTITY_NAME_SEPARATOR,
 };
 use crate::domain::calendar::{bolivia_time, span};
 use crate::domain::procedure::{ActivityNumber, Procedure};
@@ -301,7 +300,7 @@ pub struct CaseHeading {
     pub reference: String,
     pub procedure: String,
     pub procedure_version: u16,
-    /// Joined by [`ENTITY_NAME_SEPARATOR`] (empty for none).
+    /// Joined by [`crate::cases::ENTITY_NAME_SEPARATOR`] (empty for none).
     pub entity_names: String,
 }
 
@@ -311,12 +310,7 @@ impl CaseHeading {
             reference: case.reference.clone(),
             procedure: case.procedure.clone(),
             procedure_version: case.procedure_version,
-            entity_names: case
-                .entities
-                .iter()
-                .map(|e| e.name.as_str())
-                .collect::<Vec<_>>()
-                .join(ENTITY_NAME_SEPARATOR),
+            entity_names: case.joined_entity_names(),
         }
     }
 
