@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Prints the release bundle's size (raw and brotli) and the server's time to
-# render a procedure page, over many requests. Run it through `make bench`.
+# Prints the release bundle's size (raw and brotli), the pages' load and
+# first interaction in Chromium, and the server's time to render a procedure
+# page, over many requests. Run it through `make bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/tools.sh --bench >/dev/null
@@ -26,6 +27,13 @@ for file in "$(named wasm)" "$(named js)" "$(named css)"; do
   case "$file" in *.wasm|*.js) total_raw=$((total_raw + raw)); total_br=$((total_br + br)) ;; esac
 done
 printf '%-14s raw %10s   brotli %10s   (budget: 300 KB brotli)\n' "wasm + js" "$(kb "$total_raw")" "$(kb "$total_br")"
+
+# The pages in Chromium: fresh loads of a procedure, a case, the dashboard
+# and a form, with their wasm and JS on the wire, first contentful paint and
+# first answered interaction (scripts/bench-client.mjs, its own server).
+echo
+scripts/tools.sh --browser >/dev/null
+node scripts/bench-client.mjs
 
 data=$(mktemp -d)
 server_pid=

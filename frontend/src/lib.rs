@@ -1,6 +1,8 @@
 #![recursion_limit = "256"]
-//! The browser entry: hydrates the interactive islands of the
-//! server-rendered pages; the rest of each page is plain HTML.
+//! The browser entry: the interactive islands of the server-rendered
+//! pages; the rest of each page is plain HTML. The page's script
+//! (`app/src/components/islands.js`) calls `hydrate`, then each island's
+//! own function, and marks the page hydrated.
 
 // Links the app crate, whose `#[island]` components export the functions
 // that the island script calls.
@@ -10,14 +12,4 @@ extern crate app;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
-    // The islands hydrate right after this returns; a task queued now runs
-    // once they have. It marks the page interactive for tests and scripts.
-    leptos::prelude::set_timeout(
-        || {
-            if let Some(root) = leptos::prelude::document().document_element() {
-                let _ = root.set_attribute("data-hydrated", "true");
-            }
-        },
-        std::time::Duration::ZERO,
-    );
 }

@@ -92,7 +92,14 @@ pub fn router(state: AppState) -> Router {
     let leptos_options = state.leptos_options.clone();
     let settings = state.settings.clone();
     let app = Router::new()
-        .nest("/api/v1", api::routes())
+        .nest(
+            "/api/v1",
+            // The API's forms also work as plain HTML, without the wasm.
+            api::routes().layer(axum::middleware::from_fn_with_state(
+                state.leptos_options.clone(),
+                app::server::plain_forms::answer_plain_posts,
+            )),
+        )
         .merge(signin::routes())
         .route("/healthz", get(api::health))
         .leptos_routes_with_context(

@@ -27,7 +27,8 @@ pub fn form_json(form: &web_sys::Element) -> Value {
         let field: JsValue = node.into();
         let element: &web_sys::Element = field.unchecked_ref();
         let name = element.get_attribute("name").unwrap_or_default();
-        if property(&field, "disabled").is_truthy() {
+        // `_done`, `_bool`…: what a plain post needs to be read the same way.
+        if name.starts_with('_') || property(&field, "disabled").is_truthy() {
             continue;
         }
         let kind = element.get_attribute("type").unwrap_or_default();

@@ -13,6 +13,10 @@ pub fn FormAssistant(
     anexo: String,
     children: Children,
 ) -> impl IntoView {
+    // Without the wasm the form saves the draft as plain HTML and goes on
+    // to the check page, where the server lists what is wrong.
+    let draft = format!("/api/v1/forms/{anexo}/draft");
+    let check = format!("/portal/{anexo}/revisar");
     let problems = RwSignal::new(Vec::<FieldError>::new());
     let saved = RwSignal::new(String::new());
     #[cfg(feature = "hydrate")]
@@ -64,6 +68,8 @@ pub fn FormAssistant(
         {summary}
         <form
             class="form annex-form"
+            method="post"
+            action=draft
             novalidate
             on:focusout=move |ev| on_focusout.left(&ev)
             on:change=move |ev| on_change.changed(&ev)
@@ -73,6 +79,8 @@ pub fn FormAssistant(
             on:pointerdown=move |_| on_press.pressed()
             on:pointerup=move |_| on_release.released()
         >
+            <input type="hidden" name="_method" value="PUT" />
+            <input type="hidden" name="_done" value=check />
             {children()}
         </form>
         <p class="save-state" role="status" aria-live="polite">{move || saved.get()}</p>

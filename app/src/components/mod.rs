@@ -4,6 +4,7 @@ pub mod browser;
 pub mod detail;
 pub mod flowchart;
 pub mod form_assistant;
+pub mod islands;
 pub mod json_form;
 pub mod live;
 pub mod pager;

@@ -8,7 +8,7 @@ use super::session::error_text;
 use crate::accounts::{AccountRow, DueRow, EntityRow};
 use crate::actions::{load_administration, load_audit};
 use crate::audit::{AuditEvent, AuditFilter, AuditRow};
-use crate::components::json_form::JsonForm;
+use crate::components::json_form::{Declare, Declared, JsonForm};
 use crate::domain::accounts::{MAX_ENTITY_CODE, MAX_ENTITY_NAME, MIN_PASSWORD_CHARS};
 use crate::domain::calendar::bolivia_time;
 use crate::domain::procedures;
@@ -242,6 +242,7 @@ fn RoleChecklist(id_prefix: String, initial: Vec<Role>) -> impl IntoView {
     view! {
         <fieldset class="choices role-checklist">
             <legend>"Roles del manual (solo el personal de AGETIC)"</legend>
+            <Declare name="roles".into() kind=Declared::List />
             <div class="role-grid">{boxes}</div>
         </fieldset>
     }
@@ -303,6 +304,7 @@ fn NewAccountForm(entities: Vec<(String, String)>) -> impl IntoView {
                 <RoleChecklist id_prefix="new-role".to_owned() initial=Vec::new() />
                 <div class="radio">
                     <input id="account-admin" name="is_admin" type="checkbox" />
+                    <Declare name="is_admin".into() kind=Declared::Bool />
                     <label for="account-admin">"Administrador (entidades, cuentas y roles)"</label>
                 </div>
                 <button type="submit" class="button button-primary">"Crear cuenta"</button>
@@ -327,6 +329,7 @@ fn AccessEditor(
                 <RoleChecklist id_prefix=prefix initial=roles />
                 <div class="radio">
                     <input id=admin_id.clone() name="is_admin" type="checkbox" checked=is_admin />
+                    <Declare name="is_admin".into() kind=Declared::Bool />
                     <label for=admin_id>"Administrador"</label>
                 </div>
                 <button type="submit" class="button button-primary">"Guardar roles"</button>
@@ -374,6 +377,7 @@ fn AccessRequests(requests: Vec<AccessRequest>, entities: Vec<(String, String)>)
                             <RoleChecklist id_prefix=prefix.clone() initial=Vec::new() />
                             <div class="radio">
                                 <input id=admin_box.clone() name="is_admin" type="checkbox" />
+                    <Declare name="is_admin".into() kind=Declared::Bool />
                                 <label for=admin_box>"Administrador"</label>
                             </div>
                             <button type="submit" class="button button-primary">"Aceptar y crear la cuenta"</button>
@@ -409,6 +413,7 @@ fn AccountActions(account_id: String, email: String, disabled: bool) -> impl Int
             <summary class="button button-small">"Más acciones"<span class="visually-hidden">{format!(" sobre {email}")}</span></summary>
             <JsonForm action=format!("/api/v1/users/{account_id}/status") method="PUT".into() done=done_path("estado")>
                 <input type="radio" name="disabled" value=status_value checked hidden />
+                    <Declare name="disabled".into() kind=Declared::Bool />
                 <button type="submit" class="button button-small">{status_label}</button>
             </JsonForm>
             <JsonForm action=format!("/api/v1/users/{account_id}/password") method="PUT".into() done=done_path("clave")>

@@ -2,10 +2,11 @@
 //! for the reader, and its history; it follows changes made by others.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::session::{error_text, follow_answers, Session};
+use super::session::{error_text, follow_answers, PlainPostProblem, Session};
 use crate::accounts::Account;
 use crate::accounts::EntityChoice;
 use crate::actions::load_case_submissions;
@@ -85,6 +86,7 @@ pub fn CasePage() -> impl IntoView {
                             <p class="links">
                                 <a href=format!("/expedientes/{}/expediente", case.id)>"Hoja de ruta: el expediente completo, para imprimir o archivar"</a>
                             </p>
+                            <PlainPostProblem />
                             <CaseBody initial=case account />
                             <CaseForms case_id reviewer />
                         }
@@ -381,7 +383,7 @@ fn ActiveCard(
                     <div class="notice notice-warning forms-received" data-forms-received="0">
                         <p>{NO_FORMS_RECEIVED}</p>
                         <div class="radio">
-                            <input type="checkbox" id=input_id.clone() bind:checked=without_forms />
+                            <input type="checkbox" id=input_id.clone() name="without_forms" value="true" bind:checked=without_forms />
                             <label for=input_id>"Confirmo que completo la actividad sin formularios recibidos"</label>
                         </div>
                     </div>
@@ -415,7 +417,7 @@ fn ActiveCard(
                             <input
                                 type="radio"
                                 id=input_id.clone()
-                                name=format!("choice-{number}")
+                                name="choice"
                                 value=option.id
                                 on:change=move |_| choice.set(option.id.to_owned())
                             />
@@ -461,12 +463,17 @@ fn ActiveCard(
                 when=may_complete
                 fallback=move || view! { <p class="muted">{fallback_text.clone()}</p> }
             >
-                <form class="form complete-form" on:submit=on_submit>
+                // Without the wasm the form posts as plain HTML to the server
+                // function, which answers with the case page again.
+                <form class="form complete-form" method="post" action=CompleteActivity::url() on:submit=on_submit>
+                    <input type="hidden" name="id" value=case.with_untracked(|c| c.id.clone()) />
+                    <input type="hidden" name="number" value=number />
+                    <input type="hidden" name="version" value=move || case.with(|c| c.version) />
                     {received}
                     {choices}
                     <div class="field">
                         <label for=format!("reference-{number}")>{format!("Referencia de la salida ({})", activity.output)}</label>
-                        <input id=format!("reference-{number}") type="text" bind:value=reference maxlength=MAX_OUTPUT_REFERENCE placeholder="Por ejemplo, NI-AGETIC-123/2026" />
+                        <input id=format!("reference-{number}") name="output_reference" type="text" bind:value=reference maxlength=MAX_OUTPUT_REFERENCE placeholder="Por ejemplo, NI-AGETIC-123/2026" />
                     </div>
                     <FilePicker
                         case_id=case.with_untracked(|c| c.id.clone())
@@ -476,7 +483,7 @@ fn ActiveCard(
                     />
                     <div class="field">
                         <label for=format!("comment-{number}")>"Comentario (opcional)"</label>
-                        <textarea id=format!("comment-{number}") bind:value=comment maxlength=MAX_COMMENT rows="2"></textarea>
+                        <textarea id=format!("comment-{number}") name="comment" bind:value=comment maxlength=MAX_COMMENT rows="2"></textarea>
                     </div>
                     {derivation_choice.clone()}
                     {move || problem.get().map(|p| view! { <p class="notice notice-error" role="alert">{p}</p> })}

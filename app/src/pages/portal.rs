@@ -11,7 +11,7 @@ use crate::actions::{
     load_form_page, load_portal, load_submission, load_submission_files, AttachFiles,
 };
 use crate::components::form_assistant::FormAssistant;
-use crate::components::json_form::JsonForm;
+use crate::components::json_form::{Declare, Declared, JsonForm};
 use crate::components::uploads::{files_to_attach, AttachedFiles, FilePicker, Upload};
 use crate::documents::FileInfo;
 use crate::domain::calendar::bolivia_time;
@@ -190,6 +190,7 @@ fn field_input(field: &'static Field, values: &Value) -> AnyView {
                     {hint}
                     {messages}
                     <textarea id=name name=name data-list="" rows="3" aria-describedby=described aria-required=field.required.to_string() spellcheck="false">{lines}</textarea>
+                    <Declare name=name.to_owned() kind=Declared::Lines />
                 </div>
             }
             .into_any()
@@ -216,6 +217,7 @@ fn choice_input(
                 {messages}
                 <div class="radio">
                     <input id=name name=name type="checkbox" checked=value.as_bool().unwrap_or(false) aria-describedby=described />
+                    <Declare name=name.to_owned() kind=Declared::Bool />
                     <label for=name>{field.label}</label>
                 </div>
             </div>
@@ -228,6 +230,12 @@ fn choice_input(
         Kind::YesNo => (YES_NO, &[], false),
         Kind::Several { options, fixed } => (options, fixed, true),
         _ => (&[], &[], false),
+    };
+    // Yes/no radios are a boolean and check boxes a list, for a plain post.
+    let declared = match field.kind {
+        Kind::YesNo => Some(Declared::Bool),
+        Kind::Several { .. } => Some(Declared::List),
+        _ => None,
     };
     let chosen = |option: &str| match value {
         Value::Array(items) => items.iter().any(|v| v.as_str() == Some(option)),
@@ -265,6 +273,7 @@ fn choice_input(
             <legend>{field.label}{marker}</legend>
             {hint}
             {messages}
+            {declared.map(|kind| view! { <Declare name=name.to_owned() kind /> })}
             {boxes}
         </fieldset>
     }

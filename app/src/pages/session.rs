@@ -45,6 +45,19 @@ pub fn error_text(error: &ServerFnError) -> String {
     }
 }
 
+/// What a server function refused when its form was posted as plain HTML
+/// (before the wasm, or without it): the server sent the browser back to
+/// the page with the refusal in the address.
+#[component]
+pub fn PlainPostProblem() -> impl IntoView {
+    use leptos::server::ServerActionError;
+    use leptos::server_fn::error::ServerFnUrlError;
+    use_context::<ServerActionError>().map(|refusal| {
+        let error = ServerFnUrlError::<ServerFnError>::decode_err(refusal.err());
+        view! { <div class="notice notice-error" role="alert" data-plain-post-problem="">{error_text(&error)}</div> }
+    })
+}
+
 /// Follows a server action's answers: a failure is told in `problem`; an
 /// answer clears it and goes to `done`.
 pub fn follow_answers<T: Clone + Send + Sync + 'static>(
@@ -92,17 +105,13 @@ pub fn AccountMenu() -> impl IntoView {
     }
 }
 
-/// Signing out works as a plain form too; with the app loaded it goes
-/// where the server says: the sign-in page, or Ciudadanía Digital's
-/// end-session page when the session came through it.
-#[island]
+/// A plain form, no island (every signed-in page has it, and it needs no
+/// code in the browser): the server answers with a redirect to the sign-in
+/// page, or to Ciudadanía Digital's end-session page when the session came
+/// through it.
+#[component]
 fn SignOutButton() -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
-    Effect::new(move || {
-        if let Some(Ok(destination)) = sign_out.value().get() {
-            let _ = window().location().set_href(&destination);
-        }
-    });
     view! {
         <ActionForm action=sign_out attr:class="inline-form">
             <button type="submit" class="header-button">"Salir"</button>

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod assets;
 pub mod auth;
 pub mod case_lookup;
 pub mod cases;
@@ -21,6 +22,7 @@ pub mod forms;
 pub mod live;
 pub mod mail;
 pub mod notices;
+pub mod plain_forms;
 pub mod request;
 pub mod settings;
 pub mod stats;

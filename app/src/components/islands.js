@@ -1,0 +1,59 @@
+// Brings the page's islands to life. Leptos's own script waits for the
+// browser to be idle before it even asks for the code, and hydrates the
+// islands in page order; this one asks at once, hydrates the islands in
+// view first, and fetches nothing on a page without islands.
+((js, wasm) => {
+  const islands = [...document.querySelectorAll("leptos-island")].filter(
+    (island) => !island.parentElement.closest("leptos-island"),
+  );
+  // A page without islands needs no code at all.
+  if (islands.length === 0) {
+    document.documentElement.setAttribute("data-hydrated", "true");
+    return;
+  }
+  // The wasm is asked for beside the JavaScript that instantiates it.
+  const preload = document.createElement("link");
+  preload.rel = "preload";
+  preload.as = "fetch";
+  preload.crossOrigin = "anonymous";
+  preload.href = wasm;
+  document.head.append(preload);
+
+  // An island's `leptos-children` are hydrated by the island around them
+  // (the same walk as Leptos's own script).
+  const childrenHydrated = [];
+  async function hydrateTree(node, mod) {
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    const tag = node.tagName.toLowerCase();
+    if (tag === "leptos-island") {
+      const hydrateIsland = mod[node.dataset.component];
+      if (hydrateIsland) {
+        childrenHydrated.at(-1)?.();
+        await hydrateIsland(node);
+      } else {
+        console.warn(`No code for the island ${node.dataset.component}.`);
+      }
+    } else if (tag === "leptos-children") {
+      childrenHydrated.push(node.$$on_hydrate);
+      for (const child of node.children) await hydrateTree(child, mod);
+      childrenHydrated.pop();
+      return;
+    }
+    for (const child of node.children) await hydrateTree(child, mod);
+  }
+  const inView = (element) => {
+    const box = element.getBoundingClientRect();
+    return box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth;
+  };
+
+  import(js).then(async (mod) => {
+    await mod.default({ module_or_path: wasm });
+    mod.hydrate();
+    // Measured now, once the page has been laid out for its first paint.
+    const first = islands.filter(inView);
+    const later = islands.filter((island) => !first.includes(island));
+    for (const island of [...first, ...later]) await hydrateTree(island, mod);
+    // Tests and scripts wait for this: every island answers from now on.
+    document.documentElement.setAttribute("data-hydrated", "true");
+  });
+})

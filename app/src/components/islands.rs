@@ -1,0 +1,25 @@
+//! The script that hydrates a page's islands (see `islands.js` for what it
+//! does differently from Leptos's own), with the names the release build
+//! gave the site's files (`server::assets`).
+
+use leptos::prelude::*;
+
+/// Goes in the document's `<head>`, in place of Leptos's
+/// `HydrationScripts`.
+#[component]
+pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        let files = crate::server::assets::site_files(&options);
+        let script = format!(
+            "({})({:?}, {:?});",
+            include_str!("islands.js").trim_end(),
+            files.js,
+            files.wasm,
+        );
+        view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
+    }
+    // Only the server draws the document's head.
+    #[cfg(not(feature = "ssr"))]
+    let _ = options;
+}
