@@ -24,10 +24,10 @@ pub mod server;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
-
-use components::islands::IslandScripts;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode, StaticSegment};
+
+use components::islands::IslandScripts;
 
 use pages::account::AccountPage;
 use pages::admin::AdminPage;

@@ -92,13 +92,18 @@ pub fn router(state: AppState) -> Router {
     let leptos_options = state.leptos_options.clone();
     let settings = state.settings.clone();
     let app = Router::new()
-        .nest(
+        .nest_service(
             "/api/v1",
             // The API's forms also work as plain HTML, without the wasm.
-            api::routes().layer(axum::middleware::from_fn_with_state(
-                state.leptos_options.clone(),
-                app::server::plain_forms::answer_plain_posts,
-            )),
+            // Around the API's router, not inside it: a plain form's
+            // `_method` must be read before the route is chosen.
+            tower::Layer::layer(
+                &axum::middleware::from_fn_with_state(
+                    state.leptos_options.clone(),
+                    app::server::plain_forms::answer_plain_posts,
+                ),
+                api::routes().with_state(state.clone()),
+            ),
         )
         .merge(signin::routes())
         .route("/healthz", get(api::health))

@@ -377,7 +377,7 @@ fn AccessRequests(requests: Vec<AccessRequest>, entities: Vec<(String, String)>)
                             <RoleChecklist id_prefix=prefix.clone() initial=Vec::new() />
                             <div class="radio">
                                 <input id=admin_box.clone() name="is_admin" type="checkbox" />
-                    <Declare name="is_admin".into() kind=Declared::Bool />
+                                <Declare name="is_admin".into() kind=Declared::Bool />
                                 <label for=admin_box>"Administrador"</label>
                             </div>
                             <button type="submit" class="button button-primary">"Aceptar y crear la cuenta"</button>
@@ -413,7 +413,7 @@ fn AccountActions(account_id: String, email: String, disabled: bool) -> impl Int
             <summary class="button button-small">"Más acciones"<span class="visually-hidden">{format!(" sobre {email}")}</span></summary>
             <JsonForm action=format!("/api/v1/users/{account_id}/status") method="PUT".into() done=done_path("estado")>
                 <input type="radio" name="disabled" value=status_value checked hidden />
-                    <Declare name="disabled".into() kind=Declared::Bool />
+                <Declare name="disabled".into() kind=Declared::Bool />
                 <button type="submit" class="button button-small">{status_label}</button>
             </JsonForm>
             <JsonForm action=format!("/api/v1/users/{account_id}/password") method="PUT".into() done=done_path("clave")>

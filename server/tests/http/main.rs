@@ -13,6 +13,7 @@ mod input;
 mod live;
 mod notices;
 mod paging;
+mod plain_forms;
 mod procedures;
 #[path = "../support/oidc_provider.rs"]
 mod provider;
