@@ -198,7 +198,7 @@ pub const UPLOAD_DEADLINE: std::time::Duration = std::time::Duration::from_secs(
 /// Leptos server functions (under `/api/`, beside the JSON API's
 /// `/api/v1/`) answer arguments they cannot read with a 500; they are the
 /// client's mistake: a 400, in Spanish. An oversized body is a 413 before
-/// it is read.
+/// it is read. A plain form's answer is a redirect back to its page.
 pub async fn server_function_errors(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if !path.starts_with("/api/") || path.starts_with("/api/v1/") {
@@ -212,12 +212,29 @@ pub async fn server_function_errors(request: Request, next: Next) -> Response {
     if declared.is_some_and(|length| length > SERVER_FUNCTION_BODY_LIMIT) {
         return too_large();
     }
+    // A form posted as plain HTML (a browser navigating, not the wasm's
+    // fetch) is sent back to its page, the refusal in the address.
+    let plain_post = request
+        .headers()
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
     let (parts, body) = request.into_parts();
     let body = axum::body::Body::new(http_body_util::Limited::new(
         body,
         SERVER_FUNCTION_BODY_LIMIT,
     ));
-    let response = next.run(Request::from_parts(parts, body)).await;
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    // Leptos sets the `Location`, but a refusal's status (422, 409…) would
+    // keep the browser from following it.
+    if plain_post
+        && response
+            .headers()
+            .contains_key(axum::http::header::LOCATION)
+    {
+        *response.status_mut() = axum::http::StatusCode::SEE_OTHER;
+        return response;
+    }
     if response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }
