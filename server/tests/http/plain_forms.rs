@@ -90,3 +90,107 @@ async fn a_refused_plain_form_gets_a_page_in_spanish_and_changes_nothing() {
         .unwrap()
         .contains(r#"href="/ingresar""#));
 }
+
+/// The address a page's form posts to, as a browser reads it.
+fn form_action(page: &str, class: &str) -> String {
+    let form = page
+        .split("<form")
+        .find(|tag| tag.split('>').next().unwrap_or("").contains(class))
+        .expect("the form is on the page");
+    let after = form
+        .split("action=\"")
+        .nth(1)
+        .expect("the form has an action");
+    after.split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_completion_posted_as_plain_html_returns_to_the_case_page() {
+    let app = TestApp::with_demo().await;
+    let entity = app.login("entidad@demo.local").await;
+    let entity_id = app.demo_entity_id().await;
+    let case: Value = entity
+        .post(app.url("/api/v1/cases"))
+        .json(&serde_json::json!({ "procedure": "PR6", "entity_id": entity_id, "title": "Integración" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = case["id"].as_str().unwrap();
+    let here = app.url(&format!("/expedientes/{id}"));
+    let page = entity
+        .get(&here)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let action = app.url(&form_action(&page, "complete-form"));
+    let post = |body: String| {
+        entity
+            .post(&action)
+            .header("content-type", FORM)
+            .header("accept", "text/html")
+            .header("referer", &here)
+            .body(body)
+    };
+
+    // Without the output's reference: back to the page, which says why.
+    let refused = post(format!(
+        "id={id}&number=1&version=1&choice=correo-electronico&output_reference=&comment="
+    ))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(refused.status(), 200, "the 303 is followed");
+    assert_eq!(refused.url().path(), format!("/expedientes/{id}"));
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("data-plain-post-problem"), "{page}");
+    assert!(page.contains("Indique la referencia de la salida"));
+    let now: Value = entity
+        .get(app.url(&format!("/api/v1/cases/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now["version"], 1, "nothing changed");
+
+    let done = post(format!(
+        "id={id}&number=1&version=1&choice=correo-electronico&output_reference=CE-42&comment="
+    ))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(done.url().path(), format!("/expedientes/{id}"));
+    assert!(!done
+        .text()
+        .await
+        .unwrap()
+        .contains("data-plain-post-problem"));
+    let now: Value = entity
+        .get(app.url(&format!("/api/v1/cases/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now["version"], 2);
+    let active: Vec<i64> = now["active"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["number"].as_i64().unwrap())
+        .collect();
+    assert_eq!(active, [5], "the e-mail branch goes to activity 5");
+    let history = now["history"].as_array().unwrap();
+    assert!(
+        history.iter().all(|entry| entry["comment"] != ""),
+        "an empty comment is none: {history:?}"
+    );
+}
