@@ -57,6 +57,14 @@ test("without JavaScript one signs in, sends a form, completes an activity and r
   await expect(entity.getByText("Hay datos por corregir")).toHaveCount(0);
   await entity.getByRole("button", { name: "Enviar formulario" }).click();
   await expect(entity).toHaveURL(/\/portal\/anexo-2\/enviado$/);
+  // The entity's open PR6 case receives it: with earlier tests' cases
+  // still open, not necessarily the one just opened.
+  const submissions: { reference: string; case_id: string; submitted_at: number }[] = await (
+    await entity.request.get("/api/v1/submissions")
+  ).json();
+  const sent = submissions
+    .filter((s) => s.reference.includes("-A2v"))
+    .reduce((latest, s) => (s.submitted_at > latest.submitted_at ? s : latest));
 
   // A refusal comes back on the case page and changes nothing.
   await entity.goto(`/expedientes/${id}`);
@@ -80,12 +88,12 @@ test("without JavaScript one signs in, sends a form, completes an activity and r
   expect(wasm, "nothing of the app's code was fetched").toEqual([]);
 
   // AGETIC's reviewer returns the version with observations.
-  const reviewer = await signInWithoutJavaScript(browser, "profesional-ait@demo.local", `/expedientes/${id}`);
-  const sent = reviewer.locator(".case-forms li", { hasText: "versión 1" });
-  await sent.getByText("Devolver con observaciones").click();
-  await sent.getByLabel("Observaciones para la entidad").fill("Falta la dirección de cierre de sesión del sistema de pruebas.");
-  await sent.getByRole("button", { name: "Devolver a la entidad" }).click();
-  await expect(reviewer).toHaveURL(new RegExp(`/expedientes/${id}$`));
-  await expect(reviewer.locator(".case-forms")).toContainText("Devuelto con observaciones");
-  await expect(reviewer.locator(".case-forms blockquote")).toContainText("Falta la dirección de cierre de sesión");
+  const reviewer = await signInWithoutJavaScript(browser, "profesional-ait@demo.local", `/expedientes/${sent.case_id}`);
+  const version = reviewer.locator(`[data-submission="${sent.reference}"]`);
+  await version.getByText("Devolver con observaciones").click();
+  await version.getByLabel("Observaciones para la entidad").fill("Falta la dirección de cierre de sesión del sistema de pruebas.");
+  await version.getByRole("button", { name: "Devolver a la entidad" }).click();
+  await expect(reviewer).toHaveURL(new RegExp(`/expedientes/${sent.case_id}$`));
+  await expect(version).toContainText("Devuelto con observaciones");
+  await expect(version.locator("blockquote")).toContainText("Falta la dirección de cierre de sesión");
 });
