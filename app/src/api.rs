@@ -1,6 +1,8 @@
-//! The JSON shape of the procedures for other systems (`/api/v1/procedures`).
+//! The JSON shape of the procedures for other systems (`/api/v1/procedures`),
+//! and how the pages read the API's refusals.
 
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::role::Role;
@@ -69,5 +71,72 @@ impl From<&'static Procedure> for ProcedureDoc {
                 })
                 .collect(),
         }
+    }
+}
+
+/// A text of one item per line as the API's list: its non-empty lines,
+/// trimmed (from the page's code and from a plain form alike).
+pub fn lines_list(text: &str) -> Value {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(|line| Value::String(line.to_owned()))
+        .collect()
+}
+
+/// What the API said when it refused a request (`{"error": …, "fields":
+/// [{"message": …}]}`): its sentence and each field's message, as a page
+/// shows them; a sentence with the status when the body says nothing.
+pub fn refusal(body: &Value, status: u16) -> (String, Vec<String>) {
+    let message = body
+        .get("error")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("El servidor rechazó la solicitud ({status})."));
+    let details = body
+        .get("fields")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|field| {
+            field
+                .get("message")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .collect();
+    (message, details)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{lines_list, refusal};
+    use serde_json::json;
+
+    #[test]
+    fn a_list_is_the_non_empty_lines_trimmed() {
+        assert_eq!(
+            lines_list("a@b.bo\r\n\r\n  c@d.bo  \n"),
+            json!(["a@b.bo", "c@d.bo"])
+        );
+        assert_eq!(lines_list(""), json!([]));
+    }
+
+    #[test]
+    fn a_refusal_reads_as_its_sentence_and_field_messages() {
+        let body = json!({ "error": "Revise los datos enviados.", "fields": [
+            { "field": "mail", "message": "Elija una opción." }
+        ] });
+        assert_eq!(
+            refusal(&body, 422),
+            (
+                "Revise los datos enviados.".into(),
+                vec!["Elija una opción.".into()]
+            )
+        );
+        assert_eq!(
+            refusal(&json!(null), 502),
+            ("El servidor rechazó la solicitud (502).".into(), vec![])
+        );
     }
 }

@@ -53,13 +53,7 @@ pub fn form_json(form: &web_sys::Element) -> Value {
                 object.insert(name, value);
             }
         } else if element.has_attribute("data-list") {
-            let lines = text
-                .lines()
-                .map(str::trim)
-                .filter(|line| !line.is_empty())
-                .map(|line| Value::String(line.to_owned()))
-                .collect();
-            object.insert(name, Value::Array(lines));
+            object.insert(name, crate::api::lines_list(&text));
         } else {
             object.insert(name, Value::String(text));
         }
@@ -103,22 +97,7 @@ pub async fn send(url: &str, method: &str, body: String) -> Result<(), (String, 
     let body = text
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
         .unwrap_or_default();
-    let message = body
-        .get("error")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .unwrap_or_else(|| format!("El servidor rechazó la solicitud ({}).", response.status()));
-    let details = body
-        .get("fields")
-        .and_then(Value::as_array)
-        .map(|fields| {
-            fields
-                .iter()
-                .filter_map(|f| f.get("message").and_then(Value::as_str).map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    Err((message, details))
+    Err(crate::api::refusal(&body, response.status()))
 }
 
 /// The text of `GET url` (with the session's cookie), `None` when it

@@ -76,13 +76,7 @@ pub fn read(body: &[u8]) -> PlainPost {
         } else if bools.contains(&name.as_str()) {
             object.insert(name.clone(), Value::Bool(value != "false"));
         } else if lines.contains(&name.as_str()) {
-            let items = value
-                .lines()
-                .map(str::trim)
-                .filter(|line| !line.is_empty())
-                .map(|line| Value::String(line.to_owned()))
-                .collect();
-            object.insert(name.clone(), Value::Array(items));
+            object.insert(name.clone(), crate::api::lines_list(value));
         } else {
             object.insert(name.clone(), Value::String(value.clone()));
         }
@@ -147,19 +141,8 @@ pub async fn answer_plain_posts(
     let bytes = axum::body::to_bytes(response.into_body(), BODY_LIMIT)
         .await
         .unwrap_or_default();
-    let refusal: Value = serde_json::from_slice(&bytes).unwrap_or_default();
-    let message = refusal
-        .get("error")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .unwrap_or_else(|| format!("El servidor rechazó el formulario ({status})."));
-    let details: Vec<String> = refusal
-        .get("fields")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f.get("message").and_then(Value::as_str).map(str::to_owned))
-        .collect();
+    let refusal = serde_json::from_slice(&bytes).unwrap_or_default();
+    let (message, details) = crate::api::refusal(&refusal, status.as_u16());
     let back = back.or(post.done);
     problem_page(&options, status, &message, &details, back.as_deref())
 }

@@ -201,6 +201,23 @@ impl TestApp {
         entity["id"].as_str().expect("the new entity").to_owned()
     }
 
+    /// A PR6 case of the demo entity, opened by `client`.
+    pub async fn open_pr6(&self, client: &reqwest::Client) -> serde_json::Value {
+        let entity_id = self.demo_entity_id().await;
+        let response = client
+            .post(self.url("/api/v1/cases"))
+            .json(&serde_json::json!({
+                "procedure": "PR6",
+                "entity_id": entity_id,
+                "title": "Integración de Ciudadanía Digital",
+            }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 201, "PR6 opened");
+        response.json().await.expect("a JSON body")
+    }
+
     /// `GET path` with `client`'s session, read as JSON.
     pub async fn get_json(&self, client: &reqwest::Client, path: &str) -> serde_json::Value {
         let response = client.get(self.url(path)).send().await.expect("request");

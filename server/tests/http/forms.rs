@@ -112,18 +112,6 @@ async fn drafts_keep_what_was_typed_and_prefill_the_other_forms() {
     assert_eq!(status, 401);
 }
 
-async fn open_pr6(app: &TestApp, client: &reqwest::Client) -> Value {
-    let entity_id = app.demo_entity_id().await;
-    let (status, case) = send(
-        client
-            .post(app.url("/api/v1/cases"))
-            .json(&json!({ "procedure": "PR6", "entity_id": entity_id, "title": "Integración de Ciudadanía Digital" })),
-    )
-    .await;
-    assert_eq!(status, 201);
-    case
-}
-
 #[tokio::test]
 async fn a_submission_joins_the_pr6_case_and_every_version_is_kept() {
     let app = TestApp::with_demo().await;
@@ -144,7 +132,7 @@ async fn a_submission_joins_the_pr6_case_and_every_version_is_kept() {
     assert_eq!(status, 409, "no open PR6 case: {body}");
     assert!(body["error"].as_str().unwrap().contains("PR6"));
 
-    let case = open_pr6(&app, &entity).await;
+    let case = app.open_pr6(&entity).await;
     let case_id = case["id"].as_str().unwrap();
     form["client_name"] = json!("  ");
     send(

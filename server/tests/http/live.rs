@@ -60,24 +60,11 @@ impl EventStream {
 
 const WAIT: Duration = Duration::from_secs(5);
 
-async fn open_pr6(app: &TestApp, client: &reqwest::Client) -> Value {
-    let entity = app.demo_entity_id().await;
-    client
-        .post(app.url("/api/v1/cases"))
-        .json(&json!({ "procedure": "PR6", "entity_id": entity, "title": "En vivo" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_case_page_hears_of_each_change_and_others_cannot_listen() {
     let app = TestApp::with_demo().await;
     let jefe = app.login("jefe-ugat@demo.local").await;
-    let case = open_pr6(&app, &jefe).await;
+    let case = app.open_pr6(&jefe).await;
     let id = case["id"].as_str().unwrap();
     let url = app.url(&format!("/api/v1/cases/{id}/events"));
     let mut stream = EventStream::open(&jefe, &url).await;
@@ -131,7 +118,7 @@ async fn an_entitys_own_stream_carries_only_its_own_cases() {
     mine.next(WAIT).await.expect("ready");
     let other = app.create_entity("Otra entidad", "OTRA").await;
     open_case_for(&app, &jefe, &other).await;
-    let own = open_pr6(&app, &jefe).await;
+    let own = app.open_pr6(&jefe).await;
     // Its accounts are also told they have a notice (the case waits for
     // the entity): that says nothing of any case.
     let (name, changed) = loop {

@@ -3,46 +3,54 @@
 //! next page or a page that says what is wrong.
 
 use crate::common::TestApp;
-use serde_json::Value;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
 async fn mail_preference(app: &TestApp, client: &reqwest::Client) -> String {
-    let now: Value = client
-        .get(app.url("/api/v1/notification-preferences"))
+    let now = app
+        .get_json(client, "/api/v1/notification-preferences")
+        .await;
+    now["mail"].as_str().unwrap().to_owned()
+}
+
+/// The preferences' form as a browser posts it without the wasm.
+async fn post_preferences(
+    app: &TestApp,
+    client: &reqwest::Client,
+    body: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/api/v1/notification-preferences"))
+        .header("content-type", FORM)
+        .header("referer", app.url("/avisos"))
+        .body(body.to_owned())
         .send()
         .await
         .unwrap()
-        .json()
-        .await
-        .unwrap();
-    now["mail"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
 async fn a_plain_form_is_saved_and_the_browser_goes_to_the_next_page() {
     let app = TestApp::with_demo().await;
     let dge = app.login("dge@demo.local").await;
-    let sent = dge
-        .post(app.url("/api/v1/notification-preferences"))
-        .header("content-type", FORM)
-        .body("_done=%2Favisos%3Fhecho%3Dpreferencias&_method=PUT&mail=daily")
-        .send()
-        .await
-        .unwrap();
+    let sent = post_preferences(
+        &app,
+        &dge,
+        "_done=%2Favisos%3Fhecho%3Dpreferencias&_method=PUT&mail=daily",
+    )
+    .await;
     assert_eq!(sent.status(), 200, "the 303 is followed to the page");
     assert_eq!(sent.url().path(), "/avisos");
     assert_eq!(sent.url().query(), Some("hecho=preferencias"));
     assert_eq!(mail_preference(&app, &dge).await, "daily");
 
     // Only a path of this site is followed.
-    let elsewhere = dge
-        .post(app.url("/api/v1/notification-preferences"))
-        .header("content-type", FORM)
-        .body("_done=https%3A%2F%2Fexample.com%2F&_method=PUT&mail=none")
-        .send()
-        .await
-        .unwrap();
+    let elsewhere = post_preferences(
+        &app,
+        &dge,
+        "_done=https%3A%2F%2Fexample.com%2F&_method=PUT&mail=none",
+    )
+    .await;
     assert_eq!(elsewhere.url().host_str(), Some("127.0.0.1"));
     assert_eq!(elsewhere.url().path(), "/bandeja");
     assert_eq!(mail_preference(&app, &dge).await, "none");
@@ -52,14 +60,7 @@ async fn a_plain_form_is_saved_and_the_browser_goes_to_the_next_page() {
 async fn a_refused_plain_form_gets_a_page_in_spanish_and_changes_nothing() {
     let app = TestApp::with_demo().await;
     let dge = app.login("dge@demo.local").await;
-    let refused = dge
-        .post(app.url("/api/v1/notification-preferences"))
-        .header("content-type", FORM)
-        .header("referer", app.url("/avisos"))
-        .body("_done=%2Favisos&_method=PUT&mail=weekly")
-        .send()
-        .await
-        .unwrap();
+    let refused = post_preferences(&app, &dge, "_done=%2Favisos&_method=PUT&mail=weekly").await;
     assert_eq!(refused.status(), 422);
     assert!(refused.headers()["content-type"]
         .to_str()
@@ -76,13 +77,7 @@ async fn a_refused_plain_form_gets_a_page_in_spanish_and_changes_nothing() {
 
     // Without a session the page leads to the sign-in.
     let stranger = reqwest::Client::new();
-    let refused = stranger
-        .post(app.url("/api/v1/notification-preferences"))
-        .header("content-type", FORM)
-        .body("_done=%2Favisos&_method=PUT&mail=none")
-        .send()
-        .await
-        .unwrap();
+    let refused = post_preferences(&app, &stranger, "_done=%2Favisos&_method=PUT&mail=none").await;
     assert_eq!(refused.status(), 401);
     assert!(refused
         .text()
@@ -108,16 +103,7 @@ fn form_action(page: &str, class: &str) -> String {
 async fn a_completion_posted_as_plain_html_returns_to_the_case_page() {
     let app = TestApp::with_demo().await;
     let entity = app.login("entidad@demo.local").await;
-    let entity_id = app.demo_entity_id().await;
-    let case: Value = entity
-        .post(app.url("/api/v1/cases"))
-        .json(&serde_json::json!({ "procedure": "PR6", "entity_id": entity_id, "title": "Integración" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let case = app.open_pr6(&entity).await;
     let id = case["id"].as_str().unwrap();
     let here = app.url(&format!("/expedientes/{id}"));
     let page = entity
@@ -150,14 +136,7 @@ async fn a_completion_posted_as_plain_html_returns_to_the_case_page() {
     let page = refused.text().await.unwrap();
     assert!(page.contains("data-plain-post-problem"), "{page}");
     assert!(page.contains("Indique la referencia de la salida"));
-    let now: Value = entity
-        .get(app.url(&format!("/api/v1/cases/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let now = app.get_json(&entity, &format!("/api/v1/cases/{id}")).await;
     assert_eq!(now["version"], 1, "nothing changed");
 
     let done = post(format!(
@@ -172,14 +151,7 @@ async fn a_completion_posted_as_plain_html_returns_to_the_case_page() {
         .await
         .unwrap()
         .contains("data-plain-post-problem"));
-    let now: Value = entity
-        .get(app.url(&format!("/api/v1/cases/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let now = app.get_json(&entity, &format!("/api/v1/cases/{id}")).await;
     assert_eq!(now["version"], 2);
     let active: Vec<i64> = now["active"]
         .as_array()
