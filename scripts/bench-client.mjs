@@ -5,7 +5,9 @@
 // Chromium got them and as brotli; everything fetched until the load has
 // settled, its first interaction included, but not scripts inline in the
 // HTML), its first contentful paint and the time at which a first
-// interaction was answered.
+// interaction was answered. The procedure page is measured twice more: its
+// HTML served as a file, to show what the server adds, and reached from
+// another site, as on a first visit.
 //
 //   node scripts/bench-client.mjs        (after `make build`; `make bench` runs it)
 //
@@ -17,12 +19,12 @@
 // a copy of an earlier one for a before/after.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 import net from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -54,7 +56,9 @@ const QUIET_MS = 300;
 //            the form assistant (an island) shows the field's error.
 function pagesToMeasure(caseId) {
   return [
-    { name: "procedure", path: "/procedimientos/PR05", account: null, interaction: "diagram" },
+    // Also served as a file (what the page costs without the server), and
+    // reached from another site.
+    { name: "procedure", path: "/procedimientos/PR05", account: null, interaction: "diagram", alsoAsFile: true },
     {
       name: "case",
       path: `/expedientes/${caseId}`,
@@ -283,78 +287,94 @@ async function openCase(base, sessions) {
 const isCode = (url, mimeType = "") =>
   /\.(wasm|m?js)$/.test(new URL(url).pathname) || /wasm|javascript/.test(mimeType);
 
-// Loads `url` in a new context (so no cache, no connections, no cookies but
-// the session's) and returns its figures.
-async function loadOnce(browser, base, page, session, waitForHydration) {
+// A browser tab that loads one page again and again, each time as a first
+// visit would: the HTTP cache is off (DevTools' "Disable cache"), so every
+// load fetches the HTML, the stylesheet, the wasm and the JS anew. The tab
+// and its renderer are kept between loads, as a person's browser keeps its
+// own: a new tab per load would time Chromium starting a renderer process
+// (about 100 ms more on this machine) rather than the page.
+async function openTab(browser, base, page, session) {
   const context = await browser.newContext({ viewport: VIEWPORT });
-  try {
-    if (session) {
-      await context.addCookies([
-        { ...session, domain: new URL(base).hostname, path: "/", secure: true, httpOnly: true, sameSite: "Lax" },
-      ]);
-    }
-    const tab = await context.newPage();
-    await tab.addInitScript(installProbe, {
-      interaction: page.interaction,
-      everyMs: PROBE_EVERY_MS,
-      timeoutMs: ANSWER_TIMEOUT_MS,
-    });
-    // The wasm and JS on the wire, from the DevTools protocol.
-    const cdp = await context.newCDPSession(tab);
-    const code = new Map(); // requestId -> { url, encoding, acceptEncoding, bytes, done }
-    let lastCodeActivity = 0;
-    cdp.on("Network.requestWillBeSentExtraInfo", ({ requestId, headers }) => {
-      code.set(requestId, { ...code.get(requestId), acceptEncoding: header(headers, "accept-encoding") });
-    });
-    cdp.on("Network.responseReceived", ({ requestId, response }) => {
-      if (!isCode(response.url, response.mimeType)) return;
-      lastCodeActivity = Date.now();
-      code.set(requestId, {
-        ...code.get(requestId),
-        url: response.url,
-        encoding: header(response.headers, "content-encoding") ?? "identity",
-        done: false,
-      });
-    });
-    const finished = ({ requestId, encodedDataLength }) => {
-      const entry = code.get(requestId);
-      if (!entry?.url) return;
-      lastCodeActivity = Date.now();
-      Object.assign(entry, { bytes: encodedDataLength ?? 0, done: true });
-    };
-    cdp.on("Network.loadingFinished", finished);
-    cdp.on("Network.loadingFailed", finished);
-    await cdp.send("Network.enable");
-
-    const response = await tab.goto(base + page.path, { waitUntil: "load" });
-    if (!response?.ok()) throw new Error(`${page.path} answered ${response?.status()}`);
-    // Polled from here: a function evaluated by the protocol is not subject
-    // to the page's Content-Security-Policy, as waitForFunction may be.
-    const deadline = Date.now() + ANSWER_TIMEOUT_MS;
-    let probe;
-    for (;;) {
-      probe = await tab.evaluate(() => ({
-        ...window.__benchProbe,
-        fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null,
-      }));
-      const waited = (value) => value !== null || Date.now() > deadline;
-      const settled =
-        waited(probe.answeredAt) &&
-        waited(probe.fcp) &&
-        (!waitForHydration || waited(probe.hydratedAt)) &&
-        [...code.values()].every((entry) => !entry.url || entry.done) &&
-        Date.now() - lastCodeActivity > QUIET_MS;
-      if (settled) break;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    const { fcp } = probe;
-    const hasIslands = await tab.evaluate(() => document.querySelector("leptos-island") !== null);
-    const files = [...code.values()].filter((entry) => entry.url);
-    const answeredAt = probe.answeredAt === null ? null : Math.max(probe.answeredAt, fcp ?? 0);
-    return { fcp, answeredAt, hydratedAt: probe.hydratedAt, hasIslands, files };
-  } finally {
-    await context.close();
+  if (session) {
+    await context.addCookies([
+      { ...session, domain: new URL(base).hostname, path: "/", secure: true, httpOnly: true, sameSite: "Lax" },
+    ]);
   }
+  const tab = await context.newPage();
+  await tab.addInitScript(installProbe, {
+    interaction: page.interaction,
+    everyMs: PROBE_EVERY_MS,
+    timeoutMs: ANSWER_TIMEOUT_MS,
+  });
+  // The wasm and JS on the wire, from the DevTools protocol.
+  const cdp = await context.newCDPSession(tab);
+  // code: requestId -> { url, encoding, acceptEncoding, bytes, done }
+  const network = { code: new Map(), lastCodeActivity: 0 };
+  cdp.on("Network.requestWillBeSentExtraInfo", ({ requestId, headers }) => {
+    network.code.set(requestId, { ...network.code.get(requestId), acceptEncoding: header(headers, "accept-encoding") });
+  });
+  cdp.on("Network.responseReceived", ({ requestId, response }) => {
+    if (!isCode(response.url, response.mimeType)) return;
+    network.lastCodeActivity = Date.now();
+    network.code.set(requestId, {
+      ...network.code.get(requestId),
+      url: response.url,
+      encoding: header(response.headers, "content-encoding") ?? "identity",
+      done: false,
+    });
+  });
+  const finished = ({ requestId, encodedDataLength }) => {
+    const entry = network.code.get(requestId);
+    if (!entry?.url) return;
+    network.lastCodeActivity = Date.now();
+    Object.assign(entry, { bytes: encodedDataLength ?? 0, done: true });
+  };
+  cdp.on("Network.loadingFinished", finished);
+  cdp.on("Network.loadingFailed", finished);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  return { context, tab, network };
+}
+
+// Where each load starts from. A person usually arrives at a page from
+// another page of the site: a small one of the same origin, which sends the
+// same headers. A first visit comes from another site (here the blank
+// page): the site's Cross-Origin-Opener-Policy then has Chromium start a
+// new renderer process for it (site isolation does the same for any visit
+// from another site), which the row "from outside" shows.
+const START_PAGE = "/healthz";
+
+// Loads `url` in the tab, coming from `start`, and returns its figures.
+async function loadOnce({ tab, network }, start, url, waitForHydration) {
+  // From another page, so that nothing of the last load is still running.
+  await tab.goto(start);
+  network.code.clear();
+  const response = await tab.goto(url, { waitUntil: "load" });
+  if (!response?.ok()) throw new Error(`${url} answered ${response?.status()}`);
+  // Polled from here: a function evaluated by the protocol is not subject
+  // to the page's Content-Security-Policy, as waitForFunction may be.
+  const deadline = Date.now() + ANSWER_TIMEOUT_MS;
+  let probe;
+  for (;;) {
+    probe = await tab.evaluate(() => ({
+      ...window.__benchProbe,
+      fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null,
+    }));
+    const waited = (value) => value !== null || Date.now() > deadline;
+    const settled =
+      waited(probe.answeredAt) &&
+      waited(probe.fcp) &&
+      (!waitForHydration || waited(probe.hydratedAt)) &&
+      [...network.code.values()].every((entry) => !entry.url || entry.done) &&
+      Date.now() - network.lastCodeActivity > QUIET_MS;
+    if (settled) break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  const { fcp } = probe;
+  const hasIslands = await tab.evaluate(() => document.querySelector("leptos-island") !== null);
+  const files = [...network.code.values()].filter((entry) => entry.url);
+  const answeredAt = probe.answeredAt === null ? null : Math.max(probe.answeredAt, fcp ?? 0);
+  return { fcp, answeredAt, hydratedAt: probe.hydratedAt, hasIslands, files };
 }
 
 function header(headers, name) {
@@ -395,26 +415,79 @@ const fileName = (url) =>
 const LISTED_FROM_BYTES = 4 * 1024;
 
 async function measure(browser, base, page, session) {
-  // One load first, not counted: the server's first render of a page and
-  // the OS's file cache would otherwise weigh on the first sample.
-  const warmUp = await loadOnce(browser, base, page, session, false);
-  const loads = [];
-  for (let i = 0; i < LOADS; i += 1) {
-    loads.push(await loadOnce(browser, base, page, session, warmUp.hasIslands));
+  const tab = await openTab(browser, base, page, session);
+  try {
+    const url = base + page.path;
+    const start = page.fromOutside ? "about:blank" : base + START_PAGE;
+    // One load first, not counted: the server's first render of a page and
+    // the OS's file cache would otherwise weigh on the first sample.
+    const warmUp = await loadOnce(tab, start, url, false);
+    const loads = [];
+    for (let i = 0; i < LOADS; i += 1) {
+      loads.push(await loadOnce(tab, start, url, warmUp.hasIslands));
+    }
+    const first = loads[0];
+    const brotli = await Promise.all(first.files.map((file) => brotliBytes(base, file.url)));
+    const wireBytes = loads.map((load) => load.files.reduce((sum, file) => sum + file.bytes, 0));
+    return {
+      page,
+      loads,
+      wire: percentile(wireBytes, 50),
+      wireEncodings: [...new Set(first.files.map((file) => file.encoding))].join("+") || "none",
+      acceptEncoding: first.files.find((file) => file.acceptEncoding)?.acceptEncoding,
+      brotli: brotli.reduce((sum, file) => sum + file.bytes, 0),
+      files: first.files.map((file, i) => ({ ...file, brotli: brotli[i] })),
+      unanswered: loads.filter((load) => load.answeredAt === null).length,
+    };
+  } finally {
+    await tab.context.close();
   }
-  const first = loads[0];
-  const brotli = await Promise.all(first.files.map((file) => brotliBytes(base, file.url)));
-  const wireBytes = loads.map((load) => load.files.reduce((sum, file) => sum + file.bytes, 0));
-  return {
-    page,
-    loads,
-    wire: percentile(wireBytes, 50),
-    wireEncodings: [...new Set(first.files.map((file) => file.encoding))].join("+") || "none",
-    acceptEncoding: first.files.find((file) => file.acceptEncoding)?.acceptEncoding,
-    brotli: brotli.reduce((sum, file) => sum + file.bytes, 0),
-    files: first.files.map((file, i) => ({ ...file, brotli: brotli[i] })),
-    unanswered: loads.filter((load) => load.answeredAt === null).length,
-  };
+}
+
+// --- the same HTML as a file ----------------------------------------------
+
+const CONTENT_TYPES = {
+  ".css": "text/css",
+  ".js": "text/javascript",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+};
+
+// Serves one page's HTML and the start page, as the app sent them once
+// (brotli, with the app's headers, so the same security policies apply),
+// from memory, and the site's files as the app serves them (the build's
+// brotli copies): what the page costs the browser when the server has no
+// part in it. The page's own requests to the app (none on the procedure
+// page) fail.
+async function startFileServer(base, page) {
+  const replayed = new Map();
+  for (const path of [page.path, START_PAGE]) {
+    const sent = await request(base, path, { headers: { "accept-encoding": "br" } });
+    if (sent.status !== 200) throw new Error(`${path} answered ${sent.status}`);
+    const headers = { ...sent.headers };
+    for (const hop of ["transfer-encoding", "content-length", "connection", "keep-alive", "date"]) delete headers[hop];
+    replayed.set(path, { headers, body: sent.body });
+  }
+  const siteRoot = join(root, process.env.BENCH_SITE_ROOT ?? join("target", "site"));
+  const server = http.createServer((req, res) => {
+    const path = new URL(req.url, "http://file").pathname;
+    const page = replayed.get(path);
+    if (page) {
+      res.writeHead(200, page.headers);
+      return res.end(page.body);
+    }
+    const type = CONTENT_TYPES[extname(path)];
+    const file = join(siteRoot, normalize(path));
+    if (!type || !file.startsWith(siteRoot) || !existsSync(file)) {
+      res.writeHead(404);
+      return res.end();
+    }
+    const brotli = /\bbr\b/.test(req.headers["accept-encoding"] ?? "") && existsSync(`${file}.br`);
+    res.writeHead(200, { "content-type": type, ...(brotli && { "content-encoding": "br" }) });
+    return res.end(readFileSync(brotli ? `${file}.br` : file));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, base: `http://127.0.0.1:${server.address().port}` };
 }
 
 function report(results, version) {
@@ -433,7 +506,8 @@ function report(results, version) {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   console.log(
     `== Browser: ${LOADS} fresh loads per page in Chromium ${version}, after one not counted ` +
-      `(a new context each: no cache, no open connections)`,
+      `(one tab per page, HTTP cache off: every load fetches HTML, CSS, wasm and JS anew;` +
+      ` each load comes from ${START_PAGE} of the same site, but "from outside")`,
   );
   for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd());
   console.log(
@@ -490,6 +564,17 @@ try {
   const results = [];
   for (const page of pagesToMeasure(caseId)) {
     results.push(await measure(browser, base, page, page.account && sessions[page.account]));
+    if (page.alsoAsFile) {
+      const file = await startFileServer(base, page);
+      try {
+        const asFile = { ...page, name: `${page.name} as a file`, shown: "the same HTML, from a file" };
+        results.push(await measure(browser, file.base, asFile, null));
+      } finally {
+        file.server.close();
+      }
+      const fromOutside = { ...page, name: `${page.name} from outside`, fromOutside: true };
+      results.push(await measure(browser, base, fromOutside, page.account && sessions[page.account]));
+    }
   }
   report(results, browser.version());
   await browser.close();
