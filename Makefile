@@ -20,9 +20,11 @@ tools-browser:
 	scripts/tools.sh --browser
 
 # Release builds name the site's files by their content and store them
-# compressed beside (brotli level 11 and gzip), so none is compressed per request.
+# compressed beside (brotli level 11 and gzip), so none is compressed per request;
+# then the lighter browser builds, each with the islands of some pages only.
 build:
 	cargo leptos build --release --precompress
+	node scripts/wasm-builds.mjs
 
 # Licenses, banned and duplicate crates, sources (crates.io only): offline,
 # so no advisory database (that needs the network); the crates themselves

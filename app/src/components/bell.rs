@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+/// In every browser build: signed-in people have it on every page.
 #[island]
 pub fn NoticeBell(unread: i64) -> impl IntoView {
     let unread = RwSignal::new(unread);

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 
 use crate::domain::validation::FieldError;
 
-#[island]
+#[cfg_attr(feature = "islands-portal", island)]
+#[cfg_attr(not(feature = "islands-portal"), component)]
 pub fn FormAssistant(
     /// `anexo-1`, `anexo-2` or `anexo-3`.
     anexo: String,

@@ -1,16 +1,20 @@
 // Brings the page's islands to life. Leptos's own script waits for the
 // browser to be idle before it even asks for the code, and hydrates the
 // islands in page order; this one asks at once, hydrates the islands in
-// view first, and fetches nothing on a page without islands.
-((js, wasm) => {
-  const islands = [...document.querySelectorAll("leptos-island")].filter(
-    (island) => !island.parentElement.closest("leptos-island"),
-  );
+// view first, fetches nothing on a page without islands, and takes the
+// lightest build that has every island of the page (`lighter`: [{ js,
+// wasm, islands }], lightest first), or else the one with all (`js`,
+// `wasm`).
+((js, wasm, lighter) => {
+  const every = [...document.querySelectorAll("leptos-island")];
+  const islands = every.filter((island) => !island.parentElement.closest("leptos-island"));
   // A page without islands needs no code at all.
   if (islands.length === 0) {
     document.documentElement.setAttribute("data-hydrated", "true");
     return;
   }
+  const build = lighter.find((b) => every.every((island) => b.islands.includes(island.dataset.component)));
+  if (build) ({ js, wasm } = build);
   // The wasm is asked for beside the JavaScript that instantiates it.
   const preload = document.createElement("link");
   preload.rel = "preload";

@@ -11,8 +11,10 @@ pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
         let files = crate::server::assets::site_files(&options);
+        // File and island names: nothing to escape inside a <script>.
+        let lighter = serde_json::to_string(&files.lighter).unwrap_or_else(|_| "[]".into());
         let script = format!(
-            "({})({:?}, {:?});",
+            "({})({:?}, {:?}, {lighter});",
             include_str!("islands.js").trim_end(),
             files.js,
             files.wasm,

@@ -11,7 +11,8 @@
 use leptos::prelude::*;
 
 /// What the island needs from the page around it.
-#[island]
+#[cfg_attr(feature = "islands-json-form", island)]
+#[cfg_attr(not(feature = "islands-json-form"), component)]
 pub fn JsonForm(
     /// The API path the form is sent to.
     action: String,

@@ -117,7 +117,8 @@ fn poll(on_change: OnChange) {
 /// is fetched again and this region's new markup replaces the old. Its
 /// content stays server-rendered (no markup in the wasm); it must hold no
 /// island of its own.
-#[island]
+#[cfg_attr(feature = "islands-other", island)]
+#[cfg_attr(not(feature = "islands-other"), component)]
 pub fn LiveRegion(stream: String, children: Children) -> impl IntoView {
     let region = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]

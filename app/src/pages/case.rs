@@ -111,7 +111,8 @@ pub fn CasePage() -> impl IntoView {
 
 /// For the staff of a PR09 case: names one more entity it concerns, as the
 /// analysis finds them ("la(s) entidad(es) correspondiente(s)").
-#[island]
+#[cfg_attr(feature = "islands-case", island)]
+#[cfg_attr(not(feature = "islands-case"), component)]
 fn NameEntityForm(case_id: String, choices: Vec<EntityChoice>) -> impl IntoView {
     let name = ServerAction::<NameCaseEntity>::new();
     Effect::new(move || {
@@ -146,7 +147,8 @@ fn NameEntityForm(case_id: String, choices: Vec<EntityChoice>) -> impl IntoView 
 }
 
 /// The live part of the case page, hydrated in the browser.
-#[island]
+#[cfg_attr(feature = "islands-case", island)]
+#[cfg_attr(not(feature = "islands-case"), component)]
 fn CaseBody(initial: CaseView, account: Option<Account>) -> impl IntoView {
     let procedure = procedures::definition(&initial.procedure, initial.procedure_version)
         .expect("cases hold known procedures");

@@ -253,7 +253,8 @@ pub fn CasesPage() -> impl IntoView {
     }
 }
 
-#[island]
+#[cfg_attr(feature = "islands-other", island)]
+#[cfg_attr(not(feature = "islands-other"), component)]
 fn OpenCaseForm(entities: Vec<EntityChoice>, codes: Vec<String>) -> impl IntoView {
     let open = ServerAction::<OpenCase>::new();
     Effect::new(move || {

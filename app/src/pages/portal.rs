@@ -611,7 +611,8 @@ fn SupportingDocuments(case_id: String, submission_id: String) -> impl IntoView 
     }
 }
 
-#[island]
+#[cfg_attr(feature = "islands-portal", island)]
+#[cfg_attr(not(feature = "islands-portal"), component)]
 fn SupportingFiles(
     case_id: String,
     submission_id: String,

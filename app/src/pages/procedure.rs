@@ -37,7 +37,8 @@ fn ProcedureView(procedure: &'static Procedure) -> impl IntoView {
 }
 
 /// The interactive part of the page, hydrated in the browser.
-#[island]
+#[cfg_attr(feature = "islands-procedure", island)]
+#[cfg_attr(not(feature = "islands-procedure"), component)]
 fn ProcedureWorkspace(code: String) -> impl IntoView {
     let procedure = procedures::find(&code).expect("rendered for a known procedure");
     let selected = RwSignal::new(None::<ActivityNumber>);

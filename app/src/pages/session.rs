@@ -222,7 +222,8 @@ pub fn AccessRequestPage() -> impl IntoView {
     }
 }
 
-#[island]
+#[cfg_attr(feature = "islands-other", island)]
+#[cfg_attr(not(feature = "islands-other"), component)]
 fn AccessRequestForm(request: AccessRequest) -> impl IntoView {
     let send = ServerAction::<SendAccessRequest>::new();
     let problem = RwSignal::new(None::<String>);
@@ -294,7 +295,8 @@ fn AccessRequestForm(request: AccessRequest) -> impl IntoView {
     }
 }
 
-#[island]
+#[cfg_attr(feature = "islands-other", island)]
+#[cfg_attr(not(feature = "islands-other"), component)]
 fn SignInForm(next: String) -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
     // The server says where to go: the page asked for, or the account page

@@ -1,15 +1,28 @@
 //! The site's files as the release build named them: by their content
 //! (`manual.<hash>.js`), from the hash file the build leaves beside the
-//! server.
+//! server, with the lighter browser builds that `scripts/wasm-builds.mjs`
+//! adds to it.
 
 use leptos::prelude::LeptosOptions;
 
 /// Where the browser finds the app's JavaScript, wasm and stylesheet.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SiteFiles {
+    /// The build with every island.
     pub js: String,
     pub wasm: String,
     pub css: String,
+    /// Builds with the islands of some pages only, lightest first.
+    pub lighter: Vec<IslandBuild>,
+}
+
+/// A browser build that hydrates some islands only.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct IslandBuild {
+    pub js: String,
+    pub wasm: String,
+    /// As the page names them (`data-component`).
+    pub islands: Vec<String>,
 }
 
 /// Read once: the files do not change while the server runs.
@@ -31,7 +44,9 @@ pub fn site_files(options: &LeptosOptions) -> SiteFiles {
 }
 
 /// The files' names from the build's hash file (`js: <hash>` lines; empty
-/// when the build does not name files by content).
+/// when the build does not name files by content), and its lighter builds
+/// (`islands-build: <js> <wasm> <island>,…` lines, file names in the pkg
+/// folder).
 fn named_files(options: &LeptosOptions, hashes: &str) -> SiteFiles {
     let hash_of = |kind: &str| {
         hashes
@@ -44,10 +59,27 @@ fn named_files(options: &LeptosOptions, hashes: &str) -> SiteFiles {
     };
     let name = &options.output_name;
     let pkg = format!("/{}", options.site_pkg_dir);
+    let lighter = hashes
+        .lines()
+        .filter_map(|line| {
+            let (kind, build) = line.split_once(':')?;
+            if kind.trim() != "islands-build" {
+                return None;
+            }
+            let mut parts = build.split_whitespace();
+            let (js, wasm, islands) = (parts.next()?, parts.next()?, parts.next()?);
+            Some(IslandBuild {
+                js: format!("{pkg}/{js}"),
+                wasm: format!("{pkg}/{wasm}"),
+                islands: islands.split(',').map(str::to_owned).collect(),
+            })
+        })
+        .collect();
     SiteFiles {
         js: format!("{pkg}/{name}{}.js", hash_of("js")),
         wasm: format!("{pkg}/{name}{}.wasm", hash_of("wasm")),
         css: format!("{pkg}/{name}{}.css", hash_of("css")),
+        lighter,
     }
 }
 
@@ -68,7 +100,33 @@ mod tests {
                 js: "/pkg/manual.abc.js".into(),
                 wasm: "/pkg/manual.def.wasm".into(),
                 css: "/pkg/manual.ghi.css".into(),
+                lighter: Vec::new(),
             }
+        );
+    }
+
+    #[test]
+    fn the_lighter_builds_keep_their_islands_and_order() {
+        let hashes = "js: abc\nwasm: def\ncss: ghi\n\
+            islands-build: manual-procedure-page.h1.js manual-procedure-page.h2.wasm Workspace_1,Bell_2\n\
+            islands-build: manual-other-pages.h3.js manual-other-pages.h4.wasm Bell_2\n\
+            islands-build: incomplete.js\n";
+        let files = named_files(&options(), hashes);
+        assert_eq!(files.wasm, "/pkg/manual.def.wasm");
+        assert_eq!(
+            files.lighter,
+            vec![
+                IslandBuild {
+                    js: "/pkg/manual-procedure-page.h1.js".into(),
+                    wasm: "/pkg/manual-procedure-page.h2.wasm".into(),
+                    islands: vec!["Workspace_1".into(), "Bell_2".into()],
+                },
+                IslandBuild {
+                    js: "/pkg/manual-other-pages.h3.js".into(),
+                    wasm: "/pkg/manual-other-pages.h4.wasm".into(),
+                    islands: vec!["Bell_2".into()],
+                },
+            ]
         );
     }
 
