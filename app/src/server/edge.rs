@@ -233,6 +233,19 @@ pub async fn server_function_errors(request: Request, next: Next) -> Response {
             .contains_key(axum::http::header::LOCATION)
     {
         *response.status_mut() = axum::http::StatusCode::SEE_OTHER;
+        // Leptos takes a former refusal out of the address but leaves its
+        // `?` behind.
+        let tidy = response
+            .headers()
+            .get(axum::http::header::LOCATION)
+            .and_then(|location| location.to_str().ok())
+            .and_then(|location| location.strip_suffix('?'))
+            .and_then(|location| axum::http::HeaderValue::from_str(location).ok());
+        if let Some(location) = tidy {
+            response
+                .headers_mut()
+                .insert(axum::http::header::LOCATION, location);
+        }
         return response;
     }
     if response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {

@@ -115,37 +115,45 @@ async fn a_completion_posted_as_plain_html_returns_to_the_case_page() {
         .await
         .unwrap();
     let action = app.url(&form_action(&page, "complete-form"));
-    let post = |body: String| {
+    // From the page the browser is on.
+    let post = |body: String, from: &str| {
         entity
             .post(&action)
             .header("content-type", FORM)
             .header("accept", "text/html")
-            .header("referer", &here)
+            .header("referer", from)
             .body(body)
     };
 
     // Without the output's reference: back to the page, which says why.
-    let refused = post(format!(
-        "id={id}&number=1&version=1&choice=correo-electronico&output_reference=&comment="
-    ))
+    let refused = post(
+        format!("id={id}&number=1&version=1&choice=correo-electronico&output_reference=&comment="),
+        &here,
+    )
     .send()
     .await
     .unwrap();
     assert_eq!(refused.status(), 200, "the 303 is followed");
     assert_eq!(refused.url().path(), format!("/expedientes/{id}"));
+    let refused_at = refused.url().to_string();
     let page = refused.text().await.unwrap();
     assert!(page.contains("data-plain-post-problem"), "{page}");
     assert!(page.contains("Indique la referencia de la salida"));
     let now = app.get_json(&entity, &format!("/api/v1/cases/{id}")).await;
     assert_eq!(now["version"], 1, "nothing changed");
 
-    let done = post(format!(
-        "id={id}&number=1&version=1&choice=correo-electronico&output_reference=CE-42&comment="
-    ))
+    // Sent again from the page that showed the refusal, which leaves the
+    // address.
+    let done = post(
+        format!(
+            "id={id}&number=1&version=1&choice=correo-electronico&output_reference=CE-42&comment="
+        ),
+        &refused_at,
+    )
     .send()
     .await
     .unwrap();
-    assert_eq!(done.url().path(), format!("/expedientes/{id}"));
+    assert_eq!(done.url().as_str(), here, "the case page's own address");
     assert!(!done
         .text()
         .await
