@@ -44,7 +44,7 @@ test("each page loads the lightest build that has its islands, and they answer",
   expect(await buildsLoadedBy(page, "/procedimientos")).toEqual([]);
 
   const admin = await signIn(browser, "admin@demo.local");
-  const opened = await openCase(admin, "PR05");
+  const opened = await openCase(admin, "PR6");
   expect(await buildsLoadedBy(admin, `/expedientes/${opened.id}`)).toEqual(["manual-case-page"]);
   await admin.locator('svg [data-activity="1"]').click();
   await expect(admin.locator(".detail").getByRole("heading", { name: "Actividad 1" })).toBeVisible();
@@ -53,14 +53,4 @@ test("each page loads the lightest build that has its islands, and they answer",
   const jefe = await signIn(browser, "jefe-ugat@demo.local");
   expect(await buildsLoadedBy(jefe, "/procedimientos/PR05")).toEqual(["manual-procedure-page"]);
   expect(await buildsLoadedBy(jefe, "/tablero")).toEqual(["manual-other-pages"]);
-
-  // The entity, whose sign-in leads to its portal.
-  const entity = await (await browser.newContext()).newPage();
-  await entity.goto("/ingresar?next=/portal");
-  await expect(entity.locator("html")).toHaveAttribute("data-hydrated", "true");
-  await entity.getByLabel("Correo electrónico").fill("entidad@demo.local");
-  await entity.getByLabel("Contraseña").fill("demo");
-  await entity.getByRole("button", { name: "Ingresar" }).click();
-  await expect(entity).toHaveURL(/\/portal$/);
-  expect(await buildsLoadedBy(entity, "/portal/anexo-1")).toEqual(["manual-portal-pages"]);
 });
