@@ -19,7 +19,7 @@
 
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -121,7 +121,7 @@ try {
     const jsName = `${outName}.${contentHash(js)}.js`;
     store(wasmName, wasm);
     store(jsName, js);
-    lines.push({ size: statSync(join(PKG, wasmName)).size, line: `islands-build: ${jsName} ${wasmName} ${islands.join(",")}` });
+    lines.push({ size: wasm.length, line: `islands-build: ${jsName} ${wasmName} ${islands.join(",")}` });
     console.log(`wasm-builds: ${build}: ${wasmName}, ${wasm.length} bytes, islands ${islands.join(", ")}`);
   }
 } finally {
