@@ -391,14 +391,9 @@ async fn the_admin_page_is_for_admins_only() {
     // The audit log, newest first: the administrator's own sign-in.
     assert!(html.contains("Registro de auditoría"));
     assert!(html.contains("data-event=\"sign_in\""));
-    let filtered = admin
-        .get(app.url("/administracion?evento=sign_in_failed"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let filtered = app
+        .get_text(&admin, "/administracion?evento=sign_in_failed")
+        .await;
     assert!(!filtered.contains("data-event=\"sign_in\""));
     assert!(filtered.contains("Ningún registro con esos filtros"));
     let staff = app.login("jefe-ugat@demo.local").await;
@@ -1398,14 +1393,7 @@ async fn the_staff_name_a_pr09_cases_entities_as_the_analysis_finds_them() {
     let named: Value = response.json().await.unwrap();
     assert_eq!(entity_ids_of(&named), [demo.as_str(), other.as_str()]);
     // The record says who named each, and names both on every line.
-    let dossier = jefe
-        .get(app.url(&format!("{path}/dossier.csv")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let dossier = app.get_text(&jefe, &format!("{path}/dossier.csv")).await;
     assert!(dossier.contains("Añadió al expediente la entidad Otra entidad."));
     assert!(dossier.contains(",Entidad de demostración; Otra entidad,"));
 

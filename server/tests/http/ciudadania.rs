@@ -141,14 +141,7 @@ async fn a_registered_person_signs_in_with_their_roles_and_their_first_sign_in_l
     assert_eq!(sign_in(&app, &again).await, "/bandeja");
     assert_eq!(me(&app, &again).await.1["id"], account["id"]);
     // The header of a page names the person.
-    let inbox = again
-        .get(app.url("/bandeja"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let inbox = app.get_text(&again, "/bandeja").await;
     assert!(inbox.contains("Ana María Quispe Mamani"), "{inbox}");
 }
 

@@ -224,6 +224,12 @@ impl TestApp {
         response.json().await.expect("a JSON body")
     }
 
+    /// `GET path` with `client`'s session, read as text (a page's HTML).
+    pub async fn get_text(&self, client: &reqwest::Client, path: &str) -> String {
+        let response = client.get(self.url(path)).send().await.expect("request");
+        response.text().await.expect("a text body")
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.base))

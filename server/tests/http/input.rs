@@ -204,14 +204,7 @@ impl Random {
 async fn server_function_actions(app: &TestApp, client: &reqwest::Client) -> Vec<String> {
     let mut actions = std::collections::BTreeSet::new();
     for page in ["/ingresar", "/expedientes", "/bandeja", "/administracion"] {
-        let html = client
-            .get(app.url(page))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.get_text(client, page).await;
         for piece in html.split("action=\"").skip(1) {
             let action = piece.split('"').next().unwrap_or_default();
             if action.starts_with("/api/") && !action.starts_with("/api/v1/") {

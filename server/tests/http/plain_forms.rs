@@ -106,14 +106,7 @@ async fn a_completion_posted_as_plain_html_returns_to_the_case_page() {
     let case = app.open_pr6(&entity).await;
     let id = case["id"].as_str().unwrap();
     let here = app.url(&format!("/expedientes/{id}"));
-    let page = entity
-        .get(&here)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.get_text(&entity, &format!("/expedientes/{id}")).await;
     let action = app.url(&form_action(&page, "complete-form"));
     // From the page the browser is on.
     let post = |body: String, from: &str| {
