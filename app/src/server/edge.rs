@@ -227,25 +227,23 @@ pub async fn server_function_errors(request: Request, next: Next) -> Response {
     let mut response = next.run(Request::from_parts(parts, body)).await;
     // Leptos sets the `Location`, but a refusal's status (422, 409…) would
     // keep the browser from following it.
-    if plain_post
-        && response
-            .headers()
-            .contains_key(axum::http::header::LOCATION)
-    {
-        *response.status_mut() = axum::http::StatusCode::SEE_OTHER;
+    let location = plain_post
+        .then(|| response.headers().get(axum::http::header::LOCATION))
+        .flatten();
+    if let Some(location) = location {
         // Leptos takes a former refusal out of the address but leaves its
         // `?` behind.
-        let tidy = response
-            .headers()
-            .get(axum::http::header::LOCATION)
-            .and_then(|location| location.to_str().ok())
+        let tidy = location
+            .to_str()
+            .ok()
             .and_then(|location| location.strip_suffix('?'))
             .and_then(|location| axum::http::HeaderValue::from_str(location).ok());
-        if let Some(location) = tidy {
+        if let Some(tidy) = tidy {
             response
                 .headers_mut()
-                .insert(axum::http::header::LOCATION, location);
+                .insert(axum::http::header::LOCATION, tidy);
         }
+        *response.status_mut() = axum::http::StatusCode::SEE_OTHER;
         return response;
     }
     if response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
