@@ -5,6 +5,10 @@
 #![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::Post;
+use leptos::server_fn::{Bytes, ContentType, Decodes, Encodes, Format, FormatType};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 use crate::accounts::{Account, AdminOverview, EntityChoice};
 use crate::cases::{CaseFilter, CaseSummary, CaseView, InboxItem, InboxPart};
@@ -16,7 +20,40 @@ use crate::notifications::{Candidate, FailedMail, NotificationList, Preferences}
 use crate::paging::{Page, PageRequest};
 use crate::portal::{FormPageData, Portal};
 
-#[server]
+/// How server functions answer: JSON, as Leptos's default, but read in the
+/// browser as text, the way an island's props are read. Leptos reads its
+/// own JSON answers from bytes, and every type an island gets both ways was
+/// in the browser's build twice, once per reader.
+pub type JsonText = Post<JsonAsText>;
+
+pub struct JsonAsText;
+
+impl ContentType for JsonAsText {
+    const CONTENT_TYPE: &'static str = "application/json";
+}
+
+impl FormatType for JsonAsText {
+    const FORMAT_TYPE: Format = Format::Text;
+}
+
+impl<T: Serialize> Encodes<T> for JsonAsText {
+    type Error = serde_json::Error;
+
+    fn encode(output: &T) -> Result<Bytes, Self::Error> {
+        serde_json::to_vec(output).map(Bytes::from)
+    }
+}
+
+impl<T: DeserializeOwned> Decodes<T> for JsonAsText {
+    type Error = serde_json::Error;
+
+    fn decode(bytes: Bytes) -> Result<T, Self::Error> {
+        let text = std::str::from_utf8(&bytes).map_err(serde::de::Error::custom)?;
+        serde_json::from_str(text)
+    }
+}
+
+#[server(output = JsonText)]
 pub async fn current_account() -> Result<Option<Account>, ServerFnError> {
     use crate::server::error::ApiError;
     use crate::server::request;
@@ -46,7 +83,7 @@ fn is_path_on_this_site(path: &str) -> bool {
         && !path.chars().any(char::is_control)
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn sign_in(
     email: String,
     password: String,
@@ -79,7 +116,7 @@ pub async fn sign_in(
 /// Ends the session; answers where to go: the provider's end-session
 /// address when the session came through Ciudadanía Digital, else the
 /// sign-in page.
-#[server]
+#[server(output = JsonText)]
 pub async fn sign_out() -> Result<String, ServerFnError> {
     use crate::server::{auth, ciudadania, request};
     let db = request::db()?;
@@ -103,7 +140,7 @@ pub async fn sign_out() -> Result<String, ServerFnError> {
 }
 
 /// What the sign-in page offers.
-#[server]
+#[server(output = JsonText)]
 pub async fn sign_in_options() -> Result<SignInChoices, ServerFnError> {
     use crate::server::request;
     let settings = request::settings();
@@ -115,7 +152,7 @@ pub async fn sign_in_options() -> Result<SignInChoices, ServerFnError> {
 }
 
 /// The request for access of the person whose browser carries it.
-#[server]
+#[server(output = JsonText)]
 pub async fn my_access_request() -> Result<Option<AccessRequest>, ServerFnError> {
     use crate::server::{access, request};
     let db = request::db()?;
@@ -123,7 +160,7 @@ pub async fn my_access_request() -> Result<Option<AccessRequest>, ServerFnError>
 }
 
 /// The person says which entity they belong to.
-#[server]
+#[server(output = JsonText)]
 pub async fn send_access_request(
     claimed_entity: String,
     note: String,
@@ -134,7 +171,7 @@ pub async fn send_access_request(
     Ok(access::complete_own(&db, &request::settings(), &headers, &claimed_entity, &note).await?)
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn list_cases(
     filter: CaseFilter,
     page: PageRequest,
@@ -145,7 +182,7 @@ pub async fn list_cases(
     Ok(cases::list(&db, &user.actor(), &filter, &page).await?)
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn entities_for_opening() -> Result<Vec<EntityChoice>, ServerFnError> {
     use crate::server::request;
     let db = request::db()?;
@@ -163,7 +200,7 @@ pub async fn entities_for_opening() -> Result<Vec<EntityChoice>, ServerFnError> 
         .collect())
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn open_case(
     procedure: String,
     entity_id: String,
@@ -184,7 +221,7 @@ pub async fn open_case(
 
 /// The entities the reader may still name on a PR09 case (none when they
 /// may name none there).
-#[server]
+#[server(output = JsonText)]
 pub async fn entities_to_name(case_id: String) -> Result<Vec<EntityChoice>, ServerFnError> {
     use crate::server::{cases, request};
     let db = request::db()?;
@@ -195,7 +232,7 @@ pub async fn entities_to_name(case_id: String) -> Result<Vec<EntityChoice>, Serv
 /// Names one more entity a PR09 case concerns. Whatever else changed on
 /// the case since the page was read is no conflict: the entity is named on
 /// the case as it is.
-#[server]
+#[server(output = JsonText)]
 pub async fn name_case_entity(case_id: String, entity_id: String) -> Result<(), ServerFnError> {
     use crate::server::{cases, request};
     let db = request::db()?;
@@ -204,7 +241,7 @@ pub async fn name_case_entity(case_id: String, entity_id: String) -> Result<(), 
     Ok(())
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn inbox(
     page: PageRequest,
     #[server(default)] part: InboxPart,
@@ -215,7 +252,7 @@ pub async fn inbox(
     Ok(cases::inbox(&db, &user.actor(), part, &page).await?)
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn load_case(id: String) -> Result<CaseView, ServerFnError> {
     use crate::server::{cases, request};
     let db = request::db()?;
@@ -225,7 +262,7 @@ pub async fn load_case(id: String) -> Result<CaseView, ServerFnError> {
         .ok_or_else(|| cases::case_not_found().into())
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn complete_activity(
     id: String,
     number: ActivityNumber,
@@ -264,7 +301,7 @@ pub async fn complete_activity(
 
 /// Attaches the person's uploads to a completed activity (`activity`) or
 /// to a sent form (`submission`) of a case; returns the case as it is now.
-#[server]
+#[server(output = JsonText)]
 pub async fn attach_files(
     id: String,
     #[server(default)] activity: Option<ActivityNumber>,
@@ -305,7 +342,7 @@ pub async fn attach_files(
         .ok_or_else(|| ApiError::Internal("a changed case is not visible".into()).into())
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn load_administration() -> Result<AdminOverview, ServerFnError> {
     use crate::server::{admin, request};
     let db = request::db()?;
@@ -313,7 +350,7 @@ pub async fn load_administration() -> Result<AdminOverview, ServerFnError> {
     Ok(admin::overview(&db, &user).await?)
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn load_audit(
     filter: crate::audit::AuditFilter,
 ) -> Result<Vec<crate::audit::AuditRow>, ServerFnError> {
@@ -323,7 +360,7 @@ pub async fn load_audit(
     Ok(admin::audit_log(&db, &user, &filter, admin::AUDIT_PAGE).await?)
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn load_dashboard() -> Result<Stats, ServerFnError> {
     use std::sync::Arc;
 
@@ -343,7 +380,7 @@ fn anexo_or_not_found(slug: &str) -> Result<crate::forms::Anexo, crate::server::
         .ok_or_else(|| crate::server::error::ApiError::NotFound("No existe ese formulario.".into()))
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn load_portal() -> Result<Portal, ServerFnError> {
     use crate::server::{forms, request};
     let db = request::db()?;
@@ -351,7 +388,7 @@ pub async fn load_portal() -> Result<Portal, ServerFnError> {
     Ok(forms::portal(&db, &user).await?)
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn load_form_page(anexo: String) -> Result<FormPageData, ServerFnError> {
     use crate::forms::today_in_bolivia;
     use crate::server::{forms, request};
@@ -368,7 +405,7 @@ pub async fn load_form_page(anexo: String) -> Result<FormPageData, ServerFnError
     })
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn load_submission(id: String) -> Result<Submission, ServerFnError> {
     use crate::server::{forms, request};
     let db = request::db()?;
@@ -378,7 +415,7 @@ pub async fn load_submission(id: String) -> Result<Submission, ServerFnError> {
 
 /// A sent form with the supporting documents attached to it, and whether
 /// the reader may attach more (its entity's accounts).
-#[server]
+#[server(output = JsonText)]
 pub async fn load_submission_files(
     id: String,
 ) -> Result<(Vec<crate::documents::FileInfo>, bool), ServerFnError> {
@@ -393,7 +430,7 @@ pub async fn load_submission_files(
 }
 
 /// The whole record of a case (its hoja de ruta).
-#[server]
+#[server(output = JsonText)]
 pub async fn load_dossier(id: String) -> Result<crate::dossier::Dossier, ServerFnError> {
     use crate::server::{dossier, request};
     let db = request::db()?;
@@ -401,7 +438,7 @@ pub async fn load_dossier(id: String) -> Result<crate::dossier::Dossier, ServerF
     Ok(dossier::dossier(&db, &user, &id).await?)
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn load_case_submissions(case_id: String) -> Result<Vec<Submission>, ServerFnError> {
     use crate::server::{forms, request};
     let db = request::db()?;
@@ -438,7 +475,7 @@ mod tests {
 /// Derives (`assign`, with `user_id` and a `reason` when it was someone
 /// else's), takes (`take`) or releases (`release`) a current activity;
 /// returns the case as it is now.
-#[server]
+#[server(output = JsonText)]
 pub async fn derive_activity(
     id: String,
     number: ActivityNumber,
@@ -471,7 +508,7 @@ pub async fn derive_activity(
 }
 
 /// Who may hold any of `numbers` in the case, by name, each once.
-#[server]
+#[server(output = JsonText)]
 pub async fn derivation_candidates(
     id: String,
     numbers: Vec<ActivityNumber>,
@@ -491,7 +528,7 @@ pub async fn derivation_candidates(
 }
 
 /// How many notices the signed-in person has not read (0 when signed out).
-#[server]
+#[server(output = JsonText)]
 pub async fn unread_notices() -> Result<i64, ServerFnError> {
     use crate::server::request;
     let db = request::db()?;
@@ -501,7 +538,7 @@ pub async fn unread_notices() -> Result<i64, ServerFnError> {
     }
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn my_notices() -> Result<NotificationList, ServerFnError> {
     use crate::server::{notices, request};
     let db = request::db()?;
@@ -510,7 +547,7 @@ pub async fn my_notices() -> Result<NotificationList, ServerFnError> {
 }
 
 /// Marks one notice read, or all of them (no `id`).
-#[server]
+#[server(output = JsonText)]
 pub async fn mark_notices_read(
     #[server(default)] id: Option<String>,
 ) -> Result<NotificationList, ServerFnError> {
@@ -521,7 +558,7 @@ pub async fn mark_notices_read(
     Ok(notices::list(&db, &user).await?)
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn my_mail_preference() -> Result<Preferences, ServerFnError> {
     use crate::server::{notices, request};
     let db = request::db()?;
@@ -529,7 +566,7 @@ pub async fn my_mail_preference() -> Result<Preferences, ServerFnError> {
     Ok(notices::preferences(&db, &user).await?)
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn set_mail_preference(mail: String) -> Result<Preferences, ServerFnError> {
     use crate::server::{notices, request};
     let db = request::db()?;
@@ -539,7 +576,7 @@ pub async fn set_mail_preference(mail: String) -> Result<Preferences, ServerFnEr
     Ok(notices::preferences(&db, &user).await?)
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn undelivered_mail() -> Result<Vec<FailedMail>, ServerFnError> {
     use crate::server::{notices, request};
     let db = request::db()?;
@@ -547,7 +584,7 @@ pub async fn undelivered_mail() -> Result<Vec<FailedMail>, ServerFnError> {
     Ok(notices::failed_mail(&db, &user).await?)
 }
 
-#[server]
+#[server(output = JsonText)]
 pub async fn retry_failed_mail(id: String) -> Result<Vec<FailedMail>, ServerFnError> {
     use crate::server::{notices, request};
     let db = request::db()?;

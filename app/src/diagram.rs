@@ -16,6 +16,32 @@ const BOTTOM_MARGIN: f64 = 28.0;
 const CHARS_PER_LINE: usize = 19;
 const MAX_LINES: usize = 3;
 
+/// A length of the diagram as SVG text, to a tenth of a unit (finer than
+/// any screen shows). Written with integers only: the float formatter
+/// would add some 18 KB to every browser build that draws a diagram.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Svg(pub f64);
+
+impl std::fmt::Display for Svg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tenths = (self.0 * 10.0).round() as i64;
+        let sign = if tenths < 0 { "-" } else { "" };
+        let (whole, tenth) = (tenths.unsigned_abs() / 10, tenths.unsigned_abs() % 10);
+        if tenth == 0 {
+            write!(f, "{sign}{whole}")
+        } else {
+            write!(f, "{sign}{whole}.{tenth}")
+        }
+    }
+}
+
+impl Svg {
+    /// As an attribute's value.
+    pub fn text(value: f64) -> String {
+        Svg(value).to_string()
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EdgeKind {
     Sequence,
@@ -249,8 +275,9 @@ impl<'a> Router<'a> {
             let cx = self.channel(border) + 8.0;
             let (x1, y1) = (source.x + NODE_WIDTH, source.y + NODE_HEIGHT / 2.0);
             let (x2, y2) = (target.x + NODE_WIDTH, target.y + NODE_HEIGHT / 2.0);
-            let path = format!("M{x1},{y1} H{cx} V{y2} H{x2}");
-            return (path, (cx + 5.0, (y1 + y2) / 2.0));
+            let label_at = (cx + 5.0, (y1 + y2) / 2.0);
+            let [x1, y1, x2, y2, cx] = [x1, y1, x2, y2, cx].map(Svg);
+            return (format!("M{x1},{y1} H{cx} V{y2} H{x2}"), label_at);
         }
         let out_index = self.outgoing[usize::from(from)].len();
         self.outgoing[usize::from(from)].push(to);
@@ -273,20 +300,23 @@ impl<'a> Router<'a> {
         let y_out = y1 + GAP / 2.0 - 4.0 + 4.0 * out_index as f64;
         let y_in = y2 - GAP / 2.0 + 4.0 - 4.0 * in_index as f64;
         let adjacent = target.y - source.y <= ROW_HEIGHT + 0.5;
-        let path = if adjacent && (x1 - x2).abs() < 0.5 {
-            format!("M{x1},{y1} V{y2}")
-        } else if adjacent {
-            format!("M{x1},{y1} V{y_out} H{x2} V{y2}")
-        } else {
+        // Above the arrival, stacked when several edges reach one activity.
+        let label_at = (x2 + 5.0, y2 - 5.0 - 11.0 * in_index as f64);
+        let straight = adjacent && (x1 - x2).abs() < 0.5;
+        let cx = (!adjacent).then(|| {
             let border = match target_lane.cmp(&source_lane) {
                 std::cmp::Ordering::Greater => target_lane,
                 _ => target_lane + 1,
             };
-            let cx = self.channel(border);
-            format!("M{x1},{y1} V{y_out} H{cx} V{y_in} H{x2} V{y2}")
+            Svg(self.channel(border))
+        });
+        let [x1, y1, x2, y2, y_out, y_in] = [x1, y1, x2, y2, y_out, y_in].map(Svg);
+        let path = match cx {
+            _ if straight => format!("M{x1},{y1} V{y2}"),
+            None => format!("M{x1},{y1} V{y_out} H{x2} V{y2}"),
+            Some(cx) => format!("M{x1},{y1} V{y_out} H{cx} V{y_in} H{x2} V{y2}"),
         };
-        // Above the arrival, stacked when several edges reach one activity.
-        (path, (x2 + 5.0, y2 - 5.0 - 11.0 * in_index as f64))
+        (path, label_at)
     }
 }
 
@@ -353,6 +383,19 @@ pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::domain::procedures::{PR05, PR6, PR7};
+
+    #[test]
+    fn lengths_are_written_to_a_tenth_as_svg_reads_them() {
+        let written = [0.0, 17.0, 23.5, 1806.04, 12.96, -5.0, -0.5, -0.04, 0.25]
+            .map(|value| Svg(value).to_string());
+        assert_eq!(
+            written,
+            ["0", "17", "23.5", "1806", "13", "-5", "-0.5", "0", "0.3"]
+        );
+        for value in [0.0, 14.5, 2443.9, -10.0] {
+            assert_eq!(Svg::text(value).parse::<f64>(), Ok(value));
+        }
+    }
 
     #[test]
     fn every_edge_of_every_procedure_reads_back_as_corners() {

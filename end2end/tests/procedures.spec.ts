@@ -52,6 +52,11 @@ test("PR05: an activity's detail opens by click and by keyboard", async ({ page 
   await detail.getByRole("button", { name: "Actividad 8" }).click();
   await expect(detail.getByRole("heading", { name: "Actividad 8" })).toBeVisible();
   await expect(detail).toContainText("UPAT");
+
+  // The steps' list, the diagram's text alternative, opens them too.
+  await page.getByRole("button", { name: "Ver detalle de la actividad 12" }).click();
+  await expect(detail.getByRole("heading", { name: "Actividad 12" })).toBeVisible();
+  await expect(node(page, 12)).toHaveClass(/selected/);
 });
 
 test("PR09 walk-through reaches both of its ends, the highlight following", async ({ page }) => {

@@ -3,7 +3,9 @@
 //! which case changed and its new version; the page fetches again what it
 //! shows. Every stream opens with `ready` (so a page that reconnects knows
 //! to catch up) and is kept alive with comments, which proxies must pass
-//! unbuffered (`X-Accel-Buffering: no`).
+//! unbuffered (`X-Accel-Buffering: no`). The person's own stream also
+//! carries how many notices they have not read, so the bell needs no
+//! request of its own.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -32,14 +34,22 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// What a stream sends: `changed` with `{ "case_id", "version" }`, or
 /// `resync` when changes may have been missed.
 fn event_for(event: &LiveEvent) -> Event {
-    match event {
-        LiveEvent::Changed(changed) => Event::default().event("changed").data(
+    let data = match event {
+        LiveEvent::Changed(changed) => {
             serde_json::json!({ "case_id": changed.case_id, "version": changed.version })
-                .to_string(),
-        ),
-        LiveEvent::Notified(_) => Event::default().event("notified").data("{}"),
-        LiveEvent::Resync => Event::default().event("resync").data("{}"),
-    }
+        }
+        LiveEvent::Notified(_) | LiveEvent::Resync => serde_json::json!({}),
+    };
+    named(event).data(data.to_string())
+}
+
+/// An event with the name the stream gives `event`, and no data yet.
+fn named(event: &LiveEvent) -> Event {
+    Event::default().event(match event {
+        LiveEvent::Changed(_) => "changed",
+        LiveEvent::Notified(_) => "notified",
+        LiveEvent::Resync => "resync",
+    })
 }
 
 /// The live changes of cases `keep` lets through, from now on, and news of
@@ -121,21 +131,45 @@ pub async fn case_events(
 
 /// `GET /api/v1/events`: the changes of every case the person may see,
 /// for their inbox and case list, and `notified` when they have new
-/// notices (for the bell).
+/// notices. `ready`, `notified` and `resync` say `{ "unread": n }`: the
+/// bell shows it as it comes.
 pub async fn my_events(
     State(db): State<Db>,
     State(stopping): State<CancellationToken>,
     user: CurrentUser,
 ) -> Response {
     let actor: Actor = user.actor();
+    // Subscribe before counting, so that no notice falls in between.
     let live = changes(&db, Some(user.id.clone()), move |changed| {
         actor.may_see(&changed.entities)
     });
-    sse(
-        &stopping,
-        serde_json::json!({}),
-        live.map(|event| event_for(&event)),
-    )
+    // Without the count (the database busy, say) the stream still serves
+    // the inbox; the bell keeps what the page showed.
+    let ready = match db.unread_notifications(&user.id).await {
+        Ok(unread) => unread_data(unread),
+        Err(_) => serde_json::json!({}),
+    };
+    let events = live.then(move |event| {
+        let db = db.clone();
+        let person = user.id.clone();
+        async move {
+            match &event {
+                LiveEvent::Notified(_) | LiveEvent::Resync => {
+                    match db.unread_notifications(&person).await {
+                        Ok(unread) => named(&event).data(unread_data(unread).to_string()),
+                        // Counted again at the next news or reconnection.
+                        Err(_) => event_for(&event),
+                    }
+                }
+                LiveEvent::Changed(_) => event_for(&event),
+            }
+        }
+    });
+    sse(&stopping, ready, events)
+}
+
+fn unread_data(unread: i64) -> serde_json::Value {
+    serde_json::json!({ "unread": unread })
 }
 
 /// `GET /api/v1/stats/events`: a `changed` each time the dashboard's

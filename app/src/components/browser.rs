@@ -10,6 +10,15 @@ fn property(element: &JsValue, name: &str) -> JsValue {
     Reflect::get(element, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// A whole number of an event stream's JSON data (`{ "version": 3 }`), read
+/// with the browser's JSON parser: the streams' events carry a number or
+/// two, which is not worth a JSON parser in every build.
+pub fn number_in_event(event: &web_sys::MessageEvent, key: &str) -> Option<i64> {
+    let data = event.data().as_string()?;
+    let value = js_sys::JSON::parse(&data).ok()?;
+    property(&value, key).as_f64().map(|number| number as i64)
+}
+
 /// The named, enabled fields of `form` as a JSON object: `name[]` check
 /// boxes and hidden inputs make an array of the checked values (empty when
 /// none is), a textarea marked `data-list` an array of its non-empty lines,

@@ -1,6 +1,7 @@
 //! The detail of one activity: what the manual says of it, where its work
 //! comes from and goes, and how an ambiguous passage was read.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use super::practice::{destination, CompleteButtons, Practice};
@@ -37,20 +38,17 @@ pub fn ActivityDetail(
     view! {
         <section node_ref=panel class="panel detail" aria-labelledby="detail-title" aria-live="polite">
             {move || match selected.get().and_then(|n| procedure.activity(n)) {
-                None => {
-                    view! {
-                        <h2 id="detail-title">"Detalle de la actividad"</h2>
-                        <p class="muted">"Seleccione una actividad del diagrama o de la lista de pasos."</p>
-                    }
-                        .into_any()
-                }
+                None => Either::Left(view! {
+                    <h2 id="detail-title">"Detalle de la actividad"</h2>
+                    <p class="muted">"Seleccione una actividad del diagrama o de la lista de pasos."</p>
+                }),
                 Some(activity) => {
                     let number = activity.number;
                     let from = procedure.predecessors(number);
                     let from_view = if from.is_empty() {
-                        view! { <span>"Inicio del procedimiento"</span> }.into_any()
+                        Either::Left(view! { <span>"Inicio del procedimiento"</span> })
                     } else {
-                        from.into_iter().map(link).collect_view().into_any()
+                        Either::Right(from.into_iter().map(link).collect_view())
                     };
                     let next = activity
                         .next
@@ -58,15 +56,15 @@ pub fn ActivityDetail(
                         .map(|choice| {
                             let condition = (!choice.label.is_empty()).then(|| view! { <strong>{format!("{}: ", choice.label)}</strong> });
                             let targets = if choice.end.is_some() {
-                                view! { <span>{destination(choice)}</span> }.into_any()
+                                Either::Left(view! { <span>{destination(choice)}</span> })
                             } else {
                                 let parallel = choice.is_parallel().then_some(" (en paralelo)");
-                                view! { {choice.leads_to.iter().copied().map(link).collect_view()} {parallel} }.into_any()
+                                Either::Right(view! { {choice.leads_to.iter().copied().map(link).collect_view()} {parallel} })
                             };
                             view! { <li>{condition} {targets}</li> }
                         })
                         .collect_view();
-                    view! {
+                    Either::Right(view! {
                         <div class="detail-head">
                             <h2 id="detail-title" tabindex="-1">{format!("Actividad {number}")}</h2>
                             <button type="button" class="button button-small" on:click=move |_| selected.set(None)>"Cerrar"</button>
@@ -94,16 +92,16 @@ pub fn ActivityDetail(
                                 <p>{note}</p>
                             </div>
                         })}
-                        {practice.map(|practice| view! {
-                            <Show when=move || practice.is_current(number)>
+                        {practice.map(|practice| {
+                            let current = Memo::new(move |_| practice.is_current(number));
+                            move || current.get().then(|| view! {
                                 <div class="detail-actions">
                                     <h3>"Completar en el recorrido"</h3>
                                     <CompleteButtons practice number />
                                 </div>
-                            </Show>
+                            })
                         })}
-                    }
-                        .into_any()
+                    })
                 }
             }}
         </section>

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::diagram::{Layout, HEADER_HEIGHT, LANE_WIDTH, NODE_HEIGHT, NODE_WIDTH};
+use crate::diagram::{Layout, Svg, HEADER_HEIGHT, LANE_WIDTH, NODE_HEIGHT, NODE_WIDTH};
 use crate::domain::engine::CaseState;
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::role::roles_label;
@@ -20,7 +20,8 @@ struct ViewBox {
 
 impl ViewBox {
     fn attr(self) -> String {
-        format!("{:.1} {:.1} {:.1} {:.1}", self.x, self.y, self.w, self.h)
+        let [x, y, w, h] = [self.x, self.y, self.w, self.h].map(Svg);
+        format!("{x} {y} {w} {h}")
     }
 
     /// Zooms by `factor` (above 1 brings things closer) keeping the diagram
@@ -309,8 +310,8 @@ pub fn Flowchart(
             let label_x = lane.x + LANE_WIDTH / 2.0;
             view! {
                 <g class=class>
-                    <rect x=lane.x y="0" width=LANE_WIDTH height=height></rect>
-                    <text class="lane-label" x=label_x y=HEADER_HEIGHT / 2.0 + 5.0 text-anchor="middle">
+                    <rect x=Svg::text(lane.x) y="0" width=Svg::text(LANE_WIDTH) height=Svg::text(height)></rect>
+                    <text class="lane-label" x=Svg::text(label_x) y=Svg::text(HEADER_HEIGHT / 2.0 + 5.0) text-anchor="middle">
                         {lane.label.clone()}
                     </text>
                 </g>
@@ -334,7 +335,7 @@ pub fn Flowchart(
             };
             let label = (!edge.label.is_empty()).then(|| {
                 view! {
-                    <text class="edge-label" x=edge.label_at.0 y=edge.label_at.1>
+                    <text class="edge-label" x=Svg::text(edge.label_at.0) y=Svg::text(edge.label_at.1)>
                         {edge.label}
                     </text>
                 }
@@ -363,9 +364,9 @@ pub fn Flowchart(
             view! {
                 <g class="end" class:reached=reached>
                     <title>{end.label}</title>
-                    <circle cx=end.x cy=end.y r="13"></circle>
-                    <circle class="end-inner" cx=end.x cy=end.y r="8"></circle>
-                    <text class="end-label" x=end.x y=end.y + 28.0 text-anchor="middle">"Fin"</text>
+                    <circle cx=Svg::text(end.x) cy=Svg::text(end.y) r="13"></circle>
+                    <circle class="end-inner" cx=Svg::text(end.x) cy=Svg::text(end.y) r="8"></circle>
+                    <text class="end-label" x=Svg::text(end.x) y=Svg::text(end.y + 28.0) text-anchor="middle">"Fin"</text>
                 </g>
             }
         })
@@ -394,13 +395,14 @@ pub fn Flowchart(
                 None => aria_label.clone(),
             };
             let rounds = move || state.with(|s| s.as_ref().map_or(0, |s| s.rounds(number)));
-            let text_x = node.x + 34.0;
+            let looped = Memo::new(move |_| rounds() > 1);
+            let text_x = Svg::text(node.x + 34.0);
             let lines = node
                 .lines
                 .iter()
                 .enumerate()
                 .map(|(i, line)| {
-                    view! { <tspan x=text_x y=node.y + 17.0 + i as f64 * 14.5>{line.clone()}</tspan> }
+                    view! { <tspan x=text_x.clone() y=Svg::text(node.y + 17.0 + i as f64 * 14.5)>{line.clone()}</tspan> }
                 })
                 .collect_view();
             let (bx, by) = (node.x + NODE_WIDTH - 4.0, node.y + 2.0);
@@ -424,24 +426,24 @@ pub fn Flowchart(
                         }
                     }
                 >
-                    <rect class="node-box" x=node.x y=node.y width=NODE_WIDTH height=NODE_HEIGHT rx="10"></rect>
-                    <circle class="node-number" cx=node.x + 17.0 cy=node.y + 19.0 r="12"></circle>
-                    <text class="node-number-text" x=node.x + 17.0 y=node.y + 23.5 text-anchor="middle">
+                    <rect class="node-box" x=Svg::text(node.x) y=Svg::text(node.y) width=Svg::text(NODE_WIDTH) height=Svg::text(NODE_HEIGHT) rx="10"></rect>
+                    <circle class="node-number" cx=Svg::text(node.x + 17.0) cy=Svg::text(node.y + 19.0) r="12"></circle>
+                    <text class="node-number-text" x=Svg::text(node.x + 17.0) y=Svg::text(node.y + 23.5) text-anchor="middle">
                         {number}
                     </text>
                     <text class="node-text">{lines}</text>
                     {
-                        let (hx, hy) = (node.x + 4.0, node.y + NODE_HEIGHT + 11.0);
+                        let (hx, hy) = (Svg::text(node.x + 4.0), Svg::text(node.y + NODE_HEIGHT + 11.0));
                         move || holder().map(|name| view! {
-                            <text class="node-holder" x=hx y=hy>{format!("→ {name}")}</text>
+                            <text class="node-holder" x=hx.clone() y=hy.clone()>{format!("→ {name}")}</text>
                         })
                     }
-                    <Show when=move || { rounds() > 1 }>
+                    {move || looped.get().then(|| view! {
                         <g class="rounds" aria-hidden="true">
-                            <rect x=bx - 30.0 y=by - 10.0 width="34" height="20" rx="10"></rect>
-                            <text x=bx - 13.0 y=by + 4.5 text-anchor="middle">{move || format!("×{}", rounds())}</text>
+                            <rect x=Svg::text(bx - 30.0) y=Svg::text(by - 10.0) width="34" height="20" rx="10"></rect>
+                            <text x=Svg::text(bx - 13.0) y=Svg::text(by + 4.5) text-anchor="middle">{move || format!("×{}", rounds())}</text>
                         </g>
-                    </Show>
+                    })}
                 </g>
             }
         })
@@ -491,7 +493,7 @@ pub fn Flowchart(
             >
                 <defs>{markers}</defs>
                 <g class="lanes">{lanes}</g>
-                <line class="header-rule" x1="0" x2=width y1=HEADER_HEIGHT y2=HEADER_HEIGHT></line>
+                <line class="header-rule" x1="0" x2=Svg::text(width) y1=Svg::text(HEADER_HEIGHT) y2=Svg::text(HEADER_HEIGHT)></line>
                 <g class="edges">{edges}</g>
                 <g class="ends">{ends}</g>
                 <g class="nodes">{nodes}</g>

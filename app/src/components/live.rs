@@ -41,7 +41,7 @@ pub fn follow(url: &str, on_change: OnChange) {
             if opened_before.replace(true) {
                 // A reconnection: catch up on what happened meanwhile.
                 on_change(None);
-            } else if let Some(version) = version_of(&event) {
+            } else if let Some(version) = super::browser::number_in_event(&event, "version") {
                 // What changed between rendering and listening.
                 on_change(Some(version));
             }
@@ -50,7 +50,7 @@ pub fn follow(url: &str, on_change: OnChange) {
     let changed = {
         let on_change = on_change.clone();
         Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            on_change(version_of(&event))
+            on_change(super::browser::number_in_event(&event, "version"))
         })
     };
     let resync = {
@@ -85,16 +85,6 @@ pub fn follow(url: &str, on_change: OnChange) {
         let (source, ..) = &*kept;
         source.close();
     });
-}
-
-/// The `version` an event's data carries, if any.
-#[cfg(feature = "hydrate")]
-fn version_of(event: &web_sys::MessageEvent) -> Option<i64> {
-    event
-        .data()
-        .as_string()
-        .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
-        .and_then(|v| v.get("version").and_then(serde_json::Value::as_i64))
 }
 
 #[cfg(feature = "hydrate")]

@@ -1,6 +1,7 @@
 //! Walk-through mode: a simulated case that moves with the same engine a real
 //! case uses, for trainings (the manual's "acta de capacitación").
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::domain::engine::CaseState;
@@ -148,83 +149,89 @@ pub fn PracticePanel(
             .with(|s| s.as_ref().and_then(|s| s.ended.clone()))
     };
 
+    // Either views, not `Show`: a `Show` boxes its children as an `AnyView`,
+    // which weighs more in the browser's build.
+    let started = Memo::new(move |_| practice.state.with(Option::is_some));
+    let has_ended = Memo::new(move |_| ended().is_some());
+    let walk_through = move || {
+        if !started.get() {
+            return Either::Left(view! {
+                <p>
+                    "Simule un expediente desde la actividad 1: complete la actividad resaltada, elija las condiciones y vea avanzar el flujo, igual que en un caso real."
+                </p>
+                <button type="button" class="button button-primary" on:click=move |_| practice.start()>
+                    "Iniciar recorrido"
+                </button>
+            });
+        }
+        Either::Right(view! {
+            <div aria-live="polite">
+                {move || has_ended.get().then(|| view! {
+                    <p class="notice notice-done" role="status">
+                        "El caso terminó: " {move || ended().map(|e| e.label).unwrap_or_default()}
+                    </p>
+                })}
+                {move || practice.error.get().map(|e| view! { <p class="notice notice-error" role="alert">{e}</p> })}
+                <ul class="current-list">
+                    {move || {
+                        current()
+                            .into_iter()
+                            .map(|number| {
+                                let activity = procedure.activity(number).expect("current activities exist");
+                                view! {
+                                    <li class="current-item">
+                                        <button type="button" class="link-button" on:click=move |_| selected.set(Some(number))>
+                                            {format!("Actividad {number} · {}", activity.title)}
+                                        </button>
+                                        <p class="current-description">{format!("{}: {}", roles_label(activity.roles), activity.description)}</p>
+                                        <CompleteButtons practice number />
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+                {move || {
+                    let waiting = waiting();
+                    (!waiting.is_empty())
+                        .then(|| {
+                            let list: Vec<_> = waiting.iter().map(ToString::to_string).collect();
+                            view! {
+                                <p class="waiting-note">
+                                    {format!("En espera de las demás líneas: actividad {}.", list.join(", "))}
+                                </p>
+                            }
+                        })
+                }}
+            </div>
+            <details class="practice-log">
+                <summary>{move || format!("Pasos completados ({})", practice.steps.with(Vec::len))}</summary>
+                <ol>
+                    {move || {
+                        practice
+                            .steps
+                            .get()
+                            .into_iter()
+                            .map(|step| {
+                                let choice = if step.choice.is_empty() { String::new() } else { format!(": {}", step.choice) };
+                                let end = step.ended.map(|e| format!(" — {e}")).unwrap_or_default();
+                                view! { <li>{format!("Actividad {}{choice}{end}", step.activity)}</li> }
+                            })
+                            .collect_view()
+                    }}
+                </ol>
+            </details>
+            <div class="button-row">
+                <button type="button" class="button" on:click=move |_| practice.start()>"Reiniciar"</button>
+                <button type="button" class="button" on:click=move |_| practice.stop()>"Salir del recorrido"</button>
+            </div>
+        })
+    };
+
     view! {
         <section class="panel practice" aria-labelledby="practice-title">
             <h2 id="practice-title">"Recorrido de práctica"</h2>
-            <Show
-                when=move || practice.state.with(Option::is_some)
-                fallback=move || {
-                    view! {
-                        <p>
-                            "Simule un expediente desde la actividad 1: complete la actividad resaltada, elija las condiciones y vea avanzar el flujo, igual que en un caso real."
-                        </p>
-                        <button type="button" class="button button-primary" on:click=move |_| practice.start()>
-                            "Iniciar recorrido"
-                        </button>
-                    }
-                }
-            >
-                <div aria-live="polite">
-                    <Show when=move || ended().is_some()>
-                        <p class="notice notice-done" role="status">
-                            "El caso terminó: " {move || ended().map(|e| e.label).unwrap_or_default()}
-                        </p>
-                    </Show>
-                    {move || practice.error.get().map(|e| view! { <p class="notice notice-error" role="alert">{e}</p> })}
-                    <ul class="current-list">
-                        {move || {
-                            current()
-                                .into_iter()
-                                .map(|number| {
-                                    let activity = procedure.activity(number).expect("current activities exist");
-                                    view! {
-                                        <li class="current-item">
-                                            <button type="button" class="link-button" on:click=move |_| selected.set(Some(number))>
-                                                {format!("Actividad {number} · {}", activity.title)}
-                                            </button>
-                                            <p class="current-description">{format!("{}: {}", roles_label(activity.roles), activity.description)}</p>
-                                            <CompleteButtons practice number />
-                                        </li>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </ul>
-                    {move || {
-                        let waiting = waiting();
-                        (!waiting.is_empty())
-                            .then(|| {
-                                let list: Vec<_> = waiting.iter().map(ToString::to_string).collect();
-                                view! {
-                                    <p class="waiting-note">
-                                        {format!("En espera de las demás líneas: actividad {}.", list.join(", "))}
-                                    </p>
-                                }
-                            })
-                    }}
-                </div>
-                <details class="practice-log">
-                    <summary>{move || format!("Pasos completados ({})", practice.steps.with(Vec::len))}</summary>
-                    <ol>
-                        {move || {
-                            practice
-                                .steps
-                                .get()
-                                .into_iter()
-                                .map(|step| {
-                                    let choice = if step.choice.is_empty() { String::new() } else { format!(": {}", step.choice) };
-                                    let end = step.ended.map(|e| format!(" — {e}")).unwrap_or_default();
-                                    view! { <li>{format!("Actividad {}{choice}{end}", step.activity)}</li> }
-                                })
-                                .collect_view()
-                        }}
-                    </ol>
-                </details>
-                <div class="button-row">
-                    <button type="button" class="button" on:click=move |_| practice.start()>"Reiniciar"</button>
-                    <button type="button" class="button" on:click=move |_| practice.stop()>"Salir del recorrido"</button>
-                </div>
-            </Show>
+            {walk_through}
         </section>
     }
 }

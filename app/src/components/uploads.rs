@@ -2,6 +2,7 @@
 //! sending each to the case as it is picked, with its progress; the list
 //! of uploads is then attached by whatever the person completes.
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 use crate::documents::{accept_attribute, size_label, FileInfo, ACCEPTED_KINDS, NOTHING_TO_ATTACH};
@@ -108,20 +109,20 @@ pub fn FilePicker(
                 let key = upload.key;
                 let state = upload.state;
                 let status = move || match state.get() {
-                    UploadState::Sending(done) => view! {
-                        <progress max="100" value=format!("{:.0}", done * 100.0)></progress>
-                        <span class="muted">{format!("{:.0} %", done * 100.0)}</span>
+                    UploadState::Sending(done) => {
+                        let percent = (done * 100.0).round() as u32;
+                        EitherOf3::A(view! {
+                            <progress max="100" value=percent></progress>
+                            <span class="muted">{format!("{percent} %")}</span>
+                        })
                     }
-                    .into_any(),
-                    UploadState::Done(file) => view! {
+                    UploadState::Done(file) => EitherOf3::B(view! {
                         <span class="upload-done">"Subido"</span>
                         <code title=file.sha256.clone()>{file.short_sha256().to_owned()}</code>
-                    }
-                    .into_any(),
-                    UploadState::Failed(message) => {
-                        view! { <span class="upload-failed" role="alert">{message}</span> }
-                            .into_any()
-                    }
+                    }),
+                    UploadState::Failed(message) => EitherOf3::C(view! {
+                        <span class="upload-failed" role="alert">{message}</span>
+                    }),
                 };
                 view! {
                     <li class="upload" data-upload=upload.name.clone()>

@@ -1,6 +1,7 @@
 //! `/expedientes/{id}`: a case on its flowchart, the activities that wait
 //! for the reader, and its history; it follows changes made by others.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -130,18 +131,33 @@ fn NameEntityForm(case_id: String, choices: Vec<EntityChoice>) -> impl IntoView 
         .into_iter()
         .map(|e| view! { <option value=e.id>{e.name}</option> })
         .collect_view();
+    let entity = NodeRef::<leptos::html::Select>::new();
+    // Without the wasm the form posts as plain HTML to the server function,
+    // which answers with the case page again.
+    let on_submit = {
+        let case_id = case_id.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if let Some(select) = entity.get_untracked() {
+                name.dispatch(NameCaseEntity {
+                    case_id: case_id.clone(),
+                    entity_id: select.value(),
+                });
+            }
+        }
+    };
     view! {
         <details class="panel name-entity">
             <summary>"Añadir una entidad a la que concierne"</summary>
             {move || error().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
-            <ActionForm action=name attr:class="form">
+            <form class="form" method="post" action=NameCaseEntity::url() on:submit=on_submit>
                 <input type="hidden" name="case_id" value=case_id />
                 <div class="field">
                     <label for="name-entity">"Entidad"</label>
-                    <select id="name-entity" name="entity_id">{options}</select>
+                    <select id="name-entity" name="entity_id" node_ref=entity>{options}</select>
                 </div>
-                <button type="submit" class="button">"Añadir al expediente"</button>
-            </ActionForm>
+                <button type="submit" class="button" disabled=move || name.pending().get()>"Añadir al expediente"</button>
+            </form>
         </details>
     }
 }
@@ -314,15 +330,14 @@ fn ActiveCard(
                 .is_some_and(|a| Some(&a.id) != me.as_ref())
         }
     };
-    let may_complete = {
-        let held_by_other = held_by_other.clone();
-        move || {
-            !held_by_other()
-                && actor.get().is_some_and(|(actor, _)| {
-                    case.with(|c| actor.role_for(activity, &c.entity_ids()).is_ok())
-                })
-        }
-    };
+    // A memo, so that the form is drawn again only when the answer changes
+    // (what was typed in it stays).
+    let may_complete = Memo::new(move |_| {
+        !held_by_other()
+            && actor.get().is_some_and(|(actor, _)| {
+                case.with(|c| actor.role_for(activity, &c.entity_ids()).is_ok())
+            })
+    });
     let derives_next = derives(activity);
     let derive_to = RwSignal::new(String::new());
     let choice = RwSignal::new(String::new());
@@ -381,7 +396,7 @@ fn ActiveCard(
             let forms = case.with(|c| forms_received(&c.history));
             if forms.is_empty() {
                 let input_id = format!("without-forms-{number}");
-                view! {
+                Either::Left(view! {
                     <div class="notice notice-warning forms-received" data-forms-received="0">
                         <p>{NO_FORMS_RECEIVED}</p>
                         <div class="radio">
@@ -389,21 +404,19 @@ fn ActiveCard(
                             <label for=input_id>"Confirmo que completo la actividad sin formularios recibidos"</label>
                         </div>
                     </div>
-                }
-                .into_any()
+                })
             } else {
                 let count = forms.len();
                 let items = forms
                     .into_iter()
                     .map(|form| view! { <li>{format!("{} ({})", form.name, form.reference)}</li> })
                     .collect_view();
-                view! {
+                Either::Right(view! {
                     <div class="forms-received" data-forms-received=count>
                         <p>"Formularios recibidos en este expediente:"</p>
                         <ul>{items}</ul>
                     </div>
-                }
-                .into_any()
+                })
             }
         })
     };
@@ -461,39 +474,41 @@ fn ActiveCard(
             <p class="muted">{format!("{} · en curso {}", roles_label(activity.roles), waited(since, crate::domain::calendar::now_ms()))}</p>
             <p class="holder" data-holder="">{holder}</p>
             <DeriveControls case number assignee=assignee.clone() actor />
-            <Show
-                when=may_complete
-                fallback=move || view! { <p class="muted">{fallback_text.clone()}</p> }
-            >
+            {move || {
+                if !may_complete.get() {
+                    return Either::Left(view! { <p class="muted">{fallback_text.clone()}</p> });
+                }
                 // Without the wasm the form posts as plain HTML to the server
                 // function, which answers with the case page again.
-                <form class="form complete-form" method="post" action=CompleteActivity::url() on:submit=on_submit>
-                    <input type="hidden" name="id" value=case.with_untracked(|c| c.id.clone()) />
-                    <input type="hidden" name="number" value=number />
-                    <input type="hidden" name="version" value=move || case.with(|c| c.version) />
-                    {received}
-                    {choices}
-                    <div class="field">
-                        <label for=format!("reference-{number}")>{format!("Referencia de la salida ({})", activity.output)}</label>
-                        <input id=format!("reference-{number}") name="output_reference" type="text" bind:value=reference maxlength=MAX_OUTPUT_REFERENCE placeholder="Por ejemplo, NI-AGETIC-123/2026" />
-                    </div>
-                    <FilePicker
-                        case_id=case.with_untracked(|c| c.id.clone())
-                        uploads
-                        label=format!("Archivos de la salida (opcional): {}", activity.output)
-                        id=number.to_string()
-                    />
-                    <div class="field">
-                        <label for=format!("comment-{number}")>"Comentario (opcional)"</label>
-                        <textarea id=format!("comment-{number}") name="comment" bind:value=comment maxlength=MAX_COMMENT rows="2"></textarea>
-                    </div>
-                    {derivation_choice.clone()}
-                    {move || problem.get().map(|p| view! { <p class="notice notice-error" role="alert">{p}</p> })}
-                    <button type="submit" class="button button-primary" disabled=move || complete.pending().get()>
-                        {format!("Completar actividad {number}")}
-                    </button>
-                </form>
-            </Show>
+                Either::Right(view! {
+                    <form class="form complete-form" method="post" action=CompleteActivity::url() on:submit=on_submit>
+                        <input type="hidden" name="id" value=case.with_untracked(|c| c.id.clone()) />
+                        <input type="hidden" name="number" value=number />
+                        <input type="hidden" name="version" value=move || case.with(|c| c.version) />
+                        {received}
+                        {choices}
+                        <div class="field">
+                            <label for=format!("reference-{number}")>{format!("Referencia de la salida ({})", activity.output)}</label>
+                            <input id=format!("reference-{number}") name="output_reference" type="text" bind:value=reference maxlength=MAX_OUTPUT_REFERENCE placeholder="Por ejemplo, NI-AGETIC-123/2026" />
+                        </div>
+                        <FilePicker
+                            case_id=case.with_untracked(|c| c.id.clone())
+                            uploads
+                            label=format!("Archivos de la salida (opcional): {}", activity.output)
+                            id=number.to_string()
+                        />
+                        <div class="field">
+                            <label for=format!("comment-{number}")>"Comentario (opcional)"</label>
+                            <textarea id=format!("comment-{number}") name="comment" bind:value=comment maxlength=MAX_COMMENT rows="2"></textarea>
+                        </div>
+                        {derivation_choice.clone()}
+                        {move || problem.get().map(|p| view! { <p class="notice notice-error" role="alert">{p}</p> })}
+                        <button type="submit" class="button button-primary" disabled=move || complete.pending().get()>
+                            {format!("Completar actividad {number}")}
+                        </button>
+                    </form>
+                })
+            }}
         </li>
     }
 }
@@ -634,26 +649,31 @@ fn CandidateSelect(
     placeholder: &'static str,
     chosen: RwSignal<String>,
 ) -> impl IntoView {
-    let people =
-        LocalResource::new(move || derivation_candidates(case_id.clone(), numbers.clone()));
-    let select = move |people: Vec<Candidate>| {
-        view! {
-            <select id=select_id.clone() on:change=move |ev| chosen.set(event_target_value(&ev))>
-                <option value="">{placeholder}</option>
-                {people
-                    .into_iter()
-                    .map(|p| {
-                        let selected = chosen.with_untracked(|c| *c == p.id);
-                        view! { <option value=p.id selected=selected>{p.name}</option> }
-                    })
-                    .collect_view()}
-            </select>
-        }
-    };
-    view! {
-        <Transition fallback=|| ()>
-            {move || people.get().map(|found| select.clone()(found.unwrap_or_default()))}
-        </Transition>
+    let people = RwSignal::new(None::<Vec<Candidate>>);
+    // A plain task, not a resource: nothing waits for it, and a resource's
+    // suspense would weigh more in the browser's build than the list.
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        let found = derivation_candidates(case_id, numbers).await;
+        people.try_set(Some(found.unwrap_or_default()));
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (case_id, numbers, derivation_candidates);
+    move || {
+        people.get().map(|people| {
+            view! {
+                <select id=select_id.clone() on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    <option value="">{placeholder}</option>
+                    {people
+                        .into_iter()
+                        .map(|p| {
+                            let selected = chosen.with_untracked(|c| *c == p.id);
+                            view! { <option value=p.id selected=selected>{p.name}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            }
+        })
     }
 }
 

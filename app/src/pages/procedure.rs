@@ -33,16 +33,27 @@ fn ProcedureView(procedure: &'static Procedure) -> impl IntoView {
         <h1><span class="code">{procedure.code}</span> " " {procedure.name}</h1>
         <p class="lead">{procedure.objective}</p>
         <ProcedureWorkspace code=procedure.code.to_owned() />
+        <StepList procedure />
     }
 }
 
-/// The interactive part of the page, hydrated in the browser.
+/// The interactive part of the page, hydrated in the browser; the steps'
+/// list below it is the server's, and its buttons open the detail here.
 #[cfg_attr(feature = "islands-procedure", island)]
 #[cfg_attr(not(feature = "islands-procedure"), component)]
 fn ProcedureWorkspace(code: String) -> impl IntoView {
     let procedure = procedures::find(&code).expect("rendered for a known procedure");
     let selected = RwSignal::new(None::<ActivityNumber>);
     let practice = Practice::new(procedure);
+    #[cfg(feature = "hydrate")]
+    {
+        let steps = window_event_listener(leptos::ev::click, move |ev| {
+            if let Some(number) = shown_activity(&ev) {
+                selected.set(Some(number));
+            }
+        });
+        on_cleanup(move || steps.remove());
+    }
     view! {
         <div class="procedure-layout">
             <div class="procedure-diagram">
@@ -54,8 +65,16 @@ fn ProcedureWorkspace(code: String) -> impl IntoView {
                 <PracticePanel practice selected />
             </aside>
         </div>
-        <StepList procedure selected />
     }
+}
+
+/// The activity a click on a step's "Ver detalle" button asks for.
+#[cfg(feature = "hydrate")]
+fn shown_activity(ev: &leptos::ev::MouseEvent) -> Option<ActivityNumber> {
+    use wasm_bindgen::JsCast;
+    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let button = target.closest("[data-show-activity]").ok()??;
+    button.get_attribute("data-show-activity")?.parse().ok()
 }
 
 #[component]
@@ -101,10 +120,7 @@ fn Legend() -> impl IntoView {
 
 /// The steps as an ordered list: the diagram's text alternative.
 #[component]
-fn StepList(
-    procedure: &'static Procedure,
-    selected: RwSignal<Option<ActivityNumber>>,
-) -> impl IntoView {
+fn StepList(procedure: &'static Procedure) -> impl IntoView {
     let items = procedure
         .activities
         .iter()
@@ -131,7 +147,8 @@ fn StepList(
                         <span>{format!("Salida: {}", activity.output)}</span>
                         <span>{format!("Pasa a: {next}")}</span>
                     </p>
-                    <button type="button" class="link-button" on:click=move |_| selected.set(Some(number))>
+                    // Answered by the workspace island above.
+                    <button type="button" class="link-button" data-show-activity=number>
                         {format!("Ver detalle de la actividad {number}")}
                     </button>
                 </li>

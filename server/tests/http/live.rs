@@ -134,6 +134,35 @@ async fn an_entitys_own_stream_carries_only_its_own_cases() {
     );
 }
 
+/// How many notices the person has not read, as their list says.
+async fn unread(app: &TestApp, client: &reqwest::Client) -> i64 {
+    app.get_json(client, "/api/v1/notifications").await["unread"]
+        .as_i64()
+        .expect("an unread count")
+}
+
+#[tokio::test]
+async fn a_persons_own_stream_carries_how_many_notices_they_have_not_read() {
+    let app = TestApp::with_demo().await;
+    let jefe = app.login("jefe-ugat@demo.local").await;
+    let entidad = app.login("entidad@demo.local").await;
+    let before = unread(&app, &entidad).await;
+    let mut mine = EventStream::open(&entidad, &app.url("/api/v1/events")).await;
+    let (name, ready) = mine.next(WAIT).await.expect("ready");
+    assert_eq!((name.as_str(), &ready["unread"]), ("ready", &json!(before)));
+    // A case that waits for the entity is a notice for its accounts.
+    app.open_pr6(&jefe).await;
+    let notified = loop {
+        let (name, data) = mine.next(WAIT).await.expect("notified");
+        if name == "notified" {
+            break data;
+        }
+    };
+    let after = unread(&app, &entidad).await;
+    assert!(after > before, "the entity has a new notice");
+    assert_eq!(notified["unread"], json!(after));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_change_on_one_server_reaches_a_page_open_on_the_other() {
     let database = TestDatabase::new().await;
