@@ -448,7 +448,25 @@ pub async fn load_case_submissions(case_id: String) -> Result<Vec<Submission>, S
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{safe_next, JsonAsText};
+    use crate::domain::procedure::ActivityNumber;
+    use leptos::server_fn::{Bytes, Decodes, Encodes};
+
+    #[test]
+    fn answers_travel_as_json_and_are_read_back_as_text() {
+        let activity: ActivityNumber = 7;
+        let answer = (String::from("Nota interna Nº 3 «revisada»"), activity);
+        let sent = <JsonAsText as Encodes<_>>::encode(&answer).unwrap();
+        assert_eq!(
+            std::str::from_utf8(&sent).unwrap(),
+            r#"["Nota interna Nº 3 «revisada»",7]"#
+        );
+        let read: (String, ActivityNumber) = JsonAsText::decode(sent).unwrap();
+        assert_eq!(read, answer);
+        // Not UTF-8: refused, as JSON that does not parse is.
+        let broken = Bytes::from_static(b"[\"\xff\"]");
+        assert!(<JsonAsText as Decodes<(String,)>>::decode(broken).is_err());
+    }
 
     #[test]
     fn sign_in_leads_only_to_paths_of_this_site() {
