@@ -48,24 +48,24 @@ pub fn site_files(options: &LeptosOptions) -> SiteFiles {
 /// (`islands-build: <js> <wasm> <island>,…` lines, file names in the pkg
 /// folder).
 fn named_files(options: &LeptosOptions, hashes: &str) -> SiteFiles {
-    let hash_of = |kind: &str| {
+    // Every line is `kind: value`.
+    let entries = || {
         hashes
             .lines()
-            .find_map(|line| {
-                let (file, hash) = line.split_once(':')?;
-                (file.trim() == kind).then(|| format!(".{}", hash.trim()))
-            })
+            .filter_map(|line| line.split_once(':'))
+            .map(|(kind, value)| (kind.trim(), value.trim()))
+    };
+    let hash_of = |kind: &str| {
+        entries()
+            .find(|(file, _)| *file == kind)
+            .map(|(_, hash)| format!(".{hash}"))
             .unwrap_or_default()
     };
     let name = &options.output_name;
     let pkg = format!("/{}", options.site_pkg_dir);
-    let lighter = hashes
-        .lines()
-        .filter_map(|line| {
-            let (kind, build) = line.split_once(':')?;
-            if kind.trim() != "islands-build" {
-                return None;
-            }
+    let lighter = entries()
+        .filter(|(kind, _)| *kind == "islands-build")
+        .filter_map(|(_, build)| {
             let mut parts = build.split_whitespace();
             let (js, wasm, islands) = (parts.next()?, parts.next()?, parts.next()?);
             Some(IslandBuild {
