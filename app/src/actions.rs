@@ -16,7 +16,7 @@ use crate::domain::procedure::ActivityNumber;
 use crate::domain::stats::Stats;
 use crate::forms::Submission;
 use crate::identity::{AccessRequest, SignInChoices};
-use crate::notifications::{Candidate, FailedMail, NotificationList, Preferences};
+use crate::notifications::{Candidates, FailedMail, NotificationList, Preferences};
 use crate::paging::{Page, PageRequest};
 use crate::portal::{FormPageData, Portal};
 
@@ -252,14 +252,49 @@ pub async fn inbox(
     Ok(cases::inbox(&db, &user.actor(), part, &page).await?)
 }
 
+/// A case as its page shows it to the reader, with who may be chosen in
+/// the lists of people the reader may use: a current activity's, for the
+/// heads who derive it, and those of the activities that follow one that
+/// derives, for whoever may complete it.
 #[server(output = JsonText)]
-pub async fn load_case(id: String) -> Result<CaseView, ServerFnError> {
-    use crate::server::{cases, request};
+pub async fn load_case_page(id: String) -> Result<(CaseView, Vec<Candidates>), ServerFnError> {
+    use crate::domain::derivation::derives;
+    use crate::server::{cases, derivation, request};
     let db = request::db()?;
     let (user, _) = request::signed_in(&db).await?;
-    cases::view(&db, &user.actor(), &id)
+    let actor = user.actor();
+    let case = cases::view(&db, &actor, &id)
         .await?
-        .ok_or_else(|| cases::case_not_found().into())
+        .ok_or_else(cases::case_not_found)?;
+    let procedure = crate::domain::procedures::definition(&case.procedure, case.procedure_version)
+        .ok_or_else(cases::case_not_found)?;
+    let mut lists: Vec<Vec<ActivityNumber>> = Vec::new();
+    for activity in case
+        .active
+        .iter()
+        .filter_map(|a| procedure.activity(a.number))
+    {
+        if actor.reassigns() {
+            lists.push(vec![activity.number]);
+        }
+        if derives(activity) && actor.role_for(activity, &case.entity_ids()).is_ok() {
+            lists.push(activity.successors().collect());
+        }
+    }
+    lists.dedup();
+    let mut found = Vec::with_capacity(lists.len());
+    for numbers in lists {
+        let mut people: Vec<crate::notifications::Candidate> = Vec::new();
+        for &number in &numbers {
+            for person in derivation::candidates(&db, &user, &id, number).await? {
+                if !people.iter().any(|p| p.id == person.id) {
+                    people.push(person);
+                }
+            }
+        }
+        found.push(Candidates { numbers, people });
+    }
+    Ok((case, found))
 }
 
 #[server(output = JsonText)]
@@ -306,7 +341,8 @@ pub async fn attach_files(
     id: String,
     #[server(default)] activity: Option<ActivityNumber>,
     #[server(default)] submission: Option<String>,
-    files: Vec<String>,
+    // Absent from a plain post without uploads: refused as no file at all.
+    #[server(default)] files: Vec<String>,
     #[server(default)] comment: Option<String>,
     #[server(default)] version: Option<i64>,
 ) -> Result<CaseView, ServerFnError> {
@@ -523,26 +559,6 @@ pub async fn derive_activity(
     cases::view(&db, &user.actor(), &id)
         .await?
         .ok_or_else(|| cases::case_not_found().into())
-}
-
-/// Who may hold any of `numbers` in the case, by name, each once.
-#[server(output = JsonText)]
-pub async fn derivation_candidates(
-    id: String,
-    numbers: Vec<ActivityNumber>,
-) -> Result<Vec<Candidate>, ServerFnError> {
-    use crate::server::{derivation, request};
-    let db = request::db()?;
-    let (user, _) = request::signed_in(&db).await?;
-    let mut people: Vec<Candidate> = Vec::new();
-    for number in numbers {
-        for person in derivation::candidates(&db, &user, &id, number).await? {
-            if !people.iter().any(|p| p.id == person.id) {
-                people.push(person);
-            }
-        }
-    }
-    Ok(people)
 }
 
 /// How many notices the signed-in person has not read (0 when signed out).

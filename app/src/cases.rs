@@ -465,7 +465,33 @@ impl Keyed for InboxItem {
     }
 }
 
+/// What the case page keeps of a case in the browser: enough to draw it on
+/// its diagram and to tell a newer version of it from an older one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LiveCase {
+    pub procedure: String,
+    pub procedure_version: u16,
+    pub version: i64,
+    pub state: CaseState,
+    /// Who holds each current activity derived to someone, by name.
+    pub holders: Vec<(ActivityNumber, String)>,
+}
+
 impl CaseView {
+    pub fn live(&self) -> LiveCase {
+        LiveCase {
+            procedure: self.procedure.clone(),
+            procedure_version: self.procedure_version,
+            version: self.version,
+            state: self.diagram_state(),
+            holders: self
+                .active
+                .iter()
+                .filter_map(|a| a.assignee.as_ref().map(|p| (a.number, p.name.clone())))
+                .collect(),
+        }
+    }
+
     /// The engine state as far as a diagram shows it.
     pub fn diagram_state(&self) -> CaseState {
         let mut state = CaseState::default();

@@ -94,6 +94,25 @@ pub struct Candidate {
     pub name: String,
 }
 
+/// Who may hold any of some activities of a case: one list to choose from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Candidates {
+    pub numbers: Vec<ActivityNumber>,
+    pub people: Vec<Candidate>,
+}
+
+impl Candidates {
+    /// The people of the list for `numbers` among `lists` (none when no
+    /// list was drawn up for them).
+    pub fn for_numbers(lists: &[Candidates], numbers: &[ActivityNumber]) -> Vec<Candidate> {
+        lists
+            .iter()
+            .find(|list| list.numbers == numbers)
+            .map(|list| list.people.clone())
+            .unwrap_or_default()
+    }
+}
+
 /// `GET`/`PUT /api/v1/notification-preferences`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -50,9 +50,21 @@ test("two people advance a PR6 case and each sees the other's step without reloa
   await expect.poll(() => current(profesional), { timeout: 5_000 }).toEqual(["5"]);
   await expect(profesional.locator('svg [data-activity="1"]')).toHaveAttribute("data-state", "done");
 
-  // A decision without a choice is explained, and nothing changes.
+  // What the professional types stays while the page takes in a change
+  // that leaves activity 5 current (the entity adds a file to activity 1),
+  // and the form then stands on the case's new version.
   const five = profesional.locator('[data-active="5"]');
   await five.getByLabel(/Referencia de la salida/).fill("Hoja de ruta 41");
+  const uploaded = await entity.request.post(`/api/v1/cases/${opened.id}/files`, {
+    multipart: { file: { name: "Correo.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n%%EOF\n") } },
+  });
+  const file = (await uploaded.json()).files[0].id;
+  const attached = await entity.request.post(`/api/v1/cases/${opened.id}/attachments`, { data: { activity: 1, files: [file] } });
+  expect(attached.ok(), await attached.text()).toBe(true);
+  await expect(profesional.locator(".timeline")).toContainText("Adjuntó una corrección a la actividad 1", { timeout: 5_000 });
+  await expect(five.getByLabel(/Referencia de la salida/)).toHaveValue("Hoja de ruta 41");
+
+  // A decision without a choice is explained, and nothing changes.
   await five.getByRole("button", { name: "Completar actividad 5" }).click();
   await expect(five.getByRole("alert")).toHaveText("Elija qué corresponde antes de completar la actividad.");
 

@@ -30,6 +30,21 @@ test("an entity attaches its note while completing an activity and staff downloa
   await card.getByRole("button", { name: "Completar actividad 1" }).click();
   await expect(entity.locator('[data-active="2"]')).toBeVisible();
 
+  // A correction adds a file to the completed activity as a new entry of
+  // the history, without leaving the page; the first file stays.
+  const completion = entity.locator(".timeline > li", { hasText: "Completó la actividad 1" });
+  await completion.getByText("Adjuntar una corrección").click();
+  await completion.getByRole("button", { name: "Adjuntar al historial" }).click();
+  await expect(completion.getByRole("alert")).toHaveText("Elija al menos un archivo para adjuntar.");
+  await completion.getByLabel(/Archivos que corrigen/).setInputFiles({ name: "Nota corregida.pdf", mimeType: "application/pdf", buffer: pdf });
+  await expect(completion.locator('[data-upload="Nota corregida.pdf"] .upload-done')).toHaveText("Subido");
+  await completion.getByLabel("Qué corrige (opcional)").fill("Faltaba la firma.");
+  await completion.getByRole("button", { name: "Adjuntar al historial" }).click();
+  const correction = entity.locator(".timeline > li", { hasText: "Adjuntó una corrección a la actividad 1" });
+  await expect(correction.locator('[data-file="Nota corregida.pdf"]')).toBeVisible();
+  await expect(correction).toContainText("Faltaba la firma.");
+  await expect(completion.locator('[data-file="Nota técnica Nº 15.pdf"]')).toBeVisible();
+
   // The history keeps the file with who uploaded it and its SHA-256.
   const staff = await signIn(browser, "dge@demo.local");
   await staff.goto(`/expedientes/${opened.id}`);

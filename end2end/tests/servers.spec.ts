@@ -56,7 +56,7 @@ test("a step taken on one server shows at once on a page served by the other", a
   await expect.poll(() => current(profesional), { timeout: 2_000 }).toEqual(["5"]);
   await expect(profesional.locator('svg [data-activity="1"]')).toHaveAttribute("data-state", "done");
   await expect(profesional.locator(".timeline")).toContainText("Correo del 28/11/2026");
-  await expect(profesional.locator('[data-active="5"] form')).toBeVisible();
+  await expect(profesional.locator('[data-active="5"] .complete-form')).toBeVisible();
   // The inbox on the other server gained the activity, without a reload.
   await expect(inbox.locator(`[data-inbox="${opened.reference}:5"]`)).toBeVisible({ timeout: 2_000 });
 

@@ -1,5 +1,6 @@
 //! What the islands do with the page's own elements: read a form as JSON
-//! and talk to the JSON API. Browser only.
+//! and talk to the JSON API, post a form to its server function, and take
+//! parts of a fresh copy of the page into it. Browser only.
 
 use js_sys::Reflect;
 use serde_json::{Map, Value};
@@ -133,4 +134,120 @@ pub async fn sleep(ms: i32) {
         }
     });
     let _ = JsFuture::from(promise).await;
+}
+
+/// The page at `url` as a document, to take parts of it into this one.
+pub async fn fetch_document(url: &str) -> Option<web_sys::Document> {
+    let html = get_text(url).await?;
+    web_sys::DomParser::new()
+        .ok()?
+        .parse_from_string(&html, web_sys::SupportedType::TextHtml)
+        .ok()
+}
+
+/// The element of `document` marked `data-live-part="name"`.
+fn part(document: &web_sys::Document, name: &str) -> Option<web_sys::Element> {
+    document
+        .query_selector(&format!("[data-live-part=\"{name}\"]"))
+        .ok()
+        .flatten()
+}
+
+/// The children of `element` that carry `key`, with its value.
+fn keyed_children(element: &web_sys::Element, key: &str) -> Vec<(String, web_sys::Element)> {
+    let children = element.children();
+    (0..children.length())
+        .filter_map(|index| children.item(index))
+        .filter_map(|child| Some((child.get_attribute(key)?, child)))
+        .collect()
+}
+
+/// Gives part `name` of this page the content it has in `fresh`.
+pub fn replace_part(fresh: &web_sys::Document, name: &str) {
+    let here = leptos::prelude::document();
+    if let (Some(old), Some(new)) = (part(&here, name), part(fresh, name)) {
+        old.set_inner_html(&new.inner_html());
+    }
+}
+
+/// Makes part `name` of this page hold the children `fresh` has there, in
+/// its order, matched by the attribute `key`: a child kept keeps whatever
+/// was typed into it, a new one is taken from `fresh`. Returns the
+/// children it removed.
+pub fn merge_keyed(fresh: &web_sys::Document, name: &str, key: &str) -> Vec<web_sys::Element> {
+    let here = leptos::prelude::document();
+    let (Some(list), Some(new_list)) = (part(&here, name), part(fresh, name)) else {
+        return Vec::new();
+    };
+    let mut old = keyed_children(&list, key);
+    for (position, (value, new_child)) in keyed_children(&new_list, key).into_iter().enumerate() {
+        let child = match old.iter().position(|(kept, _)| *kept == value) {
+            Some(found) => old.remove(found).1,
+            None => match here.import_node_with_deep(&new_child, true) {
+                Ok(node) => node.unchecked_into(),
+                Err(_) => continue,
+            },
+        };
+        // Moved only when out of place: moving a node loses its focus.
+        let at = list.children().item(position as u32);
+        if at.as_ref() != Some(&child) {
+            let _ = list.insert_before(&child, at.as_ref().map(|e| e.unchecked_ref()));
+        }
+    }
+    for (_, gone) in &old {
+        gone.remove();
+    }
+    old.into_iter().map(|(_, gone)| gone).collect()
+}
+
+/// Adds to the top of part `name` of this page the children `fresh` has
+/// first there and this page lacks (by the attribute `key`): the newest
+/// entries of a list that only grows. Returns those it added.
+pub fn prepend_new(fresh: &web_sys::Document, name: &str, key: &str) -> Vec<web_sys::Element> {
+    let here = leptos::prelude::document();
+    let (Some(list), Some(new_list)) = (part(&here, name), part(fresh, name)) else {
+        return Vec::new();
+    };
+    let known: Vec<String> = keyed_children(&list, key)
+        .into_iter()
+        .map(|(value, _)| value)
+        .collect();
+    let first = list.first_element_child();
+    keyed_children(&new_list, key)
+        .into_iter()
+        .take_while(|(value, _)| !known.contains(value))
+        .filter_map(|(_, new_child)| {
+            let child: web_sys::Element = here
+                .import_node_with_deep(&new_child, true)
+                .ok()?
+                .unchecked_into();
+            list.insert_before(&child, first.as_ref().map(|e| e.unchecked_ref()))
+                .ok()?;
+            Some(child)
+        })
+        .collect()
+}
+
+/// Posts `fields` URL-encoded, as a plain HTML form would, to a server
+/// function, which then answers rather than sending the browser back.
+/// `Err` holds the body of its refusal, or `None` when it could not be
+/// reached.
+pub async fn post_form(url: &str, fields: &web_sys::FormData) -> Result<(), Option<String>> {
+    let body =
+        web_sys::UrlSearchParams::new_with_str_sequence_sequence(fields).map_err(|_| None)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&body);
+    let response: web_sys::Response =
+        JsFuture::from(leptos::prelude::window().fetch_with_str_and_init(url, &init))
+            .await
+            .map_err(|_| None)?
+            .unchecked_into();
+    if response.ok() {
+        return Ok(());
+    }
+    let text = JsFuture::from(response.text().map_err(|_| None)?)
+        .await
+        .map_err(|_| None)?;
+    Err(text.as_string())
 }

@@ -155,13 +155,7 @@ async fn replace_region(region: NodeRef<leptos::html::Div>) {
         return;
     };
     let url = window().location().href().unwrap_or_default();
-    let Some(html) = super::browser::get_text(&url).await else {
-        return;
-    };
-    let Ok(parser) = web_sys::DomParser::new() else {
-        return;
-    };
-    let Ok(document) = parser.parse_from_string(&html, web_sys::SupportedType::TextHtml) else {
+    let Some(document) = super::browser::fetch_document(&url).await else {
         return;
     };
     if let Ok(Some(fresh)) = document.query_selector("[data-live-region]") {

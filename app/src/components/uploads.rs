@@ -164,6 +164,75 @@ pub fn FilePicker(
     }
 }
 
+/// A file picker in a form the server draws: the picker as the server
+/// draws it, made to work in the browser by [`enliven_pickers`]. What it
+/// uploads is then read with [`picked`].
+#[component]
+pub fn PickerSlot(case_id: String, label: String, id: String) -> impl IntoView {
+    let uploads = RwSignal::new(Vec::new());
+    let picker =
+        view! { <FilePicker case_id=case_id.clone() uploads label=label.clone() id=id.clone() /> };
+    view! { <div data-file-picker=id data-case=case_id data-label=label>{picker}</div> }
+}
+
+/// A picker at work on the page: its slot, its uploads, and what keeps it
+/// mounted.
+#[cfg(feature = "hydrate")]
+type Working = (String, RwSignal<Vec<Upload>>, Box<dyn std::any::Any>);
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static PICKERS: std::cell::RefCell<Vec<Working>> = Default::default();
+}
+
+/// Mounts a working picker in each [`PickerSlot`] of `root` that has none
+/// yet: at first, and after the page took in new markup.
+#[cfg(feature = "hydrate")]
+pub fn enliven_pickers(root: &web_sys::Document) {
+    use wasm_bindgen::JsCast;
+    let Ok(slots) = root.query_selector_all("[data-file-picker]:not([data-enlivened])") else {
+        return;
+    };
+    for index in 0..slots.length() {
+        let Some(slot) = slots
+            .item(index)
+            .and_then(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            continue;
+        };
+        let attribute = |name| slot.get_attribute(name).unwrap_or_default();
+        let (id, case_id, label) = (
+            attribute("data-file-picker"),
+            attribute("data-case"),
+            attribute("data-label"),
+        );
+        let _ = slot.set_attribute("data-enlivened", "");
+        slot.set_inner_html("");
+        let uploads = RwSignal::new(Vec::new());
+        let picker_id = id.clone();
+        let mounted = leptos::mount::mount_to(slot, move || {
+            view! { <FilePicker case_id uploads label id=picker_id /> }
+        });
+        PICKERS.with(|pickers| {
+            let mut pickers = pickers.borrow_mut();
+            pickers.retain(|(slot, ..)| *slot != id);
+            pickers.push((id, uploads, Box::new(mounted)));
+        });
+    }
+}
+
+/// The uploads of the picker in slot `id`, once it works.
+#[cfg(feature = "hydrate")]
+pub fn picked(id: &str) -> Option<RwSignal<Vec<Upload>>> {
+    PICKERS.with(|pickers| {
+        pickers
+            .borrow()
+            .iter()
+            .find(|(slot, ..)| slot == id)
+            .map(|(_, uploads, _)| *uploads)
+    })
+}
+
 #[cfg(feature = "hydrate")]
 mod send {
     use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,5 +1,13 @@
 //! `/expedientes/{id}`: a case on its flowchart, the activities that wait
 //! for the reader, and its history; it follows changes made by others.
+//!
+//! The server draws the whole page, and its forms post as plain HTML to
+//! their server functions, so it works before the wasm arrives. In the
+//! browser one island, [`CaseLive`], draws the diagram, sends the forms
+//! without leaving the page, and when the case changes fetches the page
+//! again and takes in what changed: the current activities by key (what
+//! the reader is typing stays), the new entries of the history, the
+//! status. No view of the case as data travels to the browser.
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -7,43 +15,36 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::session::{error_text, follow_answers, PlainPostProblem, Session};
+use super::session::{error_text, PlainPostProblem, Session};
 use crate::accounts::Account;
 use crate::accounts::EntityChoice;
 use crate::actions::load_case_submissions;
 use crate::actions::{
-    derivation_candidates, entities_to_name, load_case, AttachFiles, CompleteActivity,
-    DeriveActivity, NameCaseEntity,
+    entities_to_name, load_case_page, AttachFiles, CompleteActivity, DeriveActivity, NameCaseEntity,
 };
 use crate::cases::{
-    forms_received, history_summary, who_with_role, ActiveActivity, CaseView, Person,
-    NO_FORMS_RECEIVED,
+    forms_received, history_summary, who_with_role, ActiveActivity, CaseView, HistoryEntry,
+    LiveCase, Person, NO_FORMS_RECEIVED,
 };
 use crate::components::detail::ActivityDetail;
 use crate::components::flowchart::Flowchart;
 use crate::components::json_form::JsonForm;
-use crate::components::uploads::{files_to_attach, ready_ids, AttachedFiles, FilePicker, Upload};
+use crate::components::uploads::{AttachedFiles, PickerSlot};
 use crate::domain::access::Actor;
-use crate::domain::calendar::{bolivia_time, waited};
+use crate::domain::calendar::{bolivia_time, now_ms, waited};
 use crate::domain::case_input::{MAX_COMMENT, MAX_OBSERVATIONS, MAX_OUTPUT_REFERENCE};
 use crate::domain::derivation::derives;
-use crate::domain::procedure::{ActivityNumber, Procedure};
+use crate::domain::procedure::{Activity, ActivityNumber, Procedure};
 use crate::domain::procedures;
 use crate::domain::role::{roles_label, Role};
 use crate::forms::SubmissionStatus;
-use crate::notifications::{Candidate, MAX_REASON};
-
-/// A case id as a path segment: ids are hex, anything else is dropped.
-#[cfg(feature = "hydrate")]
-fn id_for_stream(id: &str) -> String {
-    id.chars().filter(char::is_ascii_alphanumeric).collect()
-}
+use crate::notifications::{Candidate, Candidates, MAX_REASON};
 
 #[component]
 pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    let initial = Resource::new(id, load_case);
+    let initial = Resource::new(id, load_case_page);
     let to_name = Resource::new(id, entities_to_name);
     let session = Session::get();
     view! {
@@ -51,7 +52,7 @@ pub fn CasePage() -> impl IntoView {
             {move || {
                 let account = session.account.get()?.ok().flatten();
                 let view = match initial.get()? {
-                    Ok(case) => {
+                    Ok((case, candidates)) => {
                         let procedure = procedures::definition(&case.procedure, case.procedure_version).expect("cases hold known procedures");
                         let reviewer = account.as_ref().is_some_and(is_form_reviewer);
                         let case_id = case.id.clone();
@@ -59,7 +60,8 @@ pub fn CasePage() -> impl IntoView {
                             .get()
                             .and_then(Result::ok)
                             .filter(|choices| !choices.is_empty())
-                            .map(|choices| view! { <NameEntityForm case_id=case.id.clone() choices /> });
+                            .map(|choices| name_entity_form(&case.id, choices));
+                        let reader = Reader::new(account.as_ref());
                         view! {
                             <Title text=case.reference.clone() />
                             <nav class="breadcrumbs" aria-label="Ruta">
@@ -68,11 +70,11 @@ pub fn CasePage() -> impl IntoView {
                                 <span aria-current="page">{case.reference.clone()}</span>
                             </nav>
                             <h1><span class="code">{case.reference.clone()}</span> " " {case.title.clone()}</h1>
-                            <p class="lead">
+                            <p class="lead" data-live-part="lead">
                                 <a href=format!("/procedimientos/{}", procedure.code)>{format!("{} · {}", procedure.code, procedure.name)}</a>
                                 {format!(" · {}", case.entity_names())}
                             </p>
-                            {naming}
+                            <div data-live-part="naming">{naming}</div>
                             <p class="muted case-edition" data-procedure-version=case.procedure_version>
                                 {format!(
                                     "Sigue {} versión {} del {} versión {} ({}, de {}), con la que se abrió.",
@@ -88,7 +90,7 @@ pub fn CasePage() -> impl IntoView {
                                 <a href=format!("/expedientes/{}/expediente", case.id)>"Hoja de ruta: el expediente completo, para imprimir o archivar"</a>
                             </p>
                             <PlainPostProblem />
-                            <CaseBody initial=case account />
+                            {case_body(procedure, &case, &reader, &candidates)}
                             <CaseForms case_id reviewer />
                         }
                             .into_any()
@@ -110,178 +112,85 @@ pub fn CasePage() -> impl IntoView {
     }
 }
 
-/// For the staff of a PR09 case: names one more entity it concerns, as the
-/// analysis finds them ("la(s) entidad(es) correspondiente(s)").
-#[cfg_attr(feature = "islands-case", island)]
-#[cfg_attr(not(feature = "islands-case"), component)]
-fn NameEntityForm(case_id: String, choices: Vec<EntityChoice>) -> impl IntoView {
-    let name = ServerAction::<NameCaseEntity>::new();
-    Effect::new(move || {
-        if let Some(Ok(())) = name.value().get() {
-            let _ = window().location().reload();
+/// Who reads the page, as far as what it offers them depends on it.
+struct Reader {
+    actor: Option<Actor>,
+    /// How the history names them.
+    name: Option<String>,
+    is_entity: bool,
+}
+
+impl Reader {
+    fn new(account: Option<&Account>) -> Reader {
+        Reader {
+            actor: account.map(Account::actor),
+            name: account.map(|a| a.name.clone()),
+            is_entity: account.is_some_and(Account::is_entity),
         }
-    });
-    let error = move || {
-        name.value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| error_text(&e))
-    };
-    let options = choices
-        .into_iter()
-        .map(|e| view! { <option value=e.id>{e.name}</option> })
-        .collect_view();
-    let entity = NodeRef::<leptos::html::Select>::new();
-    // Without the wasm the form posts as plain HTML to the server function,
-    // which answers with the case page again.
-    let on_submit = {
-        let case_id = case_id.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            if let Some(select) = entity.get_untracked() {
-                name.dispatch(NameCaseEntity {
-                    case_id: case_id.clone(),
-                    entity_id: select.value(),
-                });
-            }
-        }
-    };
-    view! {
-        <details class="panel name-entity">
-            <summary>"Añadir una entidad a la que concierne"</summary>
-            {move || error().map(|message| view! { <p class="notice notice-error" role="alert">{message}</p> })}
-            <form class="form" method="post" action=NameCaseEntity::url() on:submit=on_submit>
-                <input type="hidden" name="case_id" value=case_id />
-                <div class="field">
-                    <label for="name-entity">"Entidad"</label>
-                    <select id="name-entity" name="entity_id" node_ref=entity>{options}</select>
-                </div>
-                <button type="submit" class="button" disabled=move || name.pending().get()>"Añadir al expediente"</button>
-            </form>
-        </details>
+    }
+
+    /// Whether the reader may complete `activity` of `case`, which
+    /// `assignee` holds, if anyone.
+    fn may_complete(
+        &self,
+        case: &CaseView,
+        activity: &Activity,
+        assignee: Option<&Person>,
+    ) -> bool {
+        self.actor.as_ref().is_some_and(|actor| {
+            let held_by_other = assignee.is_some_and(|a| Some(&a.id) != actor.person.as_ref());
+            !held_by_other && actor.role_for(activity, &case.entity_ids()).is_ok()
+        })
     }
 }
 
-/// The live part of the case page, hydrated in the browser.
-#[cfg_attr(feature = "islands-case", island)]
-#[cfg_attr(not(feature = "islands-case"), component)]
-fn CaseBody(initial: CaseView, account: Option<Account>) -> impl IntoView {
-    let procedure = procedures::definition(&initial.procedure, initial.procedure_version)
-        .expect("cases hold known procedures");
-    let id = initial.id.clone();
-    let case = RwSignal::new(initial);
-    // What someone else did to the case while it was open here.
-    let news = RwSignal::new(None::<String>);
-    let me = account.as_ref().map(|a| a.name.clone());
-    // Accept only newer versions: a slow answer must not undo a newer one.
-    let offer = move |latest: CaseView| {
-        let (version, before) = case.with_untracked(|c| (c.version, c.active.clone()));
-        if latest.version <= version {
-            return;
-        }
-        let taken: Vec<_> = before
-            .iter()
-            .filter(|a| {
-                !latest
-                    .active
-                    .iter()
-                    .any(|now| now.number == a.number && now.since == a.since)
-            })
-            .filter(|a| {
-                latest.history.iter().any(|h| {
-                    h.version > version
-                        && h.activity == Some(a.number)
-                        && Some(&h.user) != me.as_ref()
-                })
-            })
-            .map(|a| a.number.to_string())
-            .collect();
-        if !taken.is_empty() {
-            news.set(Some(format!(
-                "Otra persona completó la actividad {} mientras usted veía el expediente; el historial lo muestra.",
-                taken.join(", ")
-            )));
-        }
-        case.set(latest);
-    };
-    #[cfg(feature = "hydrate")]
-    Effect::new(move || {
-        let url = format!("/api/v1/cases/{}/events", id_for_stream(&id));
-        let id = id.clone();
-        let offer = offer.clone();
-        let refetch = std::rc::Rc::new(move |version: Option<i64>| {
-            if version.is_some_and(|v| v <= case.with_untracked(|c| c.version)) {
-                return;
-            }
-            let id = id.clone();
-            let offer = offer.clone();
-            leptos::task::spawn_local(async move {
-                if let Ok(latest) = load_case(id).await {
-                    offer(latest);
-                }
-            });
-        });
-        crate::components::live::follow(&url, refetch);
+fn case_body(
+    procedure: &'static Procedure,
+    case: &CaseView,
+    reader: &Reader,
+    candidates: &[Candidates],
+) -> impl IntoView {
+    let live = case.live();
+    // What the island reads from the page when it fetches it again.
+    let live_state = serde_json::to_string(&live).unwrap_or_default();
+    let cards = case
+        .active
+        .iter()
+        .map(|active| active_card(procedure, case, active, reader, candidates))
+        .collect_view();
+    let ending = case.ending.clone().map(|ending| {
+        view! { <p class="notice notice-done" role="status">{format!("Expediente cerrado: {ending}")}</p> }
     });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (&id, &offer);
-
-    let is_entity = account.as_ref().is_some_and(Account::is_entity);
-    let actor = Signal::stored(account.as_ref().map(|a| (a.actor(), a.is_entity())));
-    let selected = RwSignal::new(None::<ActivityNumber>);
-    let diagram = Signal::derive(move || Some(case.with(CaseView::diagram_state)));
-    let holders = Signal::derive(move || {
-        case.with(|c| {
-            c.active
-                .iter()
-                .filter_map(|a| a.assignee.as_ref().map(|p| (a.number, p.name.clone())))
-                .collect::<Vec<_>>()
-        })
-    });
-    let status = move || case.with(|c| c.status.label());
-
     view! {
-        <p class="case-status">
+        <p class="case-status" data-live-part="status" data-live-state=live_state>
             "Estado: "
-            <span class="status" data-status=move || case.with(|c| c.status.as_str())>{status}</span>
+            <span class="status" data-status=case.status.as_str()>{case.status.label()}</span>
         </p>
-        {is_entity.then(|| view! { <PlainSummary procedure case /> })}
-        <div class="procedure-layout">
-            <div class="procedure-diagram">
-                <Flowchart procedure state=diagram selected holders />
-            </div>
-            <aside class="procedure-side">
-                <section class="panel" aria-labelledby="active-title">
-                    <h2 id="active-title">"Actividades en curso"</h2>
-                    {move || news.get().map(|text| view! { <p class="notice" role="status" data-news="">{text}</p> })}
-                    {move || case.with(|c| c.ending.clone()).map(|ending| view! {
-                        <p class="notice notice-done" role="status">{format!("Expediente cerrado: {ending}")}</p>
-                    })}
-                    <ul class="current-list">
-                        <For each=move || case.with(|c| c.active.clone()) key=|a| (a.number, a.since) let:active>
-                            <ActiveCard procedure case active actor />
-                        </For>
-                    </ul>
-                </section>
-                <ActivityDetail procedure selected />
-            </aside>
-        </div>
-        <Timeline procedure case actor />
+        {reader.is_entity.then(|| plain_summary(procedure, case))}
+        <CaseLive case_id=case.id.clone() live>
+            <section class="panel" aria-labelledby="active-title">
+                <h2 id="active-title">"Actividades en curso"</h2>
+                <p class="notice" role="status" data-news="" hidden></p>
+                <div data-live-part="ending">{ending}</div>
+                <ul class="current-list" data-live-part="active">{cards}</ul>
+            </section>
+        </CaseLive>
+        {timeline(procedure, case, reader)}
     }
 }
 
 /// The case in plain Spanish, for the entity that asked for it.
-#[component]
-fn PlainSummary(procedure: &'static Procedure, case: RwSignal<CaseView>) -> impl IntoView {
-    let total = procedure.activities.len();
-    let summary = move || {
-        case.with(|c| {
-            if let Some(ending) = &c.ending {
-                return (format!("Su trámite concluyó: {ending}."), String::new(), String::new());
-            }
-            let step = c.active.iter().map(|a| a.number).min().unwrap_or(1);
+fn plain_summary(procedure: &'static Procedure, case: &CaseView) -> impl IntoView {
+    let (step, now, yours) = match &case.ending {
+        Some(ending) => (
+            format!("Su trámite concluyó: {ending}."),
+            String::new(),
+            String::new(),
+        ),
+        None => {
+            let step = case.active.iter().map(|a| a.number).min().unwrap_or(1);
             let titles = |filter: &dyn Fn(&ActiveActivity) -> bool| {
-                c.active
+                case.active
                     .iter()
                     .filter(|a| filter(a))
                     .filter_map(|a| procedure.activity(a.number))
@@ -289,491 +198,638 @@ fn PlainSummary(procedure: &'static Procedure, case: RwSignal<CaseView>) -> impl
                     .collect::<Vec<_>>()
                     .join("; ")
             };
-            let now = titles(&|_| true);
             let yours = titles(&|a| a.roles.contains(&Role::Entidad));
             (
-                format!("Paso {step} de {total}."),
-                format!("Ahora: {now}."),
+                format!("Paso {step} de {}.", procedure.activities.len()),
+                format!("Ahora: {}.", titles(&|_| true)),
                 if yours.is_empty() {
                     "Por ahora AGETIC no espera nada de usted: el trámite está en manos de sus unidades.".into()
                 } else {
                     format!("AGETIC espera de usted: {yours}.")
                 },
             )
-        })
+        }
     };
     view! {
-        <section class="panel plain-summary" aria-label="Resumen del trámite">
-            <p class="plain-step">{move || summary().0}</p>
-            <p>{move || summary().1}</p>
-            <p><strong>{move || summary().2}</strong></p>
+        <section class="panel plain-summary" aria-label="Resumen del trámite" data-live-part="summary">
+            <p class="plain-step">{step}</p>
+            <p>{now}</p>
+            <p><strong>{yours}</strong></p>
         </section>
     }
 }
 
-#[component]
-fn ActiveCard(
+fn active_card(
     procedure: &'static Procedure,
-    case: RwSignal<CaseView>,
-    active: ActiveActivity,
-    actor: Signal<Option<(Actor, bool)>>,
+    case: &CaseView,
+    active: &ActiveActivity,
+    reader: &Reader,
+    candidates: &[Candidates],
 ) -> impl IntoView {
     let number = active.number;
     let activity = procedure.activity(number).expect("active activities exist");
-    let assignee = active.assignee.clone();
-    let held_by_other = {
-        let assignee = assignee.clone();
-        move || {
-            let me = actor.get().and_then(|(actor, _)| actor.person);
-            assignee
-                .as_ref()
-                .is_some_and(|a| Some(&a.id) != me.as_ref())
-        }
-    };
-    // A memo, so that the form is drawn again only when the answer changes
-    // (what was typed in it stays).
-    let may_complete = Memo::new(move |_| {
-        !held_by_other()
-            && actor.get().is_some_and(|(actor, _)| {
-                case.with(|c| actor.role_for(activity, &c.entity_ids()).is_ok())
-            })
-    });
-    let derives_next = derives(activity);
-    let derive_to = RwSignal::new(String::new());
-    let choice = RwSignal::new(String::new());
-    let reference = RwSignal::new(String::new());
-    let comment = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
-    let uploads = RwSignal::new(Vec::<Upload>::new());
-    let without_forms = RwSignal::new(false);
-    let no_forms =
-        move || activity.receives_forms && case.with(|c| forms_received(&c.history).is_empty());
-    let complete = ServerAction::<CompleteActivity>::new();
-    follow_answers(complete.value(), problem, move |latest| {
-        uploads.set(Vec::new());
-        adopt_newer(case, latest);
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if activity.is_decision() && choice.with_untracked(String::is_empty) {
-            problem.set(Some(
-                "Elija qué corresponde antes de completar la actividad.".into(),
-            ));
-            return;
-        }
-        if reference.with_untracked(|r| r.trim().is_empty()) {
-            problem.set(Some(format!(
-                "Indique la referencia de la salida: {}.",
-                activity.output
-            )));
-            return;
-        }
-        if no_forms() && !without_forms.get_untracked() {
-            problem.set(Some(NO_FORMS_RECEIVED.into()));
-            return;
-        }
-        let files = match uploads.with_untracked(|u| ready_ids(u)) {
-            Ok(files) => files,
-            Err(message) => {
-                problem.set(Some(message));
-                return;
-            }
-        };
-        complete.dispatch(CompleteActivity {
-            id: case.with_untracked(|c| c.id.clone()),
-            number,
-            choice: Some(choice.get_untracked()).filter(|c| !c.is_empty()),
-            output_reference: reference.get_untracked(),
-            comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
-            version: case.with_untracked(|c| c.version),
-            files,
-            assignee: Some(derive_to.get_untracked()).filter(|a| !a.is_empty()),
-            without_forms: without_forms.get_untracked(),
-        });
-    };
-    let received = move || {
-        activity.receives_forms.then(|| {
-            let forms = case.with(|c| forms_received(&c.history));
-            if forms.is_empty() {
-                let input_id = format!("without-forms-{number}");
-                Either::Left(view! {
-                    <div class="notice notice-warning forms-received" data-forms-received="0">
-                        <p>{NO_FORMS_RECEIVED}</p>
-                        <div class="radio">
-                            <input type="checkbox" id=input_id.clone() name="without_forms" value="true" bind:checked=without_forms />
-                            <label for=input_id>"Confirmo que completo la actividad sin formularios recibidos"</label>
-                        </div>
-                    </div>
-                })
-            } else {
-                let count = forms.len();
-                let items = forms
-                    .into_iter()
-                    .map(|form| view! { <li>{format!("{} ({})", form.name, form.reference)}</li> })
-                    .collect_view();
-                Either::Right(view! {
-                    <div class="forms-received" data-forms-received=count>
-                        <p>"Formularios recibidos en este expediente:"</p>
-                        <ul>{items}</ul>
-                    </div>
-                })
-            }
-        })
-    };
-    let choices = move || {
-        activity.is_decision().then(|| {
-            let options = activity
-                .next
-                .iter()
-                .map(|option| {
-                    let input_id = format!("choice-{number}-{}", option.id);
-                    view! {
-                        <div class="radio">
-                            <input
-                                type="radio"
-                                id=input_id.clone()
-                                name="choice"
-                                value=option.id
-                                on:change=move |_| choice.set(option.id.to_owned())
-                            />
-                            <label for=input_id>{option.label}</label>
-                        </div>
-                    }
-                })
-                .collect_view();
-            view! {
-                <fieldset class="choices">
-                    <legend>"¿Qué corresponde?"</legend>
-                    {options}
-                </fieldset>
-            }
-        })
-    };
-    let since = active.since;
-    let holder = match &assignee {
+    let assignee = active.assignee.as_ref();
+    let may_complete = reader.may_complete(case, activity, assignee);
+    // A card is kept in the browser while this stays the same; it is drawn
+    // anew when someone else takes it or the reader's part in it changes.
+    let key = format!(
+        "{number}:{}:{}:{may_complete}",
+        active.since,
+        assignee.map_or("", |a| a.id.as_str())
+    );
+    let holder = match assignee {
         Some(person) => format!("Derivada a {}.", person.name),
         None => "Sin asignar: cualquiera con el rol puede tomarla.".to_owned(),
     };
-    let next_numbers: Vec<ActivityNumber> = activity
-        .next
-        .iter()
-        .flat_map(|choice| choice.leads_to.iter().copied())
-        .collect();
-    let derivation_choice = move || {
-        derives_next.then(|| {
-            view! { <DeriveNext case next=next_numbers.clone() chosen=derive_to id=number /> }
-        })
-    };
-    let fallback_text = match &assignee {
-        Some(person) => format!("La tiene {}.", person.name),
-        None => format!("A cargo de: {}.", roles_label(activity.roles)),
+    let body = if may_complete {
+        Either::Right(complete_form(case, activity, active.since, candidates))
+    } else {
+        let fallback = match assignee {
+            Some(person) => format!("La tiene {}.", person.name),
+            None => format!("A cargo de: {}.", roles_label(activity.roles)),
+        };
+        Either::Left(view! { <p class="muted">{fallback}</p> })
     };
     view! {
-        <li class="current-item" data-active=number data-assignee=assignee.as_ref().map(|a| a.id.clone())>
+        <li class="current-item" data-active=number data-active-key=key data-assignee=assignee.map(|a| a.id.clone())>
             <h3>{format!("Actividad {number} · {}", activity.title)}</h3>
-            <p class="muted">{format!("{} · en curso {}", roles_label(activity.roles), waited(since, crate::domain::calendar::now_ms()))}</p>
+            <p class="muted">{format!("{} · en curso {}", roles_label(activity.roles), waited(active.since, now_ms()))}</p>
             <p class="holder" data-holder="">{holder}</p>
-            <DeriveControls case number assignee=assignee.clone() actor />
-            {move || {
-                if !may_complete.get() {
-                    return Either::Left(view! { <p class="muted">{fallback_text.clone()}</p> });
-                }
-                // Without the wasm the form posts as plain HTML to the server
-                // function, which answers with the case page again.
-                Either::Right(view! {
-                    <form class="form complete-form" method="post" action=CompleteActivity::url() on:submit=on_submit>
-                        <input type="hidden" name="id" value=case.with_untracked(|c| c.id.clone()) />
-                        <input type="hidden" name="number" value=number />
-                        <input type="hidden" name="version" value=move || case.with(|c| c.version) />
-                        {received}
-                        {choices}
-                        <div class="field">
-                            <label for=format!("reference-{number}")>{format!("Referencia de la salida ({})", activity.output)}</label>
-                            <input id=format!("reference-{number}") name="output_reference" type="text" bind:value=reference maxlength=MAX_OUTPUT_REFERENCE placeholder="Por ejemplo, NI-AGETIC-123/2026" />
-                        </div>
-                        <FilePicker
-                            case_id=case.with_untracked(|c| c.id.clone())
-                            uploads
-                            label=format!("Archivos de la salida (opcional): {}", activity.output)
-                            id=number.to_string()
-                        />
-                        <div class="field">
-                            <label for=format!("comment-{number}")>"Comentario (opcional)"</label>
-                            <textarea id=format!("comment-{number}") name="comment" bind:value=comment maxlength=MAX_COMMENT rows="2"></textarea>
-                        </div>
-                        {derivation_choice.clone()}
-                        {move || problem.get().map(|p| view! { <p class="notice notice-error" role="alert">{p}</p> })}
-                        <button type="submit" class="button button-primary" disabled=move || complete.pending().get()>
-                            {format!("Completar actividad {number}")}
-                        </button>
-                    </form>
-                })
-            }}
+            {derive_controls(case, activity, assignee, reader, candidates)}
+            {body}
         </li>
     }
 }
 
-#[component]
-fn Timeline(
-    procedure: &'static Procedure,
-    case: RwSignal<CaseView>,
-    actor: Signal<Option<(Actor, bool)>>,
+/// Completing a current activity. Without the wasm it posts as plain HTML
+/// to the server function, which answers with the case page again.
+fn complete_form(
+    case: &CaseView,
+    activity: &'static Activity,
+    since: i64,
+    candidates: &[Candidates],
 ) -> impl IntoView {
-    let entries = move || {
-        case.with(|c| {
-            c.history
-                .iter()
-                .rev()
-                .map(|entry| {
-                    let who = who_with_role(&entry.user, entry.role);
-                    let what = history_summary(procedure, entry);
-                    let comment = entry.comment.clone();
-                    let files = (!entry.files.is_empty()).then(|| view! { <AttachedFiles files=entry.files.clone() /> });
-                    let correction = entry
-                        .activity
-                        .filter(|_| entry.event.is_none())
-                        .and_then(|n| procedure.activity(n))
-                        .filter(|activity| {
-                            actor.get_untracked().is_some_and(|(actor, _)| actor.role_for(activity, &c.entity_ids()).is_ok())
-                        })
-                        .map(|activity| view! { <Correction case number=activity.number version=entry.version /> });
-                    view! {
-                        <li data-version=entry.version>
-                            <p class="timeline-head">{format!("{} · {who}", bolivia_time(entry.at))}</p>
-                            <p>{what}</p>
-                            {comment.map(|c| view! { <blockquote>{c}</blockquote> })}
-                            {files}
-                            {correction}
-                        </li>
-                    }
-                })
-                .collect_view()
-        })
+    let number = activity.number;
+    let received = activity.receives_forms.then(|| {
+        let forms = forms_received(&case.history);
+        if forms.is_empty() {
+            let input_id = format!("without-forms-{number}");
+            Either::Left(view! {
+                <div class="notice notice-warning forms-received" data-forms-received="0">
+                    <p>{NO_FORMS_RECEIVED}</p>
+                    <div class="radio">
+                        <input type="checkbox" id=input_id.clone() name="without_forms" value="true" />
+                        <label for=input_id>"Confirmo que completo la actividad sin formularios recibidos"</label>
+                    </div>
+                </div>
+            })
+        } else {
+            let count = forms.len();
+            let items = forms
+                .into_iter()
+                .map(|form| view! { <li>{format!("{} ({})", form.name, form.reference)}</li> })
+                .collect_view();
+            Either::Right(view! {
+                <div class="forms-received" data-forms-received=count>
+                    <p>"Formularios recibidos en este expediente:"</p>
+                    <ul>{items}</ul>
+                </div>
+            })
+        }
+    });
+    let choices = activity.is_decision().then(|| {
+        let options = activity
+            .next
+            .iter()
+            .map(|option| {
+                let input_id = format!("choice-{number}-{}", option.id);
+                view! {
+                    <div class="radio">
+                        <input type="radio" id=input_id.clone() name="choice" value=option.id />
+                        <label for=input_id>{option.label}</label>
+                    </div>
+                }
+            })
+            .collect_view();
+        view! {
+            <fieldset class="choices">
+                <legend>"¿Qué corresponde?"</legend>
+                {options}
+            </fieldset>
+        }
+    });
+    let derivation = derives(activity).then(|| {
+        let next: Vec<ActivityNumber> = activity.successors().collect();
+        let select_id = format!("derive-{number}");
+        view! {
+            <div class="field">
+                <label for=select_id.clone()>"Derivar lo que sigue a (opcional)"</label>
+                {candidate_select(
+                    select_id,
+                    "assignee",
+                    "Nadie en particular: a todos los que tienen el rol",
+                    Candidates::for_numbers(candidates, &next),
+                )}
+            </div>
+        }
+    });
+    view! {
+        <form class="form complete-form" method="post" action=CompleteActivity::url() data-case-form="">
+            <input type="hidden" name="id" value=case.id.clone() />
+            <input type="hidden" name="number" value=number />
+            <input type="hidden" name="version" value=case.version />
+            {received}
+            {choices}
+            <div class="field">
+                <label for=format!("reference-{number}")>{format!("Referencia de la salida ({})", activity.output)}</label>
+                <input id=format!("reference-{number}") name="output_reference" type="text" maxlength=MAX_OUTPUT_REFERENCE placeholder="Por ejemplo, NI-AGETIC-123/2026" />
+            </div>
+            <PickerSlot
+                case_id=case.id.clone()
+                label=format!("Archivos de la salida (opcional): {}", activity.output)
+                id=format!("{number}-{since}")
+            />
+            <div class="field">
+                <label for=format!("comment-{number}")>"Comentario (opcional)"</label>
+                <textarea id=format!("comment-{number}") name="comment" maxlength=MAX_COMMENT rows="2"></textarea>
+            </div>
+            {derivation}
+            <button type="submit" class="button button-primary">{format!("Completar actividad {number}")}</button>
+        </form>
+    }
+}
+
+/// A choice among `people`, or nobody (`placeholder`, an empty value).
+fn candidate_select(
+    id: String,
+    name: &'static str,
+    placeholder: &'static str,
+    people: Vec<Candidate>,
+) -> impl IntoView {
+    let options = people
+        .into_iter()
+        .map(|person| view! { <option value=person.id>{person.name}</option> })
+        .collect_view();
+    view! {
+        <select id=id name=name>
+            <option value="">{placeholder}</option>
+            {options}
+        </select>
+    }
+}
+
+/// Taking, releasing and (for the heads) deriving a current activity.
+fn derive_controls(
+    case: &CaseView,
+    activity: &'static Activity,
+    assignee: Option<&Person>,
+    reader: &Reader,
+    candidates: &[Candidates],
+) -> Option<impl IntoView> {
+    let actor = reader.actor.as_ref()?;
+    let number = activity.number;
+    let holds_role = actor.may_hold(activity, &case.entity_ids());
+    let mine = assignee.is_some_and(|a| Some(&a.id) == actor.person.as_ref());
+    let head = actor.reassigns();
+    let reassigning = assignee.is_some();
+    let fields = |action: &'static str| {
+        view! {
+            <input type="hidden" name="id" value=case.id.clone() />
+            <input type="hidden" name="number" value=number />
+            <input type="hidden" name="version" value=case.version />
+            <input type="hidden" name="action" value=action />
+        }
     };
+    let button_form = |action: &'static str, label: &'static str| {
+        view! {
+            <form class="inline-form derive-button" method="post" action=DeriveActivity::url() data-case-form="">
+                {fields(action)}
+                <button type="submit" class="button button-small">{label}</button>
+            </form>
+        }
+    };
+    let editor = head.then(|| {
+        let select_id = format!("assign-{number}");
+        view! {
+            <details class="derive-editor">
+                <summary class="button button-small">{if reassigning { "Reasignar" } else { "Derivar a…" }}</summary>
+                <form class="form" method="post" action=DeriveActivity::url() data-case-form="">
+                    {fields("assign")}
+                    <div class="field">
+                        <label for=select_id.clone()>"Persona"</label>
+                        {candidate_select(select_id, "user_id", "Elija…", Candidates::for_numbers(candidates, &[number]))}
+                    </div>
+                    <div class="field">
+                        <label for=format!("reason-{number}")>{if reassigning { "Motivo de la reasignación" } else { "Motivo (opcional)" }}</label>
+                        <input id=format!("reason-{number}") name="reason" type="text" maxlength=MAX_REASON required=reassigning />
+                    </div>
+                    <button type="submit" class="button button-primary">"Derivar"</button>
+                </form>
+            </details>
+        }
+    });
+    Some(view! {
+        <div class="derive-controls">
+            {(!reassigning && holds_role).then(|| button_form("take", "Tomar"))}
+            {(reassigning && (mine || head)).then(|| button_form("release", "Liberar"))}
+            {editor}
+        </div>
+    })
+}
+
+fn timeline(procedure: &'static Procedure, case: &CaseView, reader: &Reader) -> impl IntoView {
+    let entries = case
+        .history
+        .iter()
+        .rev()
+        .map(|entry| timeline_entry(procedure, case, entry, reader))
+        .collect_view();
     view! {
         <section class="steps" aria-labelledby="timeline-title">
             <h2 id="timeline-title">"Historial"</h2>
-            <ol class="timeline">{entries}</ol>
+            <ol class="timeline" data-live-part="timeline">{entries}</ol>
         </section>
+    }
+}
+
+fn timeline_entry(
+    procedure: &'static Procedure,
+    case: &CaseView,
+    entry: &HistoryEntry,
+    reader: &Reader,
+) -> impl IntoView {
+    let files =
+        (!entry.files.is_empty()).then(|| view! { <AttachedFiles files=entry.files.clone() /> });
+    // Files may be added after the fact to a completion of an activity the
+    // reader may complete.
+    let correction = entry
+        .activity
+        .filter(|_| entry.event.is_none())
+        .and_then(|n| procedure.activity(n))
+        .filter(|activity| {
+            reader
+                .actor
+                .as_ref()
+                .is_some_and(|actor| actor.role_for(activity, &case.entity_ids()).is_ok())
+        })
+        .map(|activity| correction_form(&case.id, activity.number, entry.version));
+    let mine = reader.name.as_deref() == Some(entry.user.as_str());
+    let completed = entry.activity.filter(|_| entry.event.is_none());
+    view! {
+        <li data-version=entry.version data-completed=completed data-mine=mine.then_some("")>
+            <p class="timeline-head">{format!("{} · {}", bolivia_time(entry.at), who_with_role(&entry.user, entry.role))}</p>
+            <p>{history_summary(procedure, entry)}</p>
+            {entry.comment.clone().map(|c| view! { <blockquote>{c}</blockquote> })}
+            {files}
+            {correction}
+        </li>
     }
 }
 
 /// Files added to a completed activity after the fact: the first ones stay,
 /// the correction is a new entry of the history.
-#[component]
-fn Correction(case: RwSignal<CaseView>, number: ActivityNumber, version: i64) -> impl IntoView {
-    let uploads = RwSignal::new(Vec::<Upload>::new());
-    let comment = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
-    let attach = ServerAction::<AttachFiles>::new();
-    follow_answers(attach.value(), problem, move |latest| {
-        uploads.set(Vec::new());
-        comment.set(String::new());
-        adopt_newer(case, latest);
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let files = match uploads.with_untracked(|u| files_to_attach(u)) {
-            Ok(files) => files,
-            Err(message) => {
-                problem.set(Some(message));
-                return;
-            }
-        };
-        attach.dispatch(AttachFiles {
-            id: case.with_untracked(|c| c.id.clone()),
-            activity: Some(number),
-            submission: None,
-            files,
-            comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
-            version: None,
-        });
-    };
+fn correction_form(case_id: &str, number: ActivityNumber, version: i64) -> impl IntoView {
     view! {
         <details class="correction">
             <summary class="button button-small">"Adjuntar una corrección"</summary>
-            <form class="form" on:submit=on_submit>
-                <FilePicker
-                    case_id=case.with_untracked(|c| c.id.clone())
-                    uploads
+            <form class="form correction-form" method="post" action=AttachFiles::url() data-case-form="" data-files-required="">
+                <input type="hidden" name="id" value=case_id.to_owned() />
+                <input type="hidden" name="activity" value=number />
+                <PickerSlot
+                    case_id=case_id.to_owned()
                     label=format!("Archivos que corrigen o completan la salida de la actividad {number}")
                     id=format!("correction-{version}")
                 />
                 <div class="field">
                     <label for=format!("correction-comment-{version}")>"Qué corrige (opcional)"</label>
-                    <textarea id=format!("correction-comment-{version}") bind:value=comment maxlength=MAX_COMMENT rows="2"></textarea>
+                    <textarea id=format!("correction-comment-{version}") name="comment" maxlength=MAX_COMMENT rows="2"></textarea>
                 </div>
-                {move || problem.get().map(|p| view! { <p class="notice notice-error" role="alert">{p}</p> })}
-                <button type="submit" class="button button-primary" disabled=move || attach.pending().get()>
-                    "Adjuntar al historial"
-                </button>
+                <button type="submit" class="button button-primary">"Adjuntar al historial"</button>
             </form>
         </details>
     }
 }
 
-/// For an activity the manual says derives: whom the work that follows
-/// goes to (anyone who holds its role, or nobody in particular).
-#[component]
-fn DeriveNext(
-    case: RwSignal<CaseView>,
-    next: Vec<ActivityNumber>,
-    chosen: RwSignal<String>,
-    id: ActivityNumber,
-) -> impl IntoView {
-    let case_id = case.with_untracked(|c| c.id.clone());
-    let select_id = format!("derive-{id}");
+/// The case on its diagram, with the current activities beside it (the
+/// server draws them: `children`) and the detail of the activity chosen on
+/// the diagram. In the browser it follows the case and sends the page's
+/// case forms (see the module's documentation).
+#[cfg_attr(feature = "islands-case", island)]
+#[cfg_attr(not(feature = "islands-case"), component)]
+fn CaseLive(case_id: String, live: LiveCase, children: Children) -> impl IntoView {
+    let procedure = procedures::definition(&live.procedure, live.procedure_version)
+        .expect("cases hold known procedures");
+    let shown = RwSignal::new(live);
+    let selected = RwSignal::new(None::<ActivityNumber>);
+    let state = Signal::derive(move || Some(shown.with(|l| l.state.clone())));
+    let holders = Signal::derive(move || shown.with(|l| l.holders.clone()));
+    #[cfg(feature = "hydrate")]
+    Effect::new(move || in_browser::follow(&case_id, shown));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = &case_id;
     view! {
-        <div class="field">
-            <label for=select_id.clone()>"Derivar lo que sigue a (opcional)"</label>
-            <CandidateSelect
-                case_id
-                numbers=next
-                select_id
-                placeholder="Nadie en particular: a todos los que tienen el rol"
-                chosen
-            />
+        <div class="procedure-layout">
+            <div class="procedure-diagram">
+                <Flowchart procedure state selected holders />
+            </div>
+            <aside class="procedure-side">
+                {children()}
+                <ActivityDetail procedure selected />
+            </aside>
         </div>
     }
 }
 
-/// A choice among the people who may take `numbers`. The list is asked for
-/// once the page runs in the browser (the server draws nothing here, so
-/// the page hydrates the same markup it was sent), and the `<select>` is
-/// drawn whole when it arrives: a `<select>` holds nothing but options.
-#[component]
-fn CandidateSelect(
-    case_id: String,
-    numbers: Vec<ActivityNumber>,
-    select_id: String,
-    placeholder: &'static str,
-    chosen: RwSignal<String>,
-) -> impl IntoView {
-    let people = RwSignal::new(None::<Vec<Candidate>>);
-    // A plain task, not a resource: nothing waits for it, and a resource's
-    // suspense would weigh more in the browser's build than the list.
-    #[cfg(feature = "hydrate")]
-    leptos::task::spawn_local(async move {
-        let found = derivation_candidates(case_id, numbers).await;
-        people.try_set(Some(found.unwrap_or_default()));
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (case_id, numbers, derivation_candidates);
-    move || {
-        people.get().map(|people| {
-            view! {
-                <select id=select_id.clone() on:change=move |ev| chosen.set(event_target_value(&ev))>
-                    <option value="">{placeholder}</option>
-                    {people
-                        .into_iter()
-                        .map(|p| {
-                            let selected = chosen.with_untracked(|c| *c == p.id);
-                            view! { <option value=p.id selected=selected>{p.name}</option> }
-                        })
-                        .collect_view()}
-                </select>
-            }
-        })
-    }
-}
+#[cfg(feature = "hydrate")]
+mod in_browser {
+    use std::cell::Cell;
+    use std::rc::Rc;
 
-/// Taking, releasing and (for the heads) deriving a current activity.
-#[component]
-fn DeriveControls(
-    case: RwSignal<CaseView>,
-    number: ActivityNumber,
-    assignee: Option<Person>,
-    actor: Signal<Option<(Actor, bool)>>,
-) -> impl IntoView {
-    let activity = case.with_untracked(|c| {
-        procedures::definition(&c.procedure, c.procedure_version).and_then(|p| p.activity(number))
-    });
-    let problem = RwSignal::new(None::<String>);
-    let derive = ServerAction::<DeriveActivity>::new();
-    follow_answers(derive.value(), problem, move |latest| {
-        adopt_newer(case, latest)
-    });
-    let send = move |action: &str, user_id: Option<String>, reason: Option<String>| {
-        derive.dispatch(DeriveActivity {
-            id: case.with_untracked(|c| c.id.clone()),
-            number,
-            action: action.to_owned(),
-            user_id,
-            reason,
-            version: Some(case.with_untracked(|c| c.version)),
-        });
-    };
-    let reassigning = assignee.is_some();
-    let state = move || {
-        let (actor, _) = actor.get()?;
-        let holds_role =
-            case.with(|c| activity.is_some_and(|a| actor.may_hold(a, &c.entity_ids())));
-        let mine = assignee
-            .as_ref()
-            .is_some_and(|a| Some(&a.id) == actor.person.as_ref());
-        Some((holds_role, mine, actor.reassigns()))
-    };
-    let chosen = RwSignal::new(String::new());
-    let reason = RwSignal::new(String::new());
-    let case_id = case.with_untracked(|c| c.id.clone());
-    let on_derive = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if chosen.with_untracked(String::is_empty) {
-            problem.set(Some("Elija a quién derivar la actividad.".into()));
+    use leptos::prelude::*;
+    use leptos::server_fn::error::FromServerFnError;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    use super::error_text;
+    use crate::cases::LiveCase;
+    use crate::components::browser;
+    use crate::components::uploads::{enliven_pickers, files_to_attach, picked, ready_ids};
+
+    /// What a case form says when it is sent without a choice where the
+    /// activity is a decision.
+    const CHOOSE_FIRST: &str = "Elija qué corresponde antes de completar la actividad.";
+
+    /// Follows the case's changes and sends the page's case forms, for as
+    /// long as the page is open.
+    pub fn follow(case_id: &str, shown: RwSignal<LiveCase>) {
+        let refresher = Refresher {
+            shown,
+            busy: Rc::default(),
+            again: Rc::default(),
+        };
+        enliven_pickers(&document());
+        listen_for_forms(refresher.clone());
+        let url = format!("/api/v1/cases/{}/events", id_for_stream(case_id));
+        crate::components::live::follow(
+            &url,
+            Rc::new(move |version: Option<i64>| {
+                if version.is_none_or(|v| v > shown.with_untracked(|l| l.version)) {
+                    refresher.run();
+                }
+            }),
+        );
+    }
+
+    /// A case id as a path segment: ids are hex, anything else is dropped.
+    fn id_for_stream(id: &str) -> String {
+        id.chars().filter(char::is_ascii_alphanumeric).collect()
+    }
+
+    /// Takes in the page as it is now, one fetch at a time: a change that
+    /// comes while one runs makes one more.
+    #[derive(Clone)]
+    struct Refresher {
+        shown: RwSignal<LiveCase>,
+        busy: Rc<Cell<bool>>,
+        again: Rc<Cell<bool>>,
+    }
+
+    impl Refresher {
+        fn run(&self) {
+            if self.busy.replace(true) {
+                self.again.set(true);
+                return;
+            }
+            let this = self.clone();
+            leptos::task::spawn_local(async move {
+                loop {
+                    this.again.set(false);
+                    catch_up(this.shown).await;
+                    if !this.again.get() {
+                        break;
+                    }
+                }
+                this.busy.set(false);
+            });
+        }
+    }
+
+    async fn catch_up(shown: RwSignal<LiveCase>) {
+        let path = window().location().pathname().unwrap_or_default();
+        let Some(fresh) = browser::fetch_document(&path).await else {
+            return;
+        };
+        let latest = fresh
+            .query_selector("[data-live-state]")
+            .ok()
+            .flatten()
+            .and_then(|element| element.get_attribute("data-live-state"))
+            .and_then(|json| serde_json::from_str::<LiveCase>(&json).ok());
+        // A slow answer must not undo a newer one.
+        let Some(latest) = latest.filter(|l| l.version > shown.with_untracked(|s| s.version))
+        else {
+            return;
+        };
+        for part in ["lead", "naming", "status", "summary", "ending"] {
+            browser::replace_part(&fresh, part);
+        }
+        let gone = browser::merge_keyed(&fresh, "active", "data-active-key");
+        let added = browser::prepend_new(&fresh, "timeline", "data-version");
+        stand_on_version(latest.version);
+        tell_what_others_did(&gone, &added);
+        enliven_pickers(&document());
+        shown.set(latest);
+    }
+
+    /// The forms kept on the page send the version of the case they now
+    /// stand on.
+    fn stand_on_version(version: i64) {
+        let Ok(fields) = document().query_selector_all("[data-case-form] input[name=version]")
+        else {
+            return;
+        };
+        for index in 0..fields.length() {
+            if let Some(field) = fields
+                .item(index)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
+                let _ = field.set_attribute("value", &version.to_string());
+            }
+        }
+    }
+
+    /// Tells the reader which current activities went because someone else
+    /// completed them.
+    fn tell_what_others_did(gone: &[web_sys::Element], added: &[web_sys::Element]) {
+        let here = document();
+        let completed_by_others = |number: &String| {
+            added.iter().any(|entry| {
+                entry.get_attribute("data-completed").as_ref() == Some(number)
+                    && !entry.has_attribute("data-mine")
+            })
+        };
+        let still_current = |number: &String| {
+            here.query_selector(&format!("[data-active=\"{number}\"]"))
+                .ok()
+                .flatten()
+                .is_some()
+        };
+        let mut taken: Vec<String> = gone
+            .iter()
+            .filter_map(|card| card.get_attribute("data-active"))
+            .filter(|number| completed_by_others(number) && !still_current(number))
+            .collect();
+        taken.dedup();
+        if taken.is_empty() {
             return;
         }
-        send(
-            "assign",
-            Some(chosen.get_untracked()),
-            Some(reason.get_untracked()).filter(|r| !r.trim().is_empty()),
-        );
-    };
-    view! {
-        {move || {
-            let (holds_role, mine, head) = state().unwrap_or_default();
-            let unassigned = !reassigning;
-            view! {
-                <div class="derive-controls">
-                    {(unassigned && holds_role).then(|| view! {
-                        <button type="button" class="button button-small" on:click=move |_| send("take", None, None)>"Tomar"</button>
-                    })}
-                    {(reassigning && (mine || head)).then(|| view! {
-                        <button type="button" class="button button-small" on:click=move |_| send("release", None, None)>"Liberar"</button>
-                    })}
-                    {head.then(|| view! {
-                        <details class="derive-editor">
-                            <summary class="button button-small">{if reassigning { "Reasignar" } else { "Derivar a…" }}</summary>
-                            <form class="form" on:submit=on_derive>
-                                <div class="field">
-                                    <label for=format!("assign-{number}")>"Persona"</label>
-                                    <CandidateSelect
-                                        case_id=case_id.clone()
-                                        numbers=vec![number]
-                                        select_id=format!("assign-{number}")
-                                        placeholder="Elija…"
-                                        chosen
-                                    />
-                                </div>
-                                <div class="field">
-                                    <label for=format!("reason-{number}")>{if reassigning { "Motivo de la reasignación" } else { "Motivo (opcional)" }}</label>
-                                    <input id=format!("reason-{number}") type="text" maxlength=MAX_REASON bind:value=reason required=reassigning />
-                                </div>
-                                <button type="submit" class="button button-primary" disabled=move || derive.pending().get()>"Derivar"</button>
-                            </form>
-                        </details>
-                    })}
-                </div>
+        if let Ok(Some(news)) = here.query_selector("[data-news]") {
+            news.set_text_content(Some(&format!(
+                "Otra persona completó la actividad {} mientras usted veía el expediente; el historial lo muestra.",
+                taken.join(", ")
+            )));
+            let _ = news.remove_attribute("hidden");
+        }
+    }
+
+    fn listen_for_forms(refresher: Refresher) {
+        let on_submit = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let Some(form) = event
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::HtmlFormElement>().ok())
+                .filter(|form| form.has_attribute("data-case-form"))
+            else {
+                return;
+            };
+            event.prevent_default();
+            send(form, refresher.clone());
+        });
+        let _ = document()
+            .add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
+        // Listens for as long as the page is open.
+        on_submit.forget();
+    }
+
+    /// Sends a case form to its server function, with the files its picker
+    /// uploaded, and takes in the page as it then is.
+    fn send(form: web_sys::HtmlFormElement, refresher: Refresher) {
+        let has = |selector: &str| form.query_selector(selector).ok().flatten().is_some();
+        if has("input[name=choice]") && !has("input[name=choice]:checked") {
+            show_problem(&form, Some(CHOOSE_FIRST));
+            return;
+        }
+        let Ok(fields) = web_sys::FormData::new_with_form(&form) else {
+            return;
+        };
+        let uploads = form
+            .query_selector("[data-file-picker]")
+            .ok()
+            .flatten()
+            .and_then(|slot| slot.get_attribute("data-file-picker"))
+            .and_then(|slot| picked(&slot));
+        if let Some(uploads) = uploads {
+            let files = if form.has_attribute("data-files-required") {
+                uploads.with_untracked(|u| files_to_attach(u))
+            } else {
+                uploads.with_untracked(|u| ready_ids(u))
+            };
+            match files {
+                Ok(ids) => {
+                    for (index, id) in ids.iter().enumerate() {
+                        let _ = fields.append_with_str(&format!("files[{index}]"), id);
+                    }
+                }
+                Err(problem) => {
+                    show_problem(&form, Some(&problem));
+                    return;
+                }
             }
-        }}
-        {move || problem.get().map(|p| view! { <p class="notice notice-error" role="alert">{p}</p> })}
+        }
+        set_busy(&form, true);
+        leptos::task::spawn_local(async move {
+            let answer = browser::post_form(&form.action(), &fields).await;
+            set_busy(&form, false);
+            match answer {
+                Ok(()) => {
+                    show_problem(&form, None);
+                    form.reset();
+                    if let Some(uploads) = uploads {
+                        uploads.set(Vec::new());
+                    }
+                    if let Ok(Some(details)) = form.closest("details") {
+                        let _ = details.remove_attribute("open");
+                    }
+                    refresher.run();
+                }
+                Err(refusal) => {
+                    let error = match refusal {
+                        Some(body) => ServerFnError::de(body.into()),
+                        None => ServerFnError::Request("unreachable".into()),
+                    };
+                    show_problem(&form, Some(&error_text(&error)));
+                }
+            }
+        });
+    }
+
+    /// Shows what was refused just above the form's button; `None` clears
+    /// it.
+    fn show_problem(form: &web_sys::HtmlFormElement, message: Option<&str>) {
+        let shown = form
+            .query_selector(":scope > [data-problem]")
+            .ok()
+            .flatten();
+        let Some(message) = message else {
+            if let Some(shown) = shown {
+                shown.remove();
+            }
+            return;
+        };
+        let notice = shown.or_else(|| {
+            let notice = document().create_element("p").ok()?;
+            notice.set_class_name("notice notice-error");
+            notice.set_attribute("role", "alert").ok()?;
+            notice.set_attribute("data-problem", "").ok()?;
+            let button = form
+                .query_selector(":scope > button[type=submit]")
+                .ok()
+                .flatten();
+            form.insert_before(&notice, button.as_ref().map(|b| b.unchecked_ref()))
+                .ok()?;
+            Some(notice)
+        });
+        if let Some(notice) = notice {
+            notice.set_text_content(Some(message));
+        }
+    }
+
+    fn set_busy(form: &web_sys::HtmlFormElement, busy: bool) {
+        let _ = form.set_attribute("aria-busy", if busy { "true" } else { "false" });
+        if let Ok(Some(button)) = form.query_selector("button[type=submit]") {
+            let _ = button.toggle_attribute_with_force("disabled", busy);
+        }
     }
 }
 
-/// Shows the case as an answer left it, unless a newer version is shown
-/// already (a slow answer must not undo a newer one).
-fn adopt_newer(case: RwSignal<CaseView>, latest: CaseView) {
-    if latest.version > case.with_untracked(|c| c.version) {
-        case.set(latest);
+/// For the staff of a PR09 case: names one more entity it concerns, as the
+/// analysis finds them ("la(s) entidad(es) correspondiente(s)").
+fn name_entity_form(case_id: &str, choices: Vec<EntityChoice>) -> impl IntoView {
+    let options = choices
+        .into_iter()
+        .map(|e| view! { <option value=e.id>{e.name}</option> })
+        .collect_view();
+    view! {
+        <details class="panel name-entity">
+            <summary>"Añadir una entidad a la que concierne"</summary>
+            <form class="form" method="post" action=NameCaseEntity::url() data-case-form="">
+                <input type="hidden" name="case_id" value=case_id.to_owned() />
+                <div class="field">
+                    <label for="name-entity">"Entidad"</label>
+                    <select id="name-entity" name="entity_id">{options}</select>
+                </div>
+                <button type="submit" class="button">"Añadir al expediente"</button>
+            </form>
+        </details>
     }
 }
 

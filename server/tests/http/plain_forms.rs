@@ -167,3 +167,114 @@ async fn a_completion_posted_as_plain_html_returns_to_the_case_page() {
         "an empty comment is none: {history:?}"
     );
 }
+
+/// A form posted as plain HTML from the page at `from`, as a browser does
+/// without the wasm.
+async fn post_from_page(
+    client: &reqwest::Client,
+    action: &str,
+    from: &str,
+    body: String,
+) -> reqwest::Response {
+    client
+        .post(action)
+        .header("content-type", FORM)
+        .header("accept", "text/html")
+        .header("referer", from)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_case_pages_other_forms_post_as_plain_html_and_as_its_script_sends_them() {
+    let app = TestApp::with_demo().await;
+    let entity = app.login("entidad@demo.local").await;
+    let case = app.open_pr6(&entity).await;
+    let id = case["id"].as_str().unwrap();
+    let done = entity
+        .post(app.url(&format!("/api/v1/cases/{id}/activities/1/complete")))
+        .json(&serde_json::json!({ "output_reference": "CE-1", "choice": "correo-electronico", "version": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    let here = app.url(&format!("/expedientes/{id}"));
+    let page = app.get_text(&entity, &format!("/expedientes/{id}")).await;
+    let attach = app.url(&form_action(&page, "correction-form"));
+
+    // A correction without a file, posted as plain HTML: back to the page,
+    // which says why, and nothing changed.
+    let refused = post_from_page(
+        &entity,
+        &attach,
+        &here,
+        format!("id={id}&activity=1&comment="),
+    )
+    .await;
+    assert_eq!(refused.url().path(), format!("/expedientes/{id}"));
+    let refused = refused.text().await.unwrap();
+    assert!(refused.contains("data-plain-post-problem"), "{refused}");
+    assert!(refused.contains("Elija al menos un archivo para adjuntar."));
+    let now = app.get_json(&entity, &format!("/api/v1/cases/{id}")).await;
+    assert_eq!(now["version"], 2, "nothing changed");
+
+    // As the page's script sends it: the uploads as `files[i]`, answered
+    // rather than sent back.
+    let uploaded: serde_json::Value = entity
+        .post(app.url(&format!("/api/v1/cases/{id}/files")))
+        .multipart(
+            reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec())
+                    .file_name("Nota firmada.pdf")
+                    .mime_str("application/pdf")
+                    .unwrap(),
+            ),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let file = uploaded["files"][0]["id"].as_str().unwrap();
+    let attached = entity
+        .post(&attach)
+        .header("content-type", FORM)
+        .body(format!(
+            "id={id}&activity=1&comment=Faltaba+la+firma&files%5B0%5D={file}"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(attached.status(), 200, "{}", attached.text().await.unwrap());
+    let now = app.get_json(&entity, &format!("/api/v1/cases/{id}")).await;
+    assert_eq!(now["version"], 3);
+    let last = now["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["comment"], "Faltaba la firma");
+    assert_eq!(last["files"][0]["name"], "Nota firmada.pdf");
+
+    // The AIT's professional takes activity 5 from the page, as plain HTML.
+    let profesional = app.login("profesional-ait@demo.local").await;
+    let page = app
+        .get_text(&profesional, &format!("/expedientes/{id}"))
+        .await;
+    let derive = app.url(&form_action(&page, "derive-button"));
+    let taken = post_from_page(
+        &profesional,
+        &derive,
+        &here,
+        format!("id={id}&number=5&version=3&action=take"),
+    )
+    .await;
+    assert_eq!(taken.url().as_str(), here);
+    let now = app
+        .get_json(&profesional, &format!("/api/v1/cases/{id}"))
+        .await;
+    assert_eq!(
+        now["active"][0]["assignee"]["name"],
+        "profesional-ait@demo.local"
+    );
+}
