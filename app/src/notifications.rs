@@ -102,14 +102,13 @@ pub struct Candidates {
 }
 
 impl Candidates {
-    /// The people of the list for `numbers` among `lists` (none when no
-    /// list was drawn up for them).
-    pub fn for_numbers(lists: &[Candidates], numbers: &[ActivityNumber]) -> Vec<Candidate> {
+    /// The people of the list for `numbers` among `lists`, if one was
+    /// drawn up for them (for a reader who may use it).
+    pub fn for_numbers(lists: &[Candidates], numbers: &[ActivityNumber]) -> Option<Vec<Candidate>> {
         lists
             .iter()
             .find(|list| list.numbers == numbers)
             .map(|list| list.people.clone())
-            .unwrap_or_default()
     }
 }
 

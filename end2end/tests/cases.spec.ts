@@ -76,7 +76,7 @@ test("two people advance a PR6 case and each sees the other's step without reloa
   await expect(profesional.locator(".timeline")).toContainText("entidad@demo.local (Entidad solicitante)");
 });
 
-test("a stale page is told to reload instead of overwriting", async ({ browser }) => {
+test("a stale page is refused instead of overwriting, and catches up", async ({ browser }) => {
   const admin = await signIn(browser, "admin@demo.local");
   const opened = await openCase(admin, "PR09");
   const stale = await signIn(browser, "profesional-ait@demo.local");
@@ -101,18 +101,27 @@ test("a stale page is told to reload instead of overwriting", async ({ browser }
   });
   expect(done.status()).toBe(200);
 
+  // Refused, not overwritten: the page catches up at once, without
+  // waiting for its next round of asking.
   const card = stale.locator('[data-active="1"]');
   await card.getByLabel(/Referencia de la salida/).fill("IT-1 bis");
   await card.getByRole("button", { name: "Completar actividad 1" }).click();
-  await expect(card.getByRole("alert")).toContainText("Recargue la página");
-
-  // Once the page asks again, it shows the colleague's step.
-  await stale.clock.runFor(4_000);
+  await expect(card).toHaveCount(0);
   await expect.poll(() => current(stale)).toEqual(["2"]);
   const view = await (await colleague.request.get(`/api/v1/cases/${opened.id}`)).json();
   const ones = view.history.filter((h: { activity: number | null }) => h.activity === 1);
   expect(ones).toHaveLength(1);
   expect(ones[0].output_reference).toBe("IT-1");
+
+  // Without its stream, the page hears of the next step once it asks again.
+  const responsable = await signIn(browser, "responsable-ait@demo.local");
+  const approved = await responsable.request.post(`/api/v1/cases/${opened.id}/activities/2/complete`, {
+    data: { output_reference: "IT-1 aprobado", version: 2 },
+  });
+  expect(approved.status()).toBe(200);
+  await expect.poll(() => current(stale)).toEqual(["2"]);
+  await stale.clock.runFor(4_000);
+  await expect.poll(() => current(stale)).toEqual(["3"]);
 });
 
 test("staff open a case from the list and land on it, waiting at activity 1", async ({ browser }) => {

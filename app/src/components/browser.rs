@@ -162,42 +162,93 @@ fn keyed_children(element: &web_sys::Element, key: &str) -> Vec<(String, web_sys
         .collect()
 }
 
+/// Whether the reader is using `element`: it holds the focus, an open
+/// `<details>` or a form being sent. What they are doing there must not be
+/// swept away by a newer copy.
+fn in_use(element: &web_sys::Element) -> bool {
+    let focused = leptos::prelude::document().active_element();
+    focused.is_some_and(|f| element.contains(Some(&f)))
+        || element
+            .query_selector("details[open], [aria-busy=\"true\"]")
+            .ok()
+            .flatten()
+            .is_some()
+}
+
+/// Gives `old` the content of `new`, unless it has it already or the
+/// reader is using it.
+fn bring_up_to_date(old: &web_sys::Element, new: &web_sys::Element) {
+    let content = new.inner_html();
+    if old.inner_html() != content && !in_use(old) {
+        old.set_inner_html(&content);
+    }
+}
+
 /// Gives part `name` of this page the content it has in `fresh`.
 pub fn replace_part(fresh: &web_sys::Document, name: &str) {
     let here = leptos::prelude::document();
     if let (Some(old), Some(new)) = (part(&here, name), part(fresh, name)) {
-        old.set_inner_html(&new.inner_html());
+        bring_up_to_date(&old, &new);
     }
 }
 
 /// Makes part `name` of this page hold the children `fresh` has there, in
 /// its order, matched by the attribute `key`: a child kept keeps whatever
-/// was typed into it, a new one is taken from `fresh`. Returns the
+/// was typed into it (only the parts marked `data-live-part` inside it are
+/// brought up to date), a new one is taken from `fresh`. Returns the
 /// children it removed.
 pub fn merge_keyed(fresh: &web_sys::Document, name: &str, key: &str) -> Vec<web_sys::Element> {
     let here = leptos::prelude::document();
     let (Some(list), Some(new_list)) = (part(&here, name), part(fresh, name)) else {
         return Vec::new();
     };
-    let mut old = keyed_children(&list, key);
-    for (position, (value, new_child)) in keyed_children(&new_list, key).into_iter().enumerate() {
-        let child = match old.iter().position(|(kept, _)| *kept == value) {
-            Some(found) => old.remove(found).1,
+    let wanted = keyed_children(&new_list, key);
+    // The children that go are removed first, so that those that stay are
+    // not moved: moving a node loses its focus.
+    let (mut kept, gone): (Vec<_>, Vec<_>) = keyed_children(&list, key)
+        .into_iter()
+        .partition(|(value, _)| wanted.iter().any(|(new, _)| new == value));
+    for (_, child) in &gone {
+        child.remove();
+    }
+    for (position, (value, new_child)) in wanted.into_iter().enumerate() {
+        let child = match kept.iter().position(|(old, _)| *old == value) {
+            Some(found) => {
+                let child = kept.remove(found).1;
+                bring_parts_up_to_date(&child, &new_child);
+                child
+            }
             None => match here.import_node_with_deep(&new_child, true) {
                 Ok(node) => node.unchecked_into(),
                 Err(_) => continue,
             },
         };
-        // Moved only when out of place: moving a node loses its focus.
         let at = list.children().item(position as u32);
         if at.as_ref() != Some(&child) {
             let _ = list.insert_before(&child, at.as_ref().map(|e| e.unchecked_ref()));
         }
     }
-    for (_, gone) in &old {
-        gone.remove();
+    gone.into_iter().map(|(_, child)| child).collect()
+}
+
+/// Brings the parts marked `data-live-part` inside `kept` to what they
+/// are inside `new`.
+fn bring_parts_up_to_date(kept: &web_sys::Element, new: &web_sys::Element) {
+    let Ok(parts) = new.query_selector_all("[data-live-part]") else {
+        return;
+    };
+    for index in 0..parts.length() {
+        let Some(new_part) = parts
+            .item(index)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        else {
+            continue;
+        };
+        let name = new_part.get_attribute("data-live-part").unwrap_or_default();
+        if let Ok(Some(old_part)) = kept.query_selector(&format!("[data-live-part=\"{name}\"]")) {
+            bring_up_to_date(&old_part, &new_part);
+        }
     }
-    old.into_iter().map(|(_, gone)| gone).collect()
 }
 
 /// Adds to the top of part `name` of this page the children `fresh` has

@@ -175,10 +175,15 @@ pub fn PickerSlot(case_id: String, label: String, id: String) -> impl IntoView {
     view! { <div data-file-picker=id data-case=case_id data-label=label>{picker}</div> }
 }
 
-/// A picker at work on the page: its slot, its uploads, and what keeps it
-/// mounted.
+/// A picker at work on the page: its slot's id and element, its uploads,
+/// and what keeps it mounted.
 #[cfg(feature = "hydrate")]
-type Working = (String, RwSignal<Vec<Upload>>, Box<dyn std::any::Any>);
+type Working = (
+    String,
+    web_sys::Element,
+    RwSignal<Vec<Upload>>,
+    Box<dyn std::any::Any>,
+);
 
 #[cfg(feature = "hydrate")]
 thread_local! {
@@ -210,13 +215,15 @@ pub fn enliven_pickers(root: &web_sys::Document) {
         slot.set_inner_html("");
         let uploads = RwSignal::new(Vec::new());
         let picker_id = id.clone();
+        let element: web_sys::Element = slot.clone().into();
         let mounted = leptos::mount::mount_to(slot, move || {
             view! { <FilePicker case_id uploads label id=picker_id /> }
         });
         PICKERS.with(|pickers| {
             let mut pickers = pickers.borrow_mut();
-            pickers.retain(|(slot, ..)| *slot != id);
-            pickers.push((id, uploads, Box::new(mounted)));
+            // Those of slots the page no longer holds go.
+            pickers.retain(|(other, slot, ..)| *other != id && slot.is_connected());
+            pickers.push((id, element, uploads, Box::new(mounted)));
         });
     }
 }
@@ -229,7 +236,7 @@ pub fn picked(id: &str) -> Option<RwSignal<Vec<Upload>>> {
             .borrow()
             .iter()
             .find(|(slot, ..)| slot == id)
-            .map(|(_, uploads, _)| *uploads)
+            .map(|(_, _, uploads, _)| *uploads)
     })
 }
 

@@ -33,7 +33,6 @@ use crate::components::uploads::{AttachedFiles, PickerSlot};
 use crate::domain::access::Actor;
 use crate::domain::calendar::{bolivia_time, now_ms, waited};
 use crate::domain::case_input::{MAX_COMMENT, MAX_OBSERVATIONS, MAX_OUTPUT_REFERENCE};
-use crate::domain::derivation::derives;
 use crate::domain::procedure::{Activity, ActivityNumber, Procedure};
 use crate::domain::procedures;
 use crate::domain::role::{roles_label, Role};
@@ -170,7 +169,7 @@ fn case_body(
         <CaseLive case_id=case.id.clone() live>
             <section class="panel" aria-labelledby="active-title">
                 <h2 id="active-title">"Actividades en curso"</h2>
-                <p class="notice" role="status" data-news="" hidden></p>
+                <div role="status" data-news=""></div>
                 <div data-live-part="ending">{ending}</div>
                 <ul class="current-list" data-live-part="active">{cards}</ul>
             </section>
@@ -230,13 +229,11 @@ fn active_card(
     let activity = procedure.activity(number).expect("active activities exist");
     let assignee = active.assignee.as_ref();
     let may_complete = reader.may_complete(case, activity, assignee);
-    // A card is kept in the browser while this stays the same; it is drawn
-    // anew when someone else takes it or the reader's part in it changes.
-    let key = format!(
-        "{number}:{}:{}:{may_complete}",
-        active.since,
-        assignee.map_or("", |a| a.id.as_str())
-    );
+    // A card is kept in the browser, with what is typed in it, while this
+    // stays the same; its parts marked live are brought up to date inside
+    // it. It is drawn anew when the reader may no longer complete it, or
+    // may now.
+    let key = format!("{number}:{}:{may_complete}", active.since);
     let holder = match assignee {
         Some(person) => format!("Derivada a {}.", person.name),
         None => "Sin asignar: cualquiera con el rol puede tomarla.".to_owned(),
@@ -251,11 +248,11 @@ fn active_card(
         Either::Left(view! { <p class="muted">{fallback}</p> })
     };
     view! {
-        <li class="current-item" data-active=number data-active-key=key data-assignee=assignee.map(|a| a.id.clone())>
+        <li class="current-item" data-active=number data-since=active.since data-active-key=key data-assignee=assignee.map(|a| a.id.clone())>
             <h3>{format!("Actividad {number} · {}", activity.title)}</h3>
-            <p class="muted">{format!("{} · en curso {}", roles_label(activity.roles), waited(active.since, now_ms()))}</p>
-            <p class="holder" data-holder="">{holder}</p>
-            {derive_controls(case, activity, assignee, reader, candidates)}
+            <p class="muted" data-live-part="waited">{format!("{} · en curso {}", roles_label(activity.roles), waited(active.since, now_ms()))}</p>
+            <p class="holder" data-holder="" data-live-part="holder">{holder}</p>
+            <div data-live-part="derive">{derive_controls(case, activity, assignee, reader, candidates)}</div>
             {body}
         </li>
     }
@@ -272,7 +269,7 @@ fn complete_form(
     let number = activity.number;
     let received = activity.receives_forms.then(|| {
         let forms = forms_received(&case.history);
-        if forms.is_empty() {
+        let list = if forms.is_empty() {
             let input_id = format!("without-forms-{number}");
             Either::Left(view! {
                 <div class="notice notice-warning forms-received" data-forms-received="0">
@@ -295,7 +292,8 @@ fn complete_form(
                     <ul>{items}</ul>
                 </div>
             })
-        }
+        };
+        view! { <div data-live-part="received">{list}</div> }
     });
     let choices = activity.is_decision().then(|| {
         let options = activity
@@ -318,8 +316,8 @@ fn complete_form(
             </fieldset>
         }
     });
-    let derivation = derives(activity).then(|| {
-        let next: Vec<ActivityNumber> = activity.successors().collect();
+    let next: Vec<ActivityNumber> = activity.successors().collect();
+    let derivation = Candidates::for_numbers(candidates, &next).map(|people| {
         let select_id = format!("derive-{number}");
         view! {
             <div class="field">
@@ -328,7 +326,7 @@ fn complete_form(
                     select_id,
                     "assignee",
                     "Nadie en particular: a todos los que tienen el rol",
-                    Candidates::for_numbers(candidates, &next),
+                    people,
                 )}
             </div>
         }
@@ -408,7 +406,7 @@ fn derive_controls(
             </form>
         }
     };
-    let editor = head.then(|| {
+    let editor = Candidates::for_numbers(candidates, &[number]).map(|people| {
         let select_id = format!("assign-{number}");
         view! {
             <details class="derive-editor">
@@ -417,7 +415,7 @@ fn derive_controls(
                     {fields("assign")}
                     <div class="field">
                         <label for=select_id.clone()>"Persona"</label>
-                        {candidate_select(select_id, "user_id", "Elija…", Candidates::for_numbers(candidates, &[number]))}
+                        {candidate_select(select_id, "user_id", "Elija…", people)}
                     </div>
                     <div class="field">
                         <label for=format!("reason-{number}")>{if reassigning { "Motivo de la reasignación" } else { "Motivo (opcional)" }}</label>
@@ -668,27 +666,44 @@ mod in_browser {
                     && !entry.has_attribute("data-mine")
             })
         };
-        let still_current = |number: &String| {
-            here.query_selector(&format!("[data-active=\"{number}\"]"))
-                .ok()
-                .flatten()
-                .is_some()
+        // The same activity, current since the same moment, drawn anew.
+        let still_current = |card: &web_sys::Element| {
+            let (number, since) = (
+                card.get_attribute("data-active").unwrap_or_default(),
+                card.get_attribute("data-since").unwrap_or_default(),
+            );
+            here.query_selector(&format!(
+                "[data-active=\"{number}\"][data-since=\"{since}\"]"
+            ))
+            .ok()
+            .flatten()
+            .is_some()
         };
         let mut taken: Vec<String> = gone
             .iter()
+            .filter(|card| !still_current(card))
             .filter_map(|card| card.get_attribute("data-active"))
-            .filter(|number| completed_by_others(number) && !still_current(number))
+            .filter(completed_by_others)
             .collect();
         taken.dedup();
-        if taken.is_empty() {
+        let Some(last) = taken.pop() else {
             return;
-        }
-        if let Ok(Some(news)) = here.query_selector("[data-news]") {
-            news.set_text_content(Some(&format!(
-                "Otra persona completó la actividad {} mientras usted veía el expediente; el historial lo muestra.",
-                taken.join(", ")
+        };
+        let which = if taken.is_empty() {
+            format!("la actividad {last}")
+        } else {
+            format!("las actividades {} y {last}", taken.join(", "))
+        };
+        // Written into a status region that is already on the page, so
+        // that screen readers announce it.
+        if let (Ok(Some(news)), Ok(notice)) =
+            (here.query_selector("[data-news]"), here.create_element("p"))
+        {
+            notice.set_class_name("notice");
+            notice.set_text_content(Some(&format!(
+                "Otra persona completó {which} mientras usted veía el expediente; el historial lo muestra."
             )));
-            let _ = news.remove_attribute("hidden");
+            news.replace_children_with_node_1(&notice);
         }
     }
 
@@ -752,6 +767,15 @@ mod in_browser {
             match answer {
                 Ok(()) => {
                     show_problem(&form, None);
+                    // Done with: the page may now bring this form's part
+                    // up to date.
+                    if let Some(focused) = document()
+                        .active_element()
+                        .filter(|f| form.contains(Some(f)))
+                        .and_then(|f| f.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        let _ = focused.blur();
+                    }
                     form.reset();
                     if let Some(uploads) = uploads {
                         uploads.set(Vec::new());
@@ -767,6 +791,9 @@ mod in_browser {
                         None => ServerFnError::Request("unreachable".into()),
                     };
                     show_problem(&form, Some(&error_text(&error)));
+                    // A refusal may come from a change the page has not
+                    // taken in yet (a stale version): it catches up.
+                    refresher.run();
                 }
             }
         });

@@ -203,6 +203,20 @@ async fn the_case_pages_other_forms_post_as_plain_html_and_as_its_script_sends_t
     let here = app.url(&format!("/expedientes/{id}"));
     let page = app.get_text(&entity, &format!("/expedientes/{id}")).await;
     let attach = app.url(&form_action(&page, "correction-form"));
+    // Lists of staff to derive to are drawn only for who may use them: the
+    // heads, not the entity.
+    assert!(!page.contains("name=\"user_id\""), "{page}");
+    let jefe = app.login("jefe-ugat@demo.local").await;
+    let head_page = app.get_text(&jefe, &format!("/expedientes/{id}")).await;
+    let derive_list = head_page
+        .split("name=\"user_id\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</select>").next())
+        .expect("the head may derive activity 5");
+    assert!(
+        derive_list.contains("profesional-ait@demo.local"),
+        "{derive_list}"
+    );
 
     // A correction without a file, posted as plain HTML: back to the page,
     // which says why, and nothing changed.
