@@ -252,49 +252,20 @@ pub async fn inbox(
     Ok(cases::inbox(&db, &user.actor(), part, &page).await?)
 }
 
-/// A case as its page shows it to the reader, with who may be chosen in
-/// the lists of people the reader may use: a current activity's, for the
-/// heads who derive it, and those of the activities that follow one that
-/// derives, for whoever may complete it.
+/// A case as its page shows it to the reader, with the lists of people it
+/// offers them to derive to (`server::derivation::offered_lists`).
 #[server(output = JsonText)]
 pub async fn load_case_page(id: String) -> Result<(CaseView, Vec<Candidates>), ServerFnError> {
-    use crate::domain::derivation::derives;
     use crate::server::{cases, derivation, request};
     let db = request::db()?;
     let (user, _) = request::signed_in(&db).await?;
-    let actor = user.actor();
-    let case = cases::view(&db, &actor, &id)
+    let case = cases::view(&db, &user.actor(), &id)
         .await?
         .ok_or_else(cases::case_not_found)?;
     let procedure = crate::domain::procedures::definition(&case.procedure, case.procedure_version)
         .ok_or_else(cases::case_not_found)?;
-    let mut lists: Vec<Vec<ActivityNumber>> = Vec::new();
-    for activity in case
-        .active
-        .iter()
-        .filter_map(|a| procedure.activity(a.number))
-    {
-        if actor.reassigns() {
-            lists.push(vec![activity.number]);
-        }
-        if derives(activity) && actor.role_for(activity, &case.entity_ids()).is_ok() {
-            lists.push(activity.successors().collect());
-        }
-    }
-    lists.dedup();
-    let mut found = Vec::with_capacity(lists.len());
-    for numbers in lists {
-        let mut people: Vec<crate::notifications::Candidate> = Vec::new();
-        for &number in &numbers {
-            for person in derivation::candidates(&db, &user, &id, number).await? {
-                if !people.iter().any(|p| p.id == person.id) {
-                    people.push(person);
-                }
-            }
-        }
-        found.push(Candidates { numbers, people });
-    }
-    Ok((case, found))
+    let offered = derivation::offered_lists(&db, &user, &case, procedure).await?;
+    Ok((case, offered))
 }
 
 #[server(output = JsonText)]

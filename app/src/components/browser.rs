@@ -97,14 +97,8 @@ pub async fn send(url: &str, method: &str, body: String) -> Result<(), (String, 
     if response.ok() {
         return Ok(());
     }
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string()),
-        Err(_) => None,
-    };
-    let body = text
+    let body = body_text(&response)
+        .await
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
         .unwrap_or_default();
     Err(crate::api::refusal(&body, response.status()))
@@ -120,6 +114,11 @@ pub async fn get_text(url: &str) -> Option<String> {
     if !response.ok() {
         return None;
     }
+    body_text(&response).await
+}
+
+/// The body of `response` as text, `None` when it cannot be read.
+async fn body_text(response: &web_sys::Response) -> Option<String> {
     JsFuture::from(response.text().ok()?)
         .await
         .ok()?
@@ -297,8 +296,5 @@ pub async fn post_form(url: &str, fields: &web_sys::FormData) -> Result<(), Opti
     if response.ok() {
         return Ok(());
     }
-    let text = JsFuture::from(response.text().map_err(|_| None)?)
-        .await
-        .map_err(|_| None)?;
-    Err(text.as_string())
+    Err(body_text(&response).await)
 }

@@ -102,6 +102,42 @@ fn poll(on_change: OnChange) {
     });
 }
 
+/// Runs `work` when asked, one run at a time: asked while it runs, it runs
+/// once more afterwards, however often it was asked (changes come in
+/// bursts), and no sooner than `gap_ms` after the run before (none when 0).
+#[cfg(feature = "hydrate")]
+pub fn one_at_a_time<Work, Run>(gap_ms: i32, work: Work) -> std::rc::Rc<dyn Fn()>
+where
+    Work: Fn() -> Run + 'static,
+    Run: std::future::Future<Output = ()> + 'static,
+{
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let busy = Rc::new(Cell::new(false));
+    let again = Rc::new(Cell::new(false));
+    let work = Rc::new(work);
+    Rc::new(move || {
+        if busy.replace(true) {
+            again.set(true);
+            return;
+        }
+        let (busy, again, work) = (busy.clone(), again.clone(), work.clone());
+        leptos::task::spawn_local(async move {
+            loop {
+                again.set(false);
+                work().await;
+                if gap_ms > 0 {
+                    super::browser::sleep(gap_ms).await;
+                }
+                if !again.get() {
+                    break;
+                }
+            }
+            busy.set(false);
+        });
+    })
+}
+
 /// A part of a server-rendered page that renders itself again, in place,
 /// when a change the stream at `stream` tells of may concern it: the page
 /// is fetched again and this region's new markup replaces the old. Its
@@ -113,36 +149,8 @@ pub fn LiveRegion(stream: String, children: Children) -> impl IntoView {
     let region = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]
     Effect::new(move || {
-        use std::cell::Cell;
-        use std::rc::Rc;
-        // Changes come in bursts: one fetch at a time, and one more if
-        // something changed while it ran, no sooner than the gap allows.
-        let busy = Rc::new(Cell::new(false));
-        let again = Rc::new(Cell::new(false));
-        let refresh: Rc<dyn Fn()> = Rc::new({
-            let busy = busy.clone();
-            let again = again.clone();
-            move || {
-                if busy.replace(true) {
-                    again.set(true);
-                    return;
-                }
-                let busy = busy.clone();
-                let again = again.clone();
-                leptos::task::spawn_local(async move {
-                    loop {
-                        again.set(false);
-                        replace_region(region).await;
-                        super::browser::sleep(REGION_GAP_MS).await;
-                        if !again.get() {
-                            break;
-                        }
-                    }
-                    busy.set(false);
-                });
-            }
-        });
-        follow(&stream, Rc::new(move |_| refresh()));
+        let refresh = one_at_a_time(REGION_GAP_MS, move || replace_region(region));
+        follow(&stream, std::rc::Rc::new(move |_| refresh()));
     });
     #[cfg(not(feature = "hydrate"))]
     let _ = &stream;

@@ -540,7 +540,6 @@ fn CaseLive(case_id: String, live: LiveCase, children: Children) -> impl IntoVie
 
 #[cfg(feature = "hydrate")]
 mod in_browser {
-    use std::cell::Cell;
     use std::rc::Rc;
 
     use leptos::prelude::*;
@@ -550,8 +549,8 @@ mod in_browser {
 
     use super::error_text;
     use crate::cases::LiveCase;
-    use crate::components::browser;
     use crate::components::uploads::{enliven_pickers, files_to_attach, picked, ready_ids};
+    use crate::components::{browser, live};
 
     /// What a case form says when it is sent without a choice where the
     /// activity is a decision.
@@ -560,19 +559,17 @@ mod in_browser {
     /// Follows the case's changes and sends the page's case forms, for as
     /// long as the page is open.
     pub fn follow(case_id: &str, shown: RwSignal<LiveCase>) {
-        let refresher = Refresher {
-            shown,
-            busy: Rc::default(),
-            again: Rc::default(),
-        };
+        // One fetch of the page at a time, and at once: the reader waits
+        // for what they just sent.
+        let refresh = live::one_at_a_time(0, move || catch_up(shown));
         enliven_pickers(&document());
-        listen_for_forms(refresher.clone());
+        listen_for_forms(refresh.clone());
         let url = format!("/api/v1/cases/{}/events", id_for_stream(case_id));
-        crate::components::live::follow(
+        live::follow(
             &url,
             Rc::new(move |version: Option<i64>| {
                 if version.is_none_or(|v| v > shown.with_untracked(|l| l.version)) {
-                    refresher.run();
+                    refresh();
                 }
             }),
         );
@@ -583,35 +580,8 @@ mod in_browser {
         id.chars().filter(char::is_ascii_alphanumeric).collect()
     }
 
-    /// Takes in the page as it is now, one fetch at a time: a change that
-    /// comes while one runs makes one more.
-    #[derive(Clone)]
-    struct Refresher {
-        shown: RwSignal<LiveCase>,
-        busy: Rc<Cell<bool>>,
-        again: Rc<Cell<bool>>,
-    }
-
-    impl Refresher {
-        fn run(&self) {
-            if self.busy.replace(true) {
-                self.again.set(true);
-                return;
-            }
-            let this = self.clone();
-            leptos::task::spawn_local(async move {
-                loop {
-                    this.again.set(false);
-                    catch_up(this.shown).await;
-                    if !this.again.get() {
-                        break;
-                    }
-                }
-                this.busy.set(false);
-            });
-        }
-    }
-
+    /// Takes in the page as it is now, if it shows a newer version of the
+    /// case.
     async fn catch_up(shown: RwSignal<LiveCase>) {
         let path = window().location().pathname().unwrap_or_default();
         let Some(fresh) = browser::fetch_document(&path).await else {
@@ -707,7 +677,7 @@ mod in_browser {
         }
     }
 
-    fn listen_for_forms(refresher: Refresher) {
+    fn listen_for_forms(refresh: Rc<dyn Fn()>) {
         let on_submit = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
             let Some(form) = event
                 .target()
@@ -717,7 +687,7 @@ mod in_browser {
                 return;
             };
             event.prevent_default();
-            send(form, refresher.clone());
+            send(form, refresh.clone());
         });
         let _ = document()
             .add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
@@ -727,7 +697,7 @@ mod in_browser {
 
     /// Sends a case form to its server function, with the files its picker
     /// uploaded, and takes in the page as it then is.
-    fn send(form: web_sys::HtmlFormElement, refresher: Refresher) {
+    fn send(form: web_sys::HtmlFormElement, refresh: Rc<dyn Fn()>) {
         let has = |selector: &str| form.query_selector(selector).ok().flatten().is_some();
         if has("input[name=choice]") && !has("input[name=choice]:checked") {
             show_problem(&form, Some(CHOOSE_FIRST));
@@ -783,7 +753,7 @@ mod in_browser {
                     if let Ok(Some(details)) = form.closest("details") {
                         let _ = details.remove_attribute("open");
                     }
-                    refresher.run();
+                    refresh();
                 }
                 Err(refusal) => {
                     let error = match refusal {
@@ -793,7 +763,7 @@ mod in_browser {
                     show_problem(&form, Some(&error_text(&error)));
                     // A refusal may come from a change the page has not
                     // taken in yet (a stale version): it catches up.
-                    refresher.run();
+                    refresh();
                 }
             }
         });

@@ -7,11 +7,11 @@
 use super::case_lookup::{activity_of, procedure_of, refusal, stale, visible_case};
 use super::error::ApiError;
 use super::store::{CaseChange, Db, User};
-use crate::cases::HistoryEvent;
+use crate::cases::{CaseView, HistoryEvent};
 use crate::domain::derivation::{self, derives, REASSIGNERS};
 use crate::domain::procedure::{Activity, ActivityNumber, Procedure};
 use crate::domain::role::{roles_label, Role};
-use crate::notifications::{Candidate, MAX_REASON};
+use crate::notifications::{Candidate, Candidates, MAX_REASON};
 
 /// What is done with a current activity.
 pub enum Derivation<'a> {
@@ -272,6 +272,50 @@ async fn derive_once(
     } else {
         Err(stale())
     }
+}
+
+/// The lists of people the case page offers `user` on `case` (read
+/// already through the reader's access): for each current activity, to the
+/// heads who derive it, those who may hold it; to whoever may complete an
+/// activity that derives, those who may hold what follows it. Each person
+/// is once in a list.
+pub async fn offered_lists(
+    db: &Db,
+    user: &User,
+    case: &CaseView,
+    procedure: &Procedure,
+) -> Result<Vec<Candidates>, ApiError> {
+    let actor = user.actor();
+    let mut lists: Vec<Vec<ActivityNumber>> = Vec::new();
+    for activity in case
+        .active
+        .iter()
+        .filter_map(|a| procedure.activity(a.number))
+    {
+        if actor.reassigns() {
+            lists.push(vec![activity.number]);
+        }
+        if derives(activity) && actor.role_for(activity, &case.entity_ids()).is_ok() {
+            lists.push(activity.successors().collect());
+        }
+    }
+    lists.dedup();
+    let mut offered = Vec::with_capacity(lists.len());
+    for numbers in lists {
+        let mut people: Vec<Candidate> = Vec::new();
+        for activity in numbers.iter().filter_map(|&n| procedure.activity(n)) {
+            for person in db
+                .holders(&case.id, activity.roles, user.entity_id.as_deref())
+                .await?
+            {
+                if !people.iter().any(|p| p.id == person.id) {
+                    people.push(person);
+                }
+            }
+        }
+        offered.push(Candidates { numbers, people });
+    }
+    Ok(offered)
 }
 
 /// The people an activity of a case may be derived to.

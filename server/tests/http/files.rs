@@ -10,7 +10,7 @@ use crate::common::{login_at, TestApp, TestDatabase};
 use crate::servers::{two_servers, ServerProcess};
 use app::server::files::FileLimits;
 
-fn pdf() -> Vec<u8> {
+pub(crate) fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
 }
 
@@ -51,7 +51,7 @@ fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn part(name: &str, bytes: Vec<u8>, claimed_type: &str) -> Part {
+pub(crate) fn part(name: &str, bytes: Vec<u8>, claimed_type: &str) -> Part {
     Part::bytes(bytes)
         .file_name(name.to_owned())
         .mime_str(claimed_type)
@@ -70,7 +70,12 @@ async fn entity_case(base: &str, entity: &reqwest::Client, entity_id: &str) -> V
     response.json().await.unwrap()
 }
 
-async fn upload(base: &str, client: &reqwest::Client, case_id: &str, form: Form) -> (u16, Value) {
+pub(crate) async fn upload(
+    base: &str,
+    client: &reqwest::Client,
+    case_id: &str,
+    form: Form,
+) -> (u16, Value) {
     let response = client
         .post(format!("{base}/api/v1/cases/{case_id}/files"))
         .multipart(form)
@@ -81,7 +86,7 @@ async fn upload(base: &str, client: &reqwest::Client, case_id: &str, form: Form)
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-fn ids(uploaded: &Value) -> Vec<String> {
+pub(crate) fn ids(uploaded: &Value) -> Vec<String> {
     uploaded["files"]
         .as_array()
         .unwrap()

@@ -2,7 +2,10 @@
 //! wasm arrives or without it: read by the wasm's rules, answered with the
 //! next page or a page that says what is wrong.
 
+use reqwest::multipart::Form;
+
 use crate::common::TestApp;
+use crate::files::{ids, part, pdf, upload};
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -236,24 +239,12 @@ async fn the_case_pages_other_forms_post_as_plain_html_and_as_its_script_sends_t
 
     // As the page's script sends it: the uploads as `files[i]`, answered
     // rather than sent back.
-    let uploaded: serde_json::Value = entity
-        .post(app.url(&format!("/api/v1/cases/{id}/files")))
-        .multipart(
-            reqwest::multipart::Form::new().part(
-                "file",
-                reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec())
-                    .file_name("Nota firmada.pdf")
-                    .mime_str("application/pdf")
-                    .unwrap(),
-            ),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let file = uploaded["files"][0]["id"].as_str().unwrap();
+    let note = Form::new().part("file", part("Nota firmada.pdf", pdf(), "application/pdf"));
+    let (status, uploaded) = upload(&app.base, &entity, id, note).await;
+    assert_eq!(status, 201, "{uploaded}");
+    let [file] = &ids(&uploaded)[..] else {
+        panic!("one file uploaded: {uploaded}");
+    };
     let attached = entity
         .post(&attach)
         .header("content-type", FORM)
