@@ -81,6 +81,9 @@ test("without JavaScript one signs in, sends a form, completes an activity and r
   await expect(entity.locator('[data-active="1"]')).toHaveCount(0);
   await expect(entity.locator('[data-active="5"]')).toHaveCount(1);
   await expect(entity.locator(".timeline")).toContainText("CE-2026-0042");
+  // The diagram, drawn by the server, shows where the case now stands.
+  await expect(entity.locator('svg [data-activity="1"]')).toHaveAttribute("data-state", "done");
+  await expect(entity.locator('svg [data-activity="5"]')).toHaveAttribute("aria-current", "step");
 
   await entity.getByRole("button", { name: "Salir" }).click();
   await expect(entity).toHaveURL(/\/ingresar/);

@@ -1,15 +1,22 @@
-//! The interactive SVG flowchart of a procedure: swimlanes, activities and
-//! edges drawn from the data, the current activities highlighted, and zoom
-//! and pan by wheel, pinch, drag and buttons.
+//! The SVG flowchart of a procedure: swimlanes, activities and edges drawn
+//! from the data, with a case's state on them. The server draws it
+//! ([`FlowchartDrawing`]), so a page shows it before any script runs; in
+//! the browser an island takes the drawing over ([`enliven`]): zoom and pan
+//! by wheel, pinch, drag and buttons, an activity's detail on a tap or
+//! Enter, and the case's state as it changes. The drawing itself is never
+//! hydrated: its hundreds of elements cost the browser nothing to take over.
 
 use leptos::prelude::*;
 
 use crate::diagram::{Layout, Svg, HEADER_HEIGHT, LANE_WIDTH, NODE_HEIGHT, NODE_WIDTH};
 use crate::domain::engine::CaseState;
-use crate::domain::procedure::{ActivityNumber, Procedure};
+use crate::domain::procedure::{Activity, ActivityNumber, Procedure};
 use crate::domain::role::roles_label;
 
+// The view's geometry runs in the browser; the tests check it here.
+
 /// The part of the diagram on screen, in diagram units.
+#[cfg(any(feature = "hydrate", test))]
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct ViewBox {
     x: f64,
@@ -18,7 +25,9 @@ struct ViewBox {
     h: f64,
 }
 
+#[cfg(any(feature = "hydrate", test))]
 impl ViewBox {
+    #[cfg(feature = "hydrate")]
     fn attr(self) -> String {
         let [x, y, w, h] = [self.x, self.y, self.w, self.h].map(Svg);
         format!("{x} {y} {w} {h}")
@@ -38,14 +47,15 @@ impl ViewBox {
     }
 }
 
+#[cfg(any(feature = "hydrate", test))]
 const MIN_VIEW_WIDTH: f64 = 160.0;
 /// Below this scale the activities' text is too small to read.
+#[cfg(any(feature = "hydrate", test))]
 const MIN_OPENING_SCALE: f64 = 0.72;
-/// Movement, in CSS pixels, after which a press becomes a drag, not a tap.
-const DRAG_THRESHOLD: f64 = 6.0;
 
 /// The screen rectangle of the SVG element and how it maps onto the view box
 /// (`preserveAspectRatio="xMidYMid meet"`).
+#[cfg(any(feature = "hydrate", test))]
 #[derive(Clone, Copy)]
 struct Screen {
     left: f64,
@@ -54,6 +64,7 @@ struct Screen {
     height: f64,
 }
 
+#[cfg(any(feature = "hydrate", test))]
 impl Screen {
     fn scale(&self, view: ViewBox) -> f64 {
         (self.width / view.w).min(self.height / view.h)
@@ -111,18 +122,6 @@ impl Screen {
     }
 }
 
-#[derive(Clone, Default)]
-struct Gesture {
-    pointers: Vec<(i32, f64, f64)>,
-    travelled: f64,
-    dragged: bool,
-    pinch_distance: Option<f64>,
-}
-
-fn distance(a: (f64, f64), b: (f64, f64)) -> f64 {
-    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
-}
-
 /// The state of one activity as the diagram shows it.
 pub fn activity_state(state: Option<&CaseState>, number: ActivityNumber) -> &'static str {
     match state {
@@ -133,173 +132,65 @@ pub fn activity_state(state: Option<&CaseState>, number: ActivityNumber) -> &'st
     }
 }
 
+/// Whether the case went along the edge from `from` to `to` (`None`: into
+/// an end).
+fn edge_taken(state: Option<&CaseState>, from: ActivityNumber, to: Option<ActivityNumber>) -> bool {
+    state.is_some_and(|s| s.is_done(from) && to.is_none_or(|t| s.rounds(t) > 0 || s.is_waiting(t)))
+}
+
+/// Whether the case ended at the end that follows `from`.
+fn end_reached(state: Option<&CaseState>, from: ActivityNumber) -> bool {
+    state
+        .and_then(|s| s.ended.as_ref())
+        .is_some_and(|ending| ending.activity == from)
+}
+
+/// An activity as a screen reader announces its box.
+fn node_label(activity: &Activity, holder: Option<&str>) -> String {
+    let label = format!(
+        "Actividad {}, {}: {} Responsable: {}.",
+        activity.number,
+        activity.title,
+        activity.description,
+        roles_label(activity.roles)
+    );
+    match holder {
+        Some(name) => format!("{label} Derivada a {name}."),
+        None => label,
+    }
+}
+
+fn holder_text(name: &str) -> String {
+    format!("→ {name}")
+}
+
+fn rounds_text(rounds: u32) -> String {
+    format!("×{rounds}")
+}
+
+/// Where an activity's box shows who holds it, below its box at `(x, y)`.
+fn holder_at(x: f64, y: f64) -> (f64, f64) {
+    (x + 4.0, y + NODE_HEIGHT + 11.0)
+}
+
+/// The badge of an activity done more than once, on the top right corner of
+/// its box at `(x, y)`: its rectangle's corner and its text's anchor.
+fn rounds_badge_at(x: f64, y: f64) -> ((f64, f64), (f64, f64)) {
+    let (right, top) = (x + NODE_WIDTH - 4.0, y + 2.0);
+    ((right - 30.0, top - 10.0), (right - 13.0, top + 4.5))
+}
+
+/// The whole diagram of `procedure`, showing `state` (none: every activity
+/// pending) and who holds each derived activity (`holders`).
 #[component]
-pub fn Flowchart(
+pub fn FlowchartDrawing(
     procedure: &'static Procedure,
-    /// The case shown on the diagram, if any.
-    #[prop(into)]
-    state: Signal<Option<CaseState>>,
-    /// The activity whose detail is open.
-    selected: RwSignal<Option<ActivityNumber>>,
-    /// Who holds each current activity derived to someone, by name.
-    #[prop(optional, into)]
-    holders: Option<Signal<Vec<(ActivityNumber, String)>>>,
+    #[prop(optional)] state: Option<CaseState>,
+    #[prop(optional)] holders: Vec<(ActivityNumber, String)>,
 ) -> impl IntoView {
     let layout = Layout::of(procedure);
     let (width, height) = (layout.width, layout.height);
-    let view = RwSignal::new(ViewBox {
-        x: 0.0,
-        y: 0.0,
-        w: width,
-        h: height,
-    });
-    let svg_ref = NodeRef::<leptos::svg::Svg>::new();
-    let gesture = StoredValue::new(Gesture::default());
-
-    let screen = move || {
-        svg_ref.get_untracked().map(|svg| {
-            let rect = svg.get_bounding_client_rect();
-            Screen {
-                left: rect.left(),
-                top: rect.top(),
-                width: rect.width(),
-                height: rect.height(),
-            }
-        })
-    };
-    // Once in the browser, open on the top of the diagram around activity 1.
-    let first_x = layout.nodes[0].x + NODE_WIDTH / 2.0;
-    Effect::new(move || {
-        if svg_ref.get().is_some() {
-            if let Some(screen) = screen() {
-                view.set(screen.opening(width, first_x));
-            }
-        }
-    });
-    // Keep the highlight in sight: when the current activities change and
-    // none of them is wholly on screen, bring the first one into view.
-    let positions: Vec<(ActivityNumber, f64, f64)> =
-        layout.nodes.iter().map(|n| (n.number, n.x, n.y)).collect();
-    Effect::new(move |previous: Option<Vec<ActivityNumber>>| {
-        let current: Vec<ActivityNumber> = state.with(|s| {
-            s.as_ref()
-                .map(|s| s.active.iter().copied().collect())
-                .unwrap_or_default()
-        });
-        if previous.as_ref() != Some(&current) {
-            let boxes: Vec<_> = positions
-                .iter()
-                .filter(|(n, _, _)| current.contains(n))
-                .collect();
-            let v = view.get_untracked();
-            let on_screen = |&&(_, x, y): &&(ActivityNumber, f64, f64)| {
-                x >= v.x && x + NODE_WIDTH <= v.x + v.w && y >= v.y && y + NODE_HEIGHT <= v.y + v.h
-            };
-            if let Some((_, x, y)) = boxes.first().filter(|_| !boxes.iter().any(on_screen)) {
-                view.update(|v| {
-                    v.y = y - v.h / 3.0;
-                    if *x < v.x || x + NODE_WIDTH > v.x + v.w {
-                        v.x = x + NODE_WIDTH / 2.0 - v.w / 2.0;
-                    }
-                });
-            }
-        }
-        current
-    });
-    let fit = move |_| {
-        if let Some(screen) = screen() {
-            view.set(screen.fit_all(width, height));
-        }
-    };
-    let zoom_centre = move |factor: f64| {
-        view.update(|v| *v = v.zoom(factor, v.x + v.w / 2.0, v.y + v.h / 2.0, width));
-    };
-
-    let on_wheel = move |ev: leptos::ev::WheelEvent| {
-        let Some(screen) = screen() else { return };
-        ev.prevent_default();
-        let delta = match ev.delta_mode() {
-            1 => ev.delta_y() * 16.0,
-            2 => ev.delta_y() * 400.0,
-            _ => ev.delta_y(),
-        };
-        let factor = (-delta * 0.0015).exp();
-        view.update(|v| {
-            let (px, py) =
-                screen.diagram_point(*v, f64::from(ev.client_x()), f64::from(ev.client_y()));
-            *v = v.zoom(factor, px, py, width);
-        });
-    };
-    let on_pointer_down = move |ev: leptos::ev::PointerEvent| {
-        let point = (f64::from(ev.client_x()), f64::from(ev.client_y()));
-        gesture.update_value(|g| {
-            if g.pointers.is_empty() {
-                g.travelled = 0.0;
-                g.dragged = false;
-            }
-            g.pointers.retain(|p| p.0 != ev.pointer_id());
-            g.pointers.push((ev.pointer_id(), point.0, point.1));
-            g.pinch_distance = match g.pointers.as_slice() {
-                [a, b] => Some(distance((a.1, a.2), (b.1, b.2))),
-                _ => None,
-            };
-        });
-    };
-    let on_pointer_move = move |ev: leptos::ev::PointerEvent| {
-        let Some(screen) = screen() else { return };
-        let id = ev.pointer_id();
-        let point = (f64::from(ev.client_x()), f64::from(ev.client_y()));
-        let mut capture = false;
-        gesture.update_value(|g| {
-            let Some(index) = g.pointers.iter().position(|p| p.0 == id) else {
-                return;
-            };
-            let previous = (g.pointers[index].1, g.pointers[index].2);
-            g.pointers[index] = (id, point.0, point.1);
-            g.travelled += distance(previous, point);
-            if g.travelled < DRAG_THRESHOLD {
-                return;
-            }
-            capture = !g.dragged;
-            g.dragged = true;
-            match g.pointers.as_slice() {
-                [_] => view.update(|v| {
-                    let s = screen.scale(*v);
-                    v.x -= (point.0 - previous.0) / s;
-                    v.y -= (point.1 - previous.1) / s;
-                }),
-                [a, b] => {
-                    let now = distance((a.1, a.2), (b.1, b.2));
-                    let middle = ((a.1 + b.1) / 2.0, (a.2 + b.2) / 2.0);
-                    if let Some(before) = g.pinch_distance.filter(|d| *d > 0.0) {
-                        view.update(|v| {
-                            let (px, py) = screen.diagram_point(*v, middle.0, middle.1);
-                            *v = v.zoom(now / before, px, py, width);
-                        });
-                    }
-                    g.pinch_distance = Some(now);
-                }
-                _ => {}
-            }
-        });
-        if capture {
-            if let Some(svg) = svg_ref.get_untracked() {
-                let _ = svg.set_pointer_capture(id);
-            }
-        }
-    };
-    let on_pointer_up = move |ev: leptos::ev::PointerEvent| {
-        gesture.update_value(|g| {
-            g.pointers.retain(|p| p.0 != ev.pointer_id());
-            g.pinch_distance = None;
-        });
-    };
-    let open = move |number: ActivityNumber| {
-        // A drag that ends on a node is a pan, not a tap.
-        if !gesture.with_value(|g| g.dragged) {
-            selected.set(Some(number));
-        }
-    };
+    let state = state.as_ref();
 
     let lanes = layout
         .lanes
@@ -323,16 +214,8 @@ pub fn Flowchart(
         .edges
         .iter()
         .map(|edge| {
-            let class = format!("edge {}", edge.kind.class());
-            let marker = format!("url(#arrow-{})", edge.kind.class());
-            let (from, to) = (edge.from, edge.to);
-            let taken = move || {
-                state.with(|s| {
-                    s.as_ref().is_some_and(|s| {
-                        s.is_done(from) && to.is_none_or(|t| s.rounds(t) > 0 || s.is_waiting(t))
-                    })
-                })
-            };
+            let kind = edge.kind.class();
+            let taken = if edge_taken(state, edge.from, edge.to) { " taken" } else { "" };
             let label = (!edge.label.is_empty()).then(|| {
                 view! {
                     <text class="edge-label" x=Svg::text(edge.label_at.0) y=Svg::text(edge.label_at.1)>
@@ -341,8 +224,8 @@ pub fn Flowchart(
                 }
             });
             view! {
-                <g class=class class:taken=taken data-from=from data-to=to.map(|t| t.to_string())>
-                    <path d=edge.path.clone() marker-end=marker></path>
+                <g class=format!("edge {kind}{taken}") data-from=edge.from data-to=edge.to.map(|t| t.to_string())>
+                    <path d=edge.path.clone() marker-end=format!("url(#arrow-{kind})")></path>
                     {label}
                 </g>
             }
@@ -353,16 +236,9 @@ pub fn Flowchart(
         .ends
         .iter()
         .map(|end| {
-            let from = end.from;
-            let reached = move || {
-                state.with(|s| {
-                    s.as_ref()
-                        .and_then(|s| s.ended.as_ref())
-                        .is_some_and(|e| e.activity == from)
-                })
-            };
+            let class = if end_reached(state, end.from) { "end reached" } else { "end" };
             view! {
-                <g class="end" class:reached=reached>
+                <g class=class data-from=end.from>
                     <title>{end.label}</title>
                     <circle cx=Svg::text(end.x) cy=Svg::text(end.y) r="13"></circle>
                     <circle class="end-inner" cx=Svg::text(end.x) cy=Svg::text(end.y) r="8"></circle>
@@ -378,24 +254,9 @@ pub fn Flowchart(
         .map(|node| {
             let number = node.number;
             let activity = procedure.activity(number).expect("layout follows the procedure");
-            let aria_label = format!(
-                "Actividad {number}, {}: {} Responsable: {}.",
-                activity.title,
-                activity.description,
-                roles_label(activity.roles)
-            );
-            let node_state = move || state.with(|s| activity_state(s.as_ref(), number));
-            let holder = move || {
-                holders.and_then(|h| {
-                    h.with(|h| h.iter().find(|(n, _)| *n == number).map(|(_, name)| name.clone()))
-                })
-            };
-            let aria_label = move || match holder() {
-                Some(name) => format!("{aria_label} Derivada a {name}."),
-                None => aria_label.clone(),
-            };
-            let rounds = move || state.with(|s| s.as_ref().map_or(0, |s| s.rounds(number)));
-            let looped = Memo::new(move |_| rounds() > 1);
+            let holder = holders.iter().find(|(n, _)| *n == number).map(|(_, name)| name.as_str());
+            let node_state = activity_state(state, number);
+            let rounds = state.map_or(0, |s| s.rounds(number));
             let text_x = Svg::text(node.x + 34.0);
             let lines = node
                 .lines
@@ -405,26 +266,29 @@ pub fn Flowchart(
                     view! { <tspan x=text_x.clone() y=Svg::text(node.y + 17.0 + i as f64 * 14.5)>{line.clone()}</tspan> }
                 })
                 .collect_view();
-            let (bx, by) = (node.x + NODE_WIDTH - 4.0, node.y + 2.0);
+            let holder_view = holder.map(|name| {
+                let (hx, hy) = holder_at(node.x, node.y);
+                view! { <text class="node-holder" x=Svg::text(hx) y=Svg::text(hy)>{holder_text(name)}</text> }
+            });
+            let rounds_view = (rounds > 1).then(|| {
+                let ((rx, ry), (tx, ty)) = rounds_badge_at(node.x, node.y);
+                view! {
+                    <g class="rounds" aria-hidden="true">
+                        <rect x=Svg::text(rx) y=Svg::text(ry) width="34" height="20" rx="10"></rect>
+                        <text x=Svg::text(tx) y=Svg::text(ty) text-anchor="middle">{rounds_text(rounds)}</text>
+                    </g>
+                }
+            });
             view! {
                 <g
-                    class="node"
-                    class:join=activity.join
-                    class:selected=move || selected.get() == Some(number)
+                    class=if activity.join { "node join" } else { "node" }
                     data-activity=number
                     data-state=node_state
-                    aria-current=move || (node_state() == "current").then_some("step")
-                    data-assignee=holder
+                    aria-current=(node_state == "current").then_some("step")
+                    data-assignee=holder.map(str::to_owned)
                     role="button"
                     tabindex="0"
-                    aria-label=aria_label
-                    on:click=move |_| open(number)
-                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                        if ev.key() == "Enter" || ev.key() == " " {
-                            ev.prevent_default();
-                            selected.set(Some(number));
-                        }
-                    }
+                    aria-label=node_label(activity, holder)
                 >
                     <rect class="node-box" x=Svg::text(node.x) y=Svg::text(node.y) width=Svg::text(NODE_WIDTH) height=Svg::text(NODE_HEIGHT) rx="10"></rect>
                     <circle class="node-number" cx=Svg::text(node.x + 17.0) cy=Svg::text(node.y + 19.0) r="12"></circle>
@@ -432,18 +296,8 @@ pub fn Flowchart(
                         {number}
                     </text>
                     <text class="node-text">{lines}</text>
-                    {
-                        let (hx, hy) = (Svg::text(node.x + 4.0), Svg::text(node.y + NODE_HEIGHT + 11.0));
-                        move || holder().map(|name| view! {
-                            <text class="node-holder" x=hx.clone() y=hy.clone()>{format!("→ {name}")}</text>
-                        })
-                    }
-                    {move || looped.get().then(|| view! {
-                        <g class="rounds" aria-hidden="true">
-                            <rect x=Svg::text(bx - 30.0) y=Svg::text(by - 10.0) width="34" height="20" rx="10"></rect>
-                            <text x=Svg::text(bx - 13.0) y=Svg::text(by + 4.5) text-anchor="middle">{move || format!("×{}", rounds())}</text>
-                        </g>
-                    })}
+                    {holder_view}
+                    {rounds_view}
                 </g>
             }
         })
@@ -474,22 +328,18 @@ pub fn Flowchart(
     view! {
         <div class="flowchart">
             <div class="flowchart-tools" role="group" aria-label="Vista del diagrama">
-                <button type="button" class="tool" on:click=move |_| zoom_centre(1.25) aria-label="Acercar">"+"</button>
-                <button type="button" class="tool" on:click=move |_| zoom_centre(0.8) aria-label="Alejar">"−"</button>
-                <button type="button" class="tool tool-wide" on:click=fit>"Ajustar"</button>
+                <button type="button" class="tool" data-zoom="in" aria-label="Acercar">"+"</button>
+                <button type="button" class="tool" data-zoom="out" aria-label="Alejar">"−"</button>
+                <button type="button" class="tool tool-wide" data-zoom="fit">"Ajustar"</button>
             </div>
+            // Its own view box is the whole diagram: the browser reads the
+            // diagram's size from it.
             <svg
-                node_ref=svg_ref
                 class="flowchart-svg"
                 role="group"
                 aria-label=title
-                viewBox=move || view.get().attr()
+                viewBox=format!("0 0 {} {}", Svg(width), Svg(height))
                 preserveAspectRatio="xMidYMid meet"
-                on:wheel=on_wheel
-                on:pointerdown=on_pointer_down
-                on:pointermove=on_pointer_move
-                on:pointerup=on_pointer_up
-                on:pointercancel=on_pointer_up
             >
                 <defs>{markers}</defs>
                 <g class="lanes">{lanes}</g>
@@ -505,6 +355,493 @@ pub fn Flowchart(
     }
 }
 
+#[cfg(feature = "hydrate")]
+pub use in_browser::enliven;
+
+#[cfg(feature = "hydrate")]
+mod in_browser {
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+
+    use leptos::prelude::*;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    use web_sys::{Element, SvgsvgElement};
+
+    use super::*;
+
+    const SVG: &str = "http://www.w3.org/2000/svg";
+
+    /// Movement, in CSS pixels, after which a press becomes a drag, not a tap.
+    const DRAG_THRESHOLD: f64 = 6.0;
+
+    #[derive(Clone, Default)]
+    struct Gesture {
+        pointers: Vec<(i32, f64, f64)>,
+        travelled: f64,
+        dragged: bool,
+        pinch_distance: Option<f64>,
+    }
+
+    fn distance(a: (f64, f64), b: (f64, f64)) -> f64 {
+        ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
+    }
+
+    /// An activity's box on the page, where the server drew it.
+    struct NodeBox {
+        number: ActivityNumber,
+        element: Element,
+        x: f64,
+        y: f64,
+    }
+
+    /// A line or an end of the diagram, and the activities it joins.
+    struct Link {
+        element: Element,
+        from: ActivityNumber,
+        to: Option<ActivityNumber>,
+    }
+
+    /// The part of the diagram on screen, and the gesture under way.
+    struct Viewer {
+        svg: SvgsvgElement,
+        width: f64,
+        height: f64,
+        view: Cell<ViewBox>,
+        gesture: RefCell<Gesture>,
+    }
+
+    impl Viewer {
+        fn screen(&self) -> Screen {
+            let rect = self.svg.get_bounding_client_rect();
+            Screen {
+                left: rect.left(),
+                top: rect.top(),
+                width: rect.width(),
+                height: rect.height(),
+            }
+        }
+
+        fn show(&self, view: ViewBox) {
+            self.view.set(view);
+            let _ = self.svg.set_attribute("viewBox", &view.attr());
+        }
+
+        fn zoom_centre(&self, factor: f64) {
+            let v = self.view.get();
+            self.show(v.zoom(factor, v.x + v.w / 2.0, v.y + v.h / 2.0, self.width));
+        }
+    }
+
+    /// Takes over the page's flowchart, drawn by the server: its view
+    /// follows the reader's gestures and tools, a tap or Enter on an
+    /// activity sets `selected`, and the drawing follows `state` and
+    /// `holders` (who holds each derived activity) as they change.
+    pub fn enliven(
+        procedure: &'static Procedure,
+        state: Signal<Option<CaseState>>,
+        selected: RwSignal<Option<ActivityNumber>>,
+        holders: Option<Signal<Vec<(ActivityNumber, String)>>>,
+    ) {
+        let Some(frame) = document().query_selector(".flowchart").ok().flatten() else {
+            return;
+        };
+        let Some(svg) = frame
+            .query_selector("svg.flowchart-svg")
+            .ok()
+            .flatten()
+            .and_then(|svg| svg.dyn_into::<SvgsvgElement>().ok())
+        else {
+            return;
+        };
+        // The drawing's own view box is the whole diagram.
+        let whole: Vec<f64> = svg
+            .get_attribute("viewBox")
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|value| value.parse().ok())
+            .collect();
+        let [x, y, width, height] = whole[..] else {
+            return;
+        };
+        let viewer = Rc::new(Viewer {
+            svg: svg.clone(),
+            width,
+            height,
+            view: Cell::new(ViewBox {
+                x,
+                y,
+                w: width,
+                h: height,
+            }),
+            gesture: RefCell::default(),
+        });
+        let nodes = Rc::new(node_boxes(&svg));
+        // Open on the top of the diagram around its first activity.
+        if let Some(first) = nodes.first() {
+            viewer.show(viewer.screen().opening(width, first.x + NODE_WIDTH / 2.0));
+        }
+        listen_to_gestures(&viewer, selected);
+        listen_to_tools(&frame, &viewer);
+        follow_selection(nodes.clone(), selected);
+        follow_state(procedure, &svg, nodes, viewer, state, holders);
+    }
+
+    fn all(root: &Element, selector: &str) -> Vec<Element> {
+        let Ok(found) = root.query_selector_all(selector) else {
+            return Vec::new();
+        };
+        (0..found.length())
+            .filter_map(|index| found.item(index)?.dyn_into::<Element>().ok())
+            .collect()
+    }
+
+    fn parsed<T: std::str::FromStr>(element: &Element, attribute: &str) -> Option<T> {
+        element.get_attribute(attribute)?.parse().ok()
+    }
+
+    fn node_boxes(svg: &Element) -> Vec<NodeBox> {
+        all(svg, "[data-activity]")
+            .into_iter()
+            .filter_map(|element| {
+                let rect = element.query_selector(".node-box").ok()??;
+                Some(NodeBox {
+                    number: parsed(&element, "data-activity")?,
+                    x: parsed(&rect, "x")?,
+                    y: parsed(&rect, "y")?,
+                    element,
+                })
+            })
+            .collect()
+    }
+
+    fn links(svg: &Element, selector: &str) -> Vec<Link> {
+        all(svg, selector)
+            .into_iter()
+            .filter_map(|element| {
+                Some(Link {
+                    from: parsed(&element, "data-from")?,
+                    to: parsed(&element, "data-to"),
+                    element,
+                })
+            })
+            .collect()
+    }
+
+    /// Calls `handler` on every `kind` event at `target`, for as long as the
+    /// page is open.
+    fn on<E: JsCast + 'static>(target: &Element, kind: &str, handler: impl Fn(E) + 'static) {
+        let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+            handler(event.unchecked_into::<E>())
+        });
+        let _ = target.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+        listener.forget();
+    }
+
+    /// The activity whose box the event happened in.
+    fn activity_of(event: &web_sys::Event) -> Option<ActivityNumber> {
+        let target = event.target()?.dyn_into::<Element>().ok()?;
+        parsed(&target.closest("[data-activity]").ok()??, "data-activity")
+    }
+
+    fn listen_to_gestures(viewer: &Rc<Viewer>, selected: RwSignal<Option<ActivityNumber>>) {
+        let svg: &Element = viewer.svg.as_ref();
+        let on_wheel = viewer.clone();
+        on(svg, "wheel", move |ev: web_sys::WheelEvent| {
+            let viewer = &on_wheel;
+            ev.prevent_default();
+            let delta = match ev.delta_mode() {
+                1 => ev.delta_y() * 16.0,
+                2 => ev.delta_y() * 400.0,
+                _ => ev.delta_y(),
+            };
+            let factor = (-delta * 0.0015).exp();
+            let v = viewer.view.get();
+            let (px, py) = viewer.screen().diagram_point(
+                v,
+                f64::from(ev.client_x()),
+                f64::from(ev.client_y()),
+            );
+            viewer.show(v.zoom(factor, px, py, viewer.width));
+        });
+        let on_down = viewer.clone();
+        on(svg, "pointerdown", move |ev: web_sys::PointerEvent| {
+            let point = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+            let mut g = on_down.gesture.borrow_mut();
+            if g.pointers.is_empty() {
+                g.travelled = 0.0;
+                g.dragged = false;
+            }
+            g.pointers.retain(|p| p.0 != ev.pointer_id());
+            g.pointers.push((ev.pointer_id(), point.0, point.1));
+            g.pinch_distance = match g.pointers.as_slice() {
+                [a, b] => Some(distance((a.1, a.2), (b.1, b.2))),
+                _ => None,
+            };
+        });
+        let on_move = viewer.clone();
+        on(svg, "pointermove", move |ev: web_sys::PointerEvent| {
+            let viewer = &on_move;
+            let id = ev.pointer_id();
+            let point = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+            let mut g = viewer.gesture.borrow_mut();
+            let Some(index) = g.pointers.iter().position(|p| p.0 == id) else {
+                return;
+            };
+            let previous = (g.pointers[index].1, g.pointers[index].2);
+            g.pointers[index] = (id, point.0, point.1);
+            g.travelled += distance(previous, point);
+            if g.travelled < DRAG_THRESHOLD {
+                return;
+            }
+            if !g.dragged {
+                let _ = viewer.svg.set_pointer_capture(id);
+            }
+            g.dragged = true;
+            let screen = viewer.screen();
+            let v = viewer.view.get();
+            match g.pointers.as_slice() {
+                [_] => {
+                    let s = screen.scale(v);
+                    viewer.show(ViewBox {
+                        x: v.x - (point.0 - previous.0) / s,
+                        y: v.y - (point.1 - previous.1) / s,
+                        ..v
+                    });
+                }
+                [a, b] => {
+                    let now = distance((a.1, a.2), (b.1, b.2));
+                    let middle = ((a.1 + b.1) / 2.0, (a.2 + b.2) / 2.0);
+                    if let Some(before) = g.pinch_distance.filter(|d| *d > 0.0) {
+                        let (px, py) = screen.diagram_point(v, middle.0, middle.1);
+                        viewer.show(v.zoom(now / before, px, py, viewer.width));
+                    }
+                    g.pinch_distance = Some(now);
+                }
+                _ => {}
+            }
+        });
+        for kind in ["pointerup", "pointercancel"] {
+            let on_up = viewer.clone();
+            on(svg, kind, move |ev: web_sys::PointerEvent| {
+                let mut g = on_up.gesture.borrow_mut();
+                g.pointers.retain(|p| p.0 != ev.pointer_id());
+                g.pinch_distance = None;
+            });
+        }
+        let on_click = viewer.clone();
+        on(svg, "click", move |ev: web_sys::MouseEvent| {
+            // A drag that ends on an activity is a pan, not a tap.
+            if on_click.gesture.borrow().dragged {
+                return;
+            }
+            if let Some(number) = activity_of(&ev) {
+                selected.set(Some(number));
+            }
+        });
+        on(svg, "keydown", move |ev: web_sys::KeyboardEvent| {
+            if ev.key() == "Enter" || ev.key() == " " {
+                if let Some(number) = activity_of(&ev) {
+                    ev.prevent_default();
+                    selected.set(Some(number));
+                }
+            }
+        });
+    }
+
+    fn listen_to_tools(frame: &Element, viewer: &Rc<Viewer>) {
+        let viewer = viewer.clone();
+        on(frame, "click", move |ev: web_sys::MouseEvent| {
+            let tool = ev
+                .target()
+                .and_then(|target| target.dyn_into::<Element>().ok())
+                .and_then(|target| target.closest("[data-zoom]").ok().flatten())
+                .and_then(|tool| tool.get_attribute("data-zoom"));
+            match tool.as_deref() {
+                Some("in") => viewer.zoom_centre(1.25),
+                Some("out") => viewer.zoom_centre(0.8),
+                Some("fit") => viewer.show(viewer.screen().fit_all(viewer.width, viewer.height)),
+                _ => {}
+            }
+        });
+    }
+
+    fn follow_selection(nodes: Rc<Vec<NodeBox>>, selected: RwSignal<Option<ActivityNumber>>) {
+        Effect::new(move || {
+            let chosen = selected.get();
+            for node in nodes.iter() {
+                let _ = node
+                    .element
+                    .class_list()
+                    .toggle_with_force("selected", chosen == Some(node.number));
+            }
+        });
+    }
+
+    fn follow_state(
+        procedure: &'static Procedure,
+        svg: &Element,
+        nodes: Rc<Vec<NodeBox>>,
+        viewer: Rc<Viewer>,
+        state: Signal<Option<CaseState>>,
+        holders: Option<Signal<Vec<(ActivityNumber, String)>>>,
+    ) {
+        let edges = links(svg, "g.edge[data-from]");
+        let ends = links(svg, "g.end[data-from]");
+        Effect::new(move |previous: Option<Vec<ActivityNumber>>| {
+            let holders = holders.map(|h| h.get()).unwrap_or_default();
+            state.with(|state| {
+                let state = state.as_ref();
+                for node in nodes.iter() {
+                    let holder = holders.iter().find(|(n, _)| *n == node.number);
+                    show_activity(
+                        procedure,
+                        node,
+                        state,
+                        holder.map(|(_, name)| name.as_str()),
+                    );
+                }
+                for edge in &edges {
+                    let taken = edge_taken(state, edge.from, edge.to);
+                    let _ = edge.element.class_list().toggle_with_force("taken", taken);
+                }
+                for end in &ends {
+                    let reached = end_reached(state, end.from);
+                    let _ = end
+                        .element
+                        .class_list()
+                        .toggle_with_force("reached", reached);
+                }
+                let current: Vec<ActivityNumber> = state
+                    .map(|s| s.active.iter().copied().collect())
+                    .unwrap_or_default();
+                if previous.as_ref() != Some(&current) {
+                    keep_in_sight(&viewer, &nodes, &current);
+                }
+                current
+            })
+        });
+    }
+
+    /// Brings the first current activity into view when none of them is
+    /// wholly on screen.
+    fn keep_in_sight(viewer: &Viewer, nodes: &[NodeBox], current: &[ActivityNumber]) {
+        let boxes: Vec<&NodeBox> = nodes
+            .iter()
+            .filter(|n| current.contains(&n.number))
+            .collect();
+        let mut v = viewer.view.get();
+        let on_screen = |n: &&NodeBox| {
+            n.x >= v.x
+                && n.x + NODE_WIDTH <= v.x + v.w
+                && n.y >= v.y
+                && n.y + NODE_HEIGHT <= v.y + v.h
+        };
+        if let Some(first) = boxes.first().filter(|_| !boxes.iter().any(on_screen)) {
+            v.y = first.y - v.h / 3.0;
+            if first.x < v.x || first.x + NODE_WIDTH > v.x + v.w {
+                v.x = first.x + NODE_WIDTH / 2.0 - v.w / 2.0;
+            }
+            viewer.show(v);
+        }
+    }
+
+    /// One activity's box as `state` and its holder have it.
+    fn show_activity(
+        procedure: &'static Procedure,
+        node: &NodeBox,
+        state: Option<&CaseState>,
+        holder: Option<&str>,
+    ) {
+        let element = &node.element;
+        let node_state = activity_state(state, node.number);
+        let _ = element.set_attribute("data-state", node_state);
+        let _ = match node_state {
+            "current" => element.set_attribute("aria-current", "step"),
+            _ => element.remove_attribute("aria-current"),
+        };
+        let _ = match holder {
+            Some(name) => element.set_attribute("data-assignee", name),
+            None => element.remove_attribute("data-assignee"),
+        };
+        if let Some(activity) = procedure.activity(node.number) {
+            let _ = element.set_attribute("aria-label", &node_label(activity, holder));
+        }
+        let shown = element.query_selector(".node-holder").ok().flatten();
+        match (holder, shown) {
+            (Some(name), Some(text)) => text.set_text_content(Some(&holder_text(name))),
+            (Some(name), None) => {
+                let (x, y) = holder_at(node.x, node.y);
+                if let Some(text) = svg_element(
+                    "text",
+                    &[
+                        ("class", "node-holder"),
+                        ("x", &Svg::text(x)),
+                        ("y", &Svg::text(y)),
+                    ],
+                ) {
+                    text.set_text_content(Some(&holder_text(name)));
+                    let _ = element.append_child(&text);
+                }
+            }
+            (None, Some(text)) => text.remove(),
+            (None, None) => {}
+        }
+        let rounds = state.map_or(0, |s| s.rounds(node.number));
+        let badge = element.query_selector(".rounds").ok().flatten();
+        match (rounds > 1, badge) {
+            (true, Some(badge)) => {
+                if let Some(text) = badge.query_selector("text").ok().flatten() {
+                    text.set_text_content(Some(&rounds_text(rounds)));
+                }
+            }
+            (true, None) => {
+                if let Some(badge) = rounds_badge(node, rounds) {
+                    let _ = element.append_child(&badge);
+                }
+            }
+            (false, Some(badge)) => badge.remove(),
+            (false, None) => {}
+        }
+    }
+
+    /// The badge of an activity done `rounds` times, as the server draws it.
+    fn rounds_badge(node: &NodeBox, rounds: u32) -> Option<Element> {
+        let ((rx, ry), (tx, ty)) = rounds_badge_at(node.x, node.y);
+        let badge = svg_element("g", &[("class", "rounds"), ("aria-hidden", "true")])?;
+        let rect = svg_element(
+            "rect",
+            &[
+                ("x", &Svg::text(rx)),
+                ("y", &Svg::text(ry)),
+                ("width", "34"),
+                ("height", "20"),
+                ("rx", "10"),
+            ],
+        )?;
+        let text = svg_element(
+            "text",
+            &[
+                ("x", &Svg::text(tx)),
+                ("y", &Svg::text(ty)),
+                ("text-anchor", "middle"),
+            ],
+        )?;
+        text.set_text_content(Some(&rounds_text(rounds)));
+        badge.append_child(&rect).ok()?;
+        badge.append_child(&text).ok()?;
+        Some(badge)
+    }
+
+    fn svg_element(name: &str, attributes: &[(&str, &str)]) -> Option<Element> {
+        let element = document().create_element_ns(Some(SVG), name).ok()?;
+        for (attribute, value) in attributes {
+            element.set_attribute(attribute, value).ok()?;
+        }
+        Some(element)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,6 +852,69 @@ mod tests {
         width: 800.0,
         height: 600.0,
     };
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_server_draws_where_the_case_stands() {
+        let procedure = crate::domain::procedures::find("PR05").expect("PR05 is in the manual");
+        // Activities 1 and the one after it done, each on its first way out.
+        let mut state = CaseState::start(procedure);
+        let mut done = Vec::new();
+        for _ in 0..2 {
+            let number = *state.active.first().expect("the case goes on");
+            let choice = procedure.activity(number).expect("a current activity").next[0].id;
+            state = state
+                .complete(procedure, number, Some(choice))
+                .expect("a current activity")
+                .state;
+            done.push(number);
+        }
+        let next = *state.active.first().expect("something follows");
+        let holders = vec![(next, "Ana Quispe".to_owned())];
+        let html = view! { <FlowchartDrawing procedure state holders /> }.to_html();
+
+        assert!(html.contains(r#"data-activity="1" data-state="done""#));
+        assert!(
+            html.contains(&format!(
+                r#"data-activity="{next}" data-state="current" aria-current="step" data-assignee="Ana Quispe""#
+            )),
+            "the current activity, with who holds it"
+        );
+        assert!(
+            html.contains("→ Ana Quispe"),
+            "its holder is written below it"
+        );
+        assert!(
+            html.contains("Derivada a Ana Quispe."),
+            "and read out to screen readers"
+        );
+        let line = format!(r#"data-from="1" data-to="{}" class=""#, done[1]);
+        let class = html
+            .split(&line)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next());
+        assert_eq!(
+            class,
+            Some("edge edge-sequence taken"),
+            "the line the case went along"
+        );
+        assert_eq!(
+            html.matches(r#"aria-current="step""#).count(),
+            html.matches(r#"data-state="current""#).count(),
+            "every current activity is marked as the step"
+        );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn without_a_case_every_activity_is_pending() {
+        let procedure = crate::domain::procedures::find("PR05").expect("PR05 is in the manual");
+        let html = view! { <FlowchartDrawing procedure /> }.to_html();
+        let activities = html.matches("data-activity=").count();
+        assert_eq!(activities, procedure.activities.len());
+        assert_eq!(html.matches(r#"data-state="pending""#).count(), activities);
+        assert!(!html.contains("aria-current") && !html.contains(" taken\""));
+    }
 
     #[test]
     fn zooming_keeps_the_point_under_the_pointer_in_place() {

@@ -3,11 +3,12 @@
 //!
 //! The server draws the whole page, and its forms post as plain HTML to
 //! their server functions, so it works before the wasm arrives. In the
-//! browser one island, [`CaseLive`], draws the diagram, sends the forms
-//! without leaving the page, and when the case changes fetches the page
-//! again and takes in what changed: the current activities by key (what
-//! the reader is typing stays), the new entries of the history, the
-//! status. No view of the case as data travels to the browser.
+//! browser one island, [`CaseLive`], takes over the server's diagram,
+//! sends the forms without leaving the page, and when the case changes
+//! fetches the page again and takes in what changed: the current
+//! activities by key (what the reader is typing stays), the new entries of
+//! the history, the status. No view of the case as data travels to the
+//! browser.
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -27,7 +28,7 @@ use crate::cases::{
     LiveCase, Person, NO_FORMS_RECEIVED,
 };
 use crate::components::detail::ActivityDetail;
-use crate::components::flowchart::Flowchart;
+use crate::components::flowchart::FlowchartDrawing;
 use crate::components::json_form::JsonForm;
 use crate::components::uploads::{AttachedFiles, PickerSlot};
 use crate::domain::access::Actor;
@@ -150,6 +151,7 @@ fn case_body(
     candidates: &[Candidates],
 ) -> impl IntoView {
     let live = case.live();
+    let (drawn_state, drawn_holders) = (live.state.clone(), live.holders.clone());
     // What the island reads from the page when it fetches it again.
     let live_state = serde_json::to_string(&live).unwrap_or_default();
     let cards = case
@@ -166,14 +168,19 @@ fn case_body(
             <span class="status" data-status=case.status.as_str()>{case.status.label()}</span>
         </p>
         {reader.is_entity.then(|| plain_summary(procedure, case))}
-        <CaseLive case_id=case.id.clone() live>
-            <section class="panel" aria-labelledby="active-title">
-                <h2 id="active-title">"Actividades en curso"</h2>
-                <div role="status" data-news=""></div>
-                <div data-live-part="ending">{ending}</div>
-                <ul class="current-list" data-live-part="active">{cards}</ul>
-            </section>
-        </CaseLive>
+        <div class="procedure-layout">
+            <div class="procedure-diagram">
+                <FlowchartDrawing procedure state=drawn_state holders=drawn_holders />
+            </div>
+            <CaseLive case_id=case.id.clone() live>
+                <section class="panel" aria-labelledby="active-title">
+                    <h2 id="active-title">"Actividades en curso"</h2>
+                    <div role="status" data-news=""></div>
+                    <div data-live-part="ending">{ending}</div>
+                    <ul class="current-list" data-live-part="active">{cards}</ul>
+                </section>
+            </CaseLive>
+        </div>
         {timeline(procedure, case, reader)}
     }
 }
@@ -508,10 +515,10 @@ fn correction_form(case_id: &str, number: ActivityNumber, version: i64) -> impl 
     }
 }
 
-/// The case on its diagram, with the current activities beside it (the
-/// server draws them: `children`) and the detail of the activity chosen on
-/// the diagram. In the browser it follows the case and sends the page's
-/// case forms (see the module's documentation).
+/// Beside the case's diagram, the current activities (the server draws
+/// them: `children`) and the detail of the activity chosen on the diagram.
+/// In the browser it takes over the server's diagram, follows the case and
+/// sends the page's case forms (see the module's documentation).
 #[cfg_attr(feature = "islands-case", island)]
 #[cfg_attr(not(feature = "islands-case"), component)]
 fn CaseLive(case_id: String, live: LiveCase, children: Children) -> impl IntoView {
@@ -522,19 +529,17 @@ fn CaseLive(case_id: String, live: LiveCase, children: Children) -> impl IntoVie
     let state = Signal::derive(move || Some(shown.with(|l| l.state.clone())));
     let holders = Signal::derive(move || shown.with(|l| l.holders.clone()));
     #[cfg(feature = "hydrate")]
-    Effect::new(move || in_browser::follow(&case_id, shown));
+    {
+        crate::components::flowchart::enliven(procedure, state, selected, Some(holders));
+        Effect::new(move || in_browser::follow(&case_id, shown));
+    }
     #[cfg(not(feature = "hydrate"))]
-    let _ = &case_id;
+    let _ = (&case_id, state, holders);
     view! {
-        <div class="procedure-layout">
-            <div class="procedure-diagram">
-                <Flowchart procedure state selected holders />
-            </div>
-            <aside class="procedure-side">
-                {children()}
-                <ActivityDetail procedure selected />
-            </aside>
-        </div>
+        <aside class="procedure-side">
+            {children()}
+            <ActivityDetail procedure selected />
+        </aside>
     }
 }
 

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::session::error_text;
 use crate::actions::load_dossier;
-use crate::components::flowchart::Flowchart;
+use crate::components::flowchart::FlowchartDrawing;
 use crate::dossier::Dossier;
 
 #[component]
@@ -109,8 +109,7 @@ fn DossierView(dossier: Dossier) -> impl IntoView {
         }
     });
     let walked = dossier.walked_sentence();
-    let state = Signal::stored(Some(case.diagram_state()));
-    let selected = RwSignal::new(None);
+    let state = case.diagram_state();
     let reference = case.reference.clone();
     view! {
         <Title text=format!("Hoja de ruta {reference}") />
@@ -177,7 +176,7 @@ fn DossierView(dossier: Dossier) -> impl IntoView {
                                 <h2 id="dossier-path">"Recorrido"</h2>
                                 <p>{walked}</p>
                                 <p class="muted">{format!("{} · {} versión {}", procedure.name, procedure.printed_code, procedure.version)}</p>
-                                <Flowchart procedure state selected />
+                                <FlowchartDrawing procedure state />
                             </section>
                             <p class="muted dossier-generated">{dossier.generated_sentence()}</p>
                         </article>

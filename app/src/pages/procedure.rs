@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::not_found::NotFound;
 use crate::components::detail::ActivityDetail;
-use crate::components::flowchart::Flowchart;
+use crate::components::flowchart::FlowchartDrawing;
 use crate::components::practice::{destination, Practice, PracticePanel};
 use crate::domain::procedure::{ActivityNumber, Procedure};
 use crate::domain::procedures;
@@ -32,13 +32,20 @@ fn ProcedureView(procedure: &'static Procedure) -> impl IntoView {
         </nav>
         <h1><span class="code">{procedure.code}</span> " " {procedure.name}</h1>
         <p class="lead">{procedure.objective}</p>
-        <ProcedureWorkspace code=procedure.code.to_owned() />
+        <div class="procedure-layout">
+            <div class="procedure-diagram">
+                <FlowchartDrawing procedure />
+                <Legend />
+            </div>
+            <ProcedureWorkspace code=procedure.code.to_owned() />
+        </div>
         <StepList procedure />
     }
 }
 
-/// The interactive part of the page, hydrated in the browser; the steps'
-/// list below it is the server's, and its buttons open the detail here.
+/// The interactive part of the page: the detail and the walk-through beside
+/// the diagram, hydrated in the browser, which also takes over the
+/// server's diagram and answers the "Ver detalle" buttons of its steps.
 #[cfg_attr(feature = "islands-procedure", island)]
 #[cfg_attr(not(feature = "islands-procedure"), component)]
 fn ProcedureWorkspace(code: String) -> impl IntoView {
@@ -47,6 +54,7 @@ fn ProcedureWorkspace(code: String) -> impl IntoView {
     let practice = Practice::new(procedure);
     #[cfg(feature = "hydrate")]
     {
+        crate::components::flowchart::enliven(procedure, practice.state.into(), selected, None);
         let steps = window_event_listener(leptos::ev::click, move |ev| {
             if let Some(number) = shown_activity(&ev) {
                 selected.set(Some(number));
@@ -55,16 +63,10 @@ fn ProcedureWorkspace(code: String) -> impl IntoView {
         on_cleanup(move || steps.remove());
     }
     view! {
-        <div class="procedure-layout">
-            <div class="procedure-diagram">
-                <Flowchart procedure state=practice.state selected />
-                <Legend />
-            </div>
-            <aside class="procedure-side">
-                <ActivityDetail procedure selected practice />
-                <PracticePanel practice selected />
-            </aside>
-        </div>
+        <aside class="procedure-side">
+            <ActivityDetail procedure selected practice />
+            <PracticePanel practice selected />
+        </aside>
     }
 }
 
