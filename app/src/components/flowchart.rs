@@ -13,111 +13,171 @@ use crate::domain::engine::CaseState;
 use crate::domain::procedure::{Activity, ActivityNumber, Procedure};
 use crate::domain::role::roles_label;
 
-// The view's geometry runs in the browser; the tests check it here.
-
-/// The part of the diagram on screen, in diagram units.
+/// The part of the diagram on screen and how it follows the reader's zoom
+/// and pan: the browser's, checked natively by the tests.
 #[cfg(any(feature = "hydrate", test))]
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct ViewBox {
-    x: f64,
-    y: f64,
-    w: f64,
-    h: f64,
-}
-
-#[cfg(any(feature = "hydrate", test))]
-impl ViewBox {
-    #[cfg(feature = "hydrate")]
-    fn attr(self) -> String {
-        let [x, y, w, h] = [self.x, self.y, self.w, self.h].map(Svg);
-        format!("{x} {y} {w} {h}")
+mod geometry {
+    /// The part of the diagram on screen, in diagram units.
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct ViewBox {
+        pub x: f64,
+        pub y: f64,
+        pub w: f64,
+        pub h: f64,
     }
 
-    /// Zooms by `factor` (above 1 brings things closer) keeping the diagram
-    /// point `(px, py)` where it is on screen.
-    fn zoom(self, factor: f64, px: f64, py: f64, diagram_width: f64) -> ViewBox {
-        let w = (self.w / factor).clamp(MIN_VIEW_WIDTH, diagram_width * 3.0);
-        let applied = self.w / w;
-        ViewBox {
-            x: px - (px - self.x) / applied,
-            y: py - (py - self.y) / applied,
-            w,
-            h: self.h / applied,
+    impl ViewBox {
+        #[cfg(feature = "hydrate")]
+        pub fn attr(self) -> String {
+            let [x, y, w, h] = [self.x, self.y, self.w, self.h].map(crate::diagram::Svg);
+            format!("{x} {y} {w} {h}")
         }
-    }
-}
 
-#[cfg(any(feature = "hydrate", test))]
-const MIN_VIEW_WIDTH: f64 = 160.0;
-/// Below this scale the activities' text is too small to read.
-#[cfg(any(feature = "hydrate", test))]
-const MIN_OPENING_SCALE: f64 = 0.72;
-
-/// The screen rectangle of the SVG element and how it maps onto the view box
-/// (`preserveAspectRatio="xMidYMid meet"`).
-#[cfg(any(feature = "hydrate", test))]
-#[derive(Clone, Copy)]
-struct Screen {
-    left: f64,
-    top: f64,
-    width: f64,
-    height: f64,
-}
-
-#[cfg(any(feature = "hydrate", test))]
-impl Screen {
-    fn scale(&self, view: ViewBox) -> f64 {
-        (self.width / view.w).min(self.height / view.h)
-    }
-
-    fn diagram_point(&self, view: ViewBox, client_x: f64, client_y: f64) -> (f64, f64) {
-        let s = self.scale(view);
-        let ox = self.left + (self.width - view.w * s) / 2.0;
-        let oy = self.top + (self.height - view.h * s) / 2.0;
-        (view.x + (client_x - ox) / s, view.y + (client_y - oy) / s)
-    }
-
-    /// The whole width of the diagram from its top, unless that makes the
-    /// text too small to read: then a readable scale around `focus_x`.
-    fn opening(&self, width: f64, focus_x: f64) -> ViewBox {
-        let aspect = self.height / self.width.max(1.0);
-        let readable_width = self.width / MIN_OPENING_SCALE;
-        if width <= readable_width {
-            return ViewBox {
-                x: 0.0,
-                y: 0.0,
-                w: width,
-                h: width * aspect,
-            };
-        }
-        let x = (focus_x - readable_width / 2.0).clamp(0.0, width - readable_width);
-        ViewBox {
-            x,
-            y: 0.0,
-            w: readable_width,
-            h: readable_width * aspect,
-        }
-    }
-
-    /// All of the diagram, centred.
-    fn fit_all(&self, width: f64, height: f64) -> ViewBox {
-        let aspect = self.height / self.width.max(1.0);
-        if height / width > aspect {
-            let w = height / aspect;
+        /// Zooms by `factor` (above 1 brings things closer) keeping the diagram
+        /// point `(px, py)` where it is on screen.
+        pub fn zoom(self, factor: f64, px: f64, py: f64, diagram_width: f64) -> ViewBox {
+            let w = (self.w / factor).clamp(MIN_VIEW_WIDTH, diagram_width * 3.0);
+            let applied = self.w / w;
             ViewBox {
-                x: (width - w) / 2.0,
-                y: 0.0,
+                x: px - (px - self.x) / applied,
+                y: py - (py - self.y) / applied,
                 w,
-                h: height,
+                h: self.h / applied,
             }
-        } else {
-            let h = width * aspect;
+        }
+    }
+
+    const MIN_VIEW_WIDTH: f64 = 160.0;
+    /// Below this scale the activities' text is too small to read.
+    const MIN_OPENING_SCALE: f64 = 0.72;
+
+    /// The screen rectangle of the SVG element and how it maps onto the view box
+    /// (`preserveAspectRatio="xMidYMid meet"`).
+    #[derive(Clone, Copy)]
+    pub struct Screen {
+        pub left: f64,
+        pub top: f64,
+        pub width: f64,
+        pub height: f64,
+    }
+
+    impl Screen {
+        pub fn scale(&self, view: ViewBox) -> f64 {
+            (self.width / view.w).min(self.height / view.h)
+        }
+
+        pub fn diagram_point(&self, view: ViewBox, client_x: f64, client_y: f64) -> (f64, f64) {
+            let s = self.scale(view);
+            let ox = self.left + (self.width - view.w * s) / 2.0;
+            let oy = self.top + (self.height - view.h * s) / 2.0;
+            (view.x + (client_x - ox) / s, view.y + (client_y - oy) / s)
+        }
+
+        /// The whole width of the diagram from its top, unless that makes the
+        /// text too small to read: then a readable scale around `focus_x`.
+        pub fn opening(&self, width: f64, focus_x: f64) -> ViewBox {
+            let aspect = self.height / self.width.max(1.0);
+            let readable_width = self.width / MIN_OPENING_SCALE;
+            if width <= readable_width {
+                return ViewBox {
+                    x: 0.0,
+                    y: 0.0,
+                    w: width,
+                    h: width * aspect,
+                };
+            }
+            let x = (focus_x - readable_width / 2.0).clamp(0.0, width - readable_width);
             ViewBox {
-                x: 0.0,
-                y: (height - h) / 2.0,
-                w: width,
-                h,
+                x,
+                y: 0.0,
+                w: readable_width,
+                h: readable_width * aspect,
             }
+        }
+
+        /// All of the diagram, centred.
+        pub fn fit_all(&self, width: f64, height: f64) -> ViewBox {
+            let aspect = self.height / self.width.max(1.0);
+            if height / width > aspect {
+                let w = height / aspect;
+                ViewBox {
+                    x: (width - w) / 2.0,
+                    y: 0.0,
+                    w,
+                    h: height,
+                }
+            } else {
+                let h = width * aspect;
+                ViewBox {
+                    x: 0.0,
+                    y: (height - h) / 2.0,
+                    w: width,
+                    h,
+                }
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        const SCREEN: Screen = Screen {
+            left: 10.0,
+            top: 20.0,
+            width: 800.0,
+            height: 600.0,
+        };
+
+        #[test]
+        fn zooming_keeps_the_point_under_the_pointer_in_place() {
+            let view = ViewBox {
+                x: 0.0,
+                y: 0.0,
+                w: 1600.0,
+                h: 1200.0,
+            };
+            let (px, py) = SCREEN.diagram_point(view, 410.0, 170.0);
+            let zoomed = view.zoom(2.0, px, py, 1600.0);
+            assert_eq!(zoomed.w, 800.0);
+            assert_eq!(zoomed.h, 600.0);
+            assert_eq!(SCREEN.diagram_point(zoomed, 410.0, 170.0), (px, py));
+        }
+
+        #[test]
+        fn zoom_stays_within_readable_bounds() {
+            let view = ViewBox {
+                x: 0.0,
+                y: 0.0,
+                w: 400.0,
+                h: 300.0,
+            };
+            assert_eq!(view.zoom(100.0, 0.0, 0.0, 1000.0).w, MIN_VIEW_WIDTH);
+            assert_eq!(view.zoom(0.001, 0.0, 0.0, 1000.0).w, 3000.0);
+        }
+
+        #[test]
+        fn fitting_shows_the_whole_diagram() {
+            for (width, height) in [(1800.0, 2400.0), (3000.0, 500.0)] {
+                let view = SCREEN.fit_all(width, height);
+                assert!(view.x <= 0.0 && view.y <= 0.0);
+                assert!(view.x + view.w >= width - 1e-9 && view.y + view.h >= height - 1e-9);
+                assert!(
+                    (view.h / view.w - 600.0 / 800.0).abs() < 1e-9,
+                    "same shape as the screen"
+                );
+            }
+        }
+
+        #[test]
+        fn the_opening_view_is_readable() {
+            // Narrow enough: the whole width.
+            let view = SCREEN.opening(1000.0, 100.0);
+            assert_eq!((view.x, view.w), (0.0, 1000.0));
+            // Too wide: a readable scale around the first activity.
+            let view = SCREEN.opening(2400.0, 1500.0);
+            assert!(SCREEN.scale(view) >= MIN_OPENING_SCALE - 1e-9);
+            assert!(view.x <= 1500.0 && 1500.0 <= view.x + view.w);
         }
     }
 }
@@ -133,9 +193,14 @@ pub fn activity_state(state: Option<&CaseState>, number: ActivityNumber) -> &'st
 }
 
 /// Whether the case went along the edge from `from` to `to` (`None`: into
-/// an end).
+/// the end that follows `from`).
 fn edge_taken(state: Option<&CaseState>, from: ActivityNumber, to: Option<ActivityNumber>) -> bool {
-    state.is_some_and(|s| s.is_done(from) && to.is_none_or(|t| s.rounds(t) > 0 || s.is_waiting(t)))
+    match to {
+        Some(to) => {
+            state.is_some_and(|s| s.is_done(from) && (s.rounds(to) > 0 || s.is_waiting(to)))
+        }
+        None => end_reached(state, from),
+    }
 }
 
 /// Whether the case ended at the end that follows `from`.
@@ -164,20 +229,14 @@ fn holder_text(name: &str) -> String {
     format!("→ {name}")
 }
 
+/// What the badge of an activity done `rounds` times says (shown from the
+/// second time on).
 fn rounds_text(rounds: u32) -> String {
-    format!("×{rounds}")
-}
-
-/// Where an activity's box shows who holds it, below its box at `(x, y)`.
-fn holder_at(x: f64, y: f64) -> (f64, f64) {
-    (x + 4.0, y + NODE_HEIGHT + 11.0)
-}
-
-/// The badge of an activity done more than once, on the top right corner of
-/// its box at `(x, y)`: its rectangle's corner and its text's anchor.
-fn rounds_badge_at(x: f64, y: f64) -> ((f64, f64), (f64, f64)) {
-    let (right, top) = (x + NODE_WIDTH - 4.0, y + 2.0);
-    ((right - 30.0, top - 10.0), (right - 13.0, top + 4.5))
+    if rounds > 1 {
+        format!("×{rounds}")
+    } else {
+        String::new()
+    }
 }
 
 /// The whole diagram of `procedure`, showing `state` (none: every activity
@@ -187,6 +246,10 @@ pub fn FlowchartDrawing(
     procedure: &'static Procedure,
     #[prop(optional)] state: Option<CaseState>,
     #[prop(optional)] holders: Vec<(ActivityNumber, String)>,
+    /// For a document to read and print: no tools, and its activities are
+    /// not buttons.
+    #[prop(optional)]
+    printed: bool,
 ) -> impl IntoView {
     let layout = Layout::of(procedure);
     let (width, height) = (layout.width, layout.height);
@@ -266,19 +329,9 @@ pub fn FlowchartDrawing(
                     view! { <tspan x=text_x.clone() y=Svg::text(node.y + 17.0 + i as f64 * 14.5)>{line.clone()}</tspan> }
                 })
                 .collect_view();
-            let holder_view = holder.map(|name| {
-                let (hx, hy) = holder_at(node.x, node.y);
-                view! { <text class="node-holder" x=Svg::text(hx) y=Svg::text(hy)>{holder_text(name)}</text> }
-            });
-            let rounds_view = (rounds > 1).then(|| {
-                let ((rx, ry), (tx, ty)) = rounds_badge_at(node.x, node.y);
-                view! {
-                    <g class="rounds" aria-hidden="true">
-                        <rect x=Svg::text(rx) y=Svg::text(ry) width="34" height="20" rx="10"></rect>
-                        <text x=Svg::text(tx) y=Svg::text(ty) text-anchor="middle">{rounds_text(rounds)}</text>
-                    </g>
-                }
-            });
+            // The holder's line and the rounds' badge are always there, so
+            // that the browser only changes what they say.
+            let (bx, by) = (node.x + NODE_WIDTH - 4.0, node.y + 2.0);
             view! {
                 <g
                     class=if activity.join { "node join" } else { "node" }
@@ -286,8 +339,9 @@ pub fn FlowchartDrawing(
                     data-state=node_state
                     aria-current=(node_state == "current").then_some("step")
                     data-assignee=holder.map(str::to_owned)
-                    role="button"
-                    tabindex="0"
+                    data-rounds=(rounds > 1).then(|| rounds.to_string())
+                    role=(!printed).then_some("button")
+                    tabindex=(!printed).then_some("0")
                     aria-label=node_label(activity, holder)
                 >
                     <rect class="node-box" x=Svg::text(node.x) y=Svg::text(node.y) width=Svg::text(NODE_WIDTH) height=Svg::text(NODE_HEIGHT) rx="10"></rect>
@@ -296,8 +350,13 @@ pub fn FlowchartDrawing(
                         {number}
                     </text>
                     <text class="node-text">{lines}</text>
-                    {holder_view}
-                    {rounds_view}
+                    <text class="node-holder" x=Svg::text(node.x + 4.0) y=Svg::text(node.y + NODE_HEIGHT + 11.0)>
+                        {holder.map(holder_text)}
+                    </text>
+                    <g class="rounds" aria-hidden="true">
+                        <rect x=Svg::text(bx - 30.0) y=Svg::text(by - 10.0) width="34" height="20" rx="10"></rect>
+                        <text x=Svg::text(bx - 13.0) y=Svg::text(by + 4.5) text-anchor="middle">{rounds_text(rounds)}</text>
+                    </g>
                 </g>
             }
         })
@@ -325,13 +384,25 @@ pub fn FlowchartDrawing(
         .collect_view();
 
     let title = format!("Diagrama de flujo del procedimiento {}", procedure.code);
-    view! {
-        <div class="flowchart">
+    let tools = (!printed).then(|| {
+        view! {
             <div class="flowchart-tools" role="group" aria-label="Vista del diagrama">
                 <button type="button" class="tool" data-zoom="in" aria-label="Acercar">"+"</button>
                 <button type="button" class="tool" data-zoom="out" aria-label="Alejar">"−"</button>
                 <button type="button" class="tool tool-wide" data-zoom="fit">"Ajustar"</button>
             </div>
+        }
+    });
+    let hint = (!printed).then(|| {
+        view! {
+            <p class="flowchart-hint">
+                "Rueda del ratón o pellizco para acercar; arrastre para mover. Toque una actividad, o pulse Intro sobre ella, para ver su detalle."
+            </p>
+        }
+    });
+    view! {
+        <div class="flowchart">
+            {tools}
             // Its own view box is the whole diagram: the browser reads the
             // diagram's size from it.
             <svg
@@ -348,9 +419,7 @@ pub fn FlowchartDrawing(
                 <g class="ends">{ends}</g>
                 <g class="nodes">{nodes}</g>
             </svg>
-            <p class="flowchart-hint">
-                "Rueda del ratón o pellizco para acercar; arrastre para mover. Toque una actividad, o pulse Intro sobre ella, para ver su detalle."
-            </p>
+            {hint}
         </div>
     }
 }
@@ -368,14 +437,13 @@ mod in_browser {
     use wasm_bindgen::JsCast;
     use web_sys::{Element, SvgsvgElement};
 
+    use super::geometry::{Screen, ViewBox};
     use super::*;
-
-    const SVG: &str = "http://www.w3.org/2000/svg";
 
     /// Movement, in CSS pixels, after which a press becomes a drag, not a tap.
     const DRAG_THRESHOLD: f64 = 6.0;
 
-    #[derive(Clone, Default)]
+    #[derive(Default)]
     struct Gesture {
         pointers: Vec<(i32, f64, f64)>,
         travelled: f64,
@@ -390,6 +458,7 @@ mod in_browser {
     /// An activity's box on the page, where the server drew it.
     struct NodeBox {
         number: ActivityNumber,
+        activity: &'static Activity,
         element: Element,
         x: f64,
         y: f64,
@@ -443,9 +512,15 @@ mod in_browser {
         selected: RwSignal<Option<ActivityNumber>>,
         holders: Option<Signal<Vec<(ActivityNumber, String)>>>,
     ) {
-        let Some(frame) = document().query_selector(".flowchart").ok().flatten() else {
+        let Some(frame) = document()
+            .query_selector(".flowchart:not([data-enlivened])")
+            .ok()
+            .flatten()
+        else {
             return;
         };
+        // Taken over once, by one island.
+        let _ = frame.set_attribute("data-enlivened", "");
         let Some(svg) = frame
             .query_selector("svg.flowchart-svg")
             .ok()
@@ -476,7 +551,7 @@ mod in_browser {
             }),
             gesture: RefCell::default(),
         });
-        let nodes = Rc::new(node_boxes(&svg));
+        let nodes = Rc::new(node_boxes(&svg, procedure));
         // Open on the top of the diagram around its first activity.
         if let Some(first) = nodes.first() {
             viewer.show(viewer.screen().opening(width, first.x + NODE_WIDTH / 2.0));
@@ -484,7 +559,7 @@ mod in_browser {
         listen_to_gestures(&viewer, selected);
         listen_to_tools(&frame, &viewer);
         follow_selection(nodes.clone(), selected);
-        follow_state(procedure, &svg, nodes, viewer, state, holders);
+        follow_state(&svg, nodes, viewer, state, holders);
     }
 
     fn all(root: &Element, selector: &str) -> Vec<Element> {
@@ -500,13 +575,15 @@ mod in_browser {
         element.get_attribute(attribute)?.parse().ok()
     }
 
-    fn node_boxes(svg: &Element) -> Vec<NodeBox> {
+    fn node_boxes(svg: &Element, procedure: &'static Procedure) -> Vec<NodeBox> {
         all(svg, "[data-activity]")
             .into_iter()
             .filter_map(|element| {
                 let rect = element.query_selector(".node-box").ok()??;
+                let number = parsed(&element, "data-activity")?;
                 Some(NodeBox {
-                    number: parsed(&element, "data-activity")?,
+                    number,
+                    activity: procedure.activity(number)?,
                     x: parsed(&rect, "x")?,
                     y: parsed(&rect, "y")?,
                     element,
@@ -679,7 +756,6 @@ mod in_browser {
     }
 
     fn follow_state(
-        procedure: &'static Procedure,
         svg: &Element,
         nodes: Rc<Vec<NodeBox>>,
         viewer: Rc<Viewer>,
@@ -694,12 +770,7 @@ mod in_browser {
                 let state = state.as_ref();
                 for node in nodes.iter() {
                     let holder = holders.iter().find(|(n, _)| *n == node.number);
-                    show_activity(
-                        procedure,
-                        node,
-                        state,
-                        holder.map(|(_, name)| name.as_str()),
-                    );
+                    show_activity(node, state, holder.map(|(_, name)| name.as_str()));
                 }
                 for edge in &edges {
                     let taken = edge_taken(state, edge.from, edge.to);
@@ -747,113 +818,44 @@ mod in_browser {
     }
 
     /// One activity's box as `state` and its holder have it.
-    fn show_activity(
-        procedure: &'static Procedure,
-        node: &NodeBox,
-        state: Option<&CaseState>,
-        holder: Option<&str>,
-    ) {
+    fn show_activity(node: &NodeBox, state: Option<&CaseState>, holder: Option<&str>) {
         let element = &node.element;
         let node_state = activity_state(state, node.number);
-        let _ = element.set_attribute("data-state", node_state);
-        let _ = match node_state {
-            "current" => element.set_attribute("aria-current", "step"),
-            _ => element.remove_attribute("aria-current"),
-        };
-        let _ = match holder {
-            Some(name) => element.set_attribute("data-assignee", name),
-            None => element.remove_attribute("data-assignee"),
-        };
-        if let Some(activity) = procedure.activity(node.number) {
-            let _ = element.set_attribute("aria-label", &node_label(activity, holder));
-        }
-        let shown = element.query_selector(".node-holder").ok().flatten();
-        match (holder, shown) {
-            (Some(name), Some(text)) => text.set_text_content(Some(&holder_text(name))),
-            (Some(name), None) => {
-                let (x, y) = holder_at(node.x, node.y);
-                if let Some(text) = svg_element(
-                    "text",
-                    &[
-                        ("class", "node-holder"),
-                        ("x", &Svg::text(x)),
-                        ("y", &Svg::text(y)),
-                    ],
-                ) {
-                    text.set_text_content(Some(&holder_text(name)));
-                    let _ = element.append_child(&text);
-                }
-            }
-            (None, Some(text)) => text.remove(),
-            (None, None) => {}
-        }
         let rounds = state.map_or(0, |s| s.rounds(node.number));
-        let badge = element.query_selector(".rounds").ok().flatten();
-        match (rounds > 1, badge) {
-            (true, Some(badge)) => {
-                if let Some(text) = badge.query_selector("text").ok().flatten() {
-                    text.set_text_content(Some(&rounds_text(rounds)));
-                }
+        let _ = element.set_attribute("data-state", node_state);
+        let _ = element.set_attribute("aria-label", &node_label(node.activity, holder));
+        set_or_remove(
+            element,
+            "aria-current",
+            (node_state == "current").then_some("step"),
+        );
+        set_or_remove(element, "data-assignee", holder);
+        set_or_remove(
+            element,
+            "data-rounds",
+            (rounds > 1).then(|| rounds.to_string()).as_deref(),
+        );
+        let say = |selector: &str, text: &str| {
+            if let Some(part) = element.query_selector(selector).ok().flatten() {
+                part.set_text_content(Some(text));
             }
-            (true, None) => {
-                if let Some(badge) = rounds_badge(node, rounds) {
-                    let _ = element.append_child(&badge);
-                }
-            }
-            (false, Some(badge)) => badge.remove(),
-            (false, None) => {}
-        }
+        };
+        say(".node-holder", &holder.map(holder_text).unwrap_or_default());
+        say(".rounds text", &rounds_text(rounds));
     }
 
-    /// The badge of an activity done `rounds` times, as the server draws it.
-    fn rounds_badge(node: &NodeBox, rounds: u32) -> Option<Element> {
-        let ((rx, ry), (tx, ty)) = rounds_badge_at(node.x, node.y);
-        let badge = svg_element("g", &[("class", "rounds"), ("aria-hidden", "true")])?;
-        let rect = svg_element(
-            "rect",
-            &[
-                ("x", &Svg::text(rx)),
-                ("y", &Svg::text(ry)),
-                ("width", "34"),
-                ("height", "20"),
-                ("rx", "10"),
-            ],
-        )?;
-        let text = svg_element(
-            "text",
-            &[
-                ("x", &Svg::text(tx)),
-                ("y", &Svg::text(ty)),
-                ("text-anchor", "middle"),
-            ],
-        )?;
-        text.set_text_content(Some(&rounds_text(rounds)));
-        badge.append_child(&rect).ok()?;
-        badge.append_child(&text).ok()?;
-        Some(badge)
-    }
-
-    fn svg_element(name: &str, attributes: &[(&str, &str)]) -> Option<Element> {
-        let element = document().create_element_ns(Some(SVG), name).ok()?;
-        for (attribute, value) in attributes {
-            element.set_attribute(attribute, value).ok()?;
-        }
-        Some(element)
+    fn set_or_remove(element: &Element, attribute: &str, value: Option<&str>) {
+        let _ = match value {
+            Some(value) => element.set_attribute(attribute, value),
+            None => element.remove_attribute(attribute),
+        };
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
 
-    const SCREEN: Screen = Screen {
-        left: 10.0,
-        top: 20.0,
-        width: 800.0,
-        height: 600.0,
-    };
-
-    #[cfg(feature = "ssr")]
     #[test]
     fn the_server_draws_where_the_case_stands() {
         let procedure = crate::domain::procedures::find("PR05").expect("PR05 is in the manual");
@@ -905,7 +907,6 @@ mod tests {
         );
     }
 
-    #[cfg(feature = "ssr")]
     #[test]
     fn without_a_case_every_activity_is_pending() {
         let procedure = crate::domain::procedures::find("PR05").expect("PR05 is in the manual");
@@ -914,56 +915,61 @@ mod tests {
         assert_eq!(activities, procedure.activities.len());
         assert_eq!(html.matches(r#"data-state="pending""#).count(), activities);
         assert!(!html.contains("aria-current") && !html.contains(" taken\""));
+        assert!(!html.contains("data-rounds"), "no badge of rounds shows");
     }
 
     #[test]
-    fn zooming_keeps_the_point_under_the_pointer_in_place() {
-        let view = ViewBox {
-            x: 0.0,
-            y: 0.0,
-            w: 1600.0,
-            h: 1200.0,
-        };
-        let (px, py) = SCREEN.diagram_point(view, 410.0, 170.0);
-        let zoomed = view.zoom(2.0, px, py, 1600.0);
-        assert_eq!(zoomed.w, 800.0);
-        assert_eq!(zoomed.h, 600.0);
-        assert_eq!(SCREEN.diagram_point(zoomed, 410.0, 170.0), (px, py));
-    }
+    fn only_the_line_into_the_end_reached_is_taken() {
+        let procedure = crate::domain::procedures::find("PR09").expect("PR09 is in the manual");
+        // Forward past every end that can be passed by, until the case ends.
+        let mut state = CaseState::start(procedure);
+        while state.ended.is_none() {
+            let number = *state
+                .active
+                .first()
+                .expect("a case that has not ended goes on");
+            let ways = procedure.activity(number).expect("a current activity").next;
+            let forward = ways
+                .iter()
+                .find(|way| way.end.is_none() && way.leads_to.iter().all(|&to| to > number));
+            let choice = forward
+                .or_else(|| ways.iter().find(|way| way.end.is_some()))
+                .unwrap_or(&ways[0])
+                .id;
+            state = state
+                .complete(procedure, number, Some(choice))
+                .expect("a current activity")
+                .state;
+        }
+        let ended_after = state.ended.as_ref().expect("ended").activity;
+        let html = view! { <FlowchartDrawing procedure state /> }.to_html();
 
-    #[test]
-    fn zoom_stays_within_readable_bounds() {
-        let view = ViewBox {
-            x: 0.0,
-            y: 0.0,
-            w: 400.0,
-            h: 300.0,
-        };
-        assert_eq!(view.zoom(100.0, 0.0, 0.0, 1000.0).w, MIN_VIEW_WIDTH);
-        assert_eq!(view.zoom(0.001, 0.0, 0.0, 1000.0).w, 3000.0);
-    }
-
-    #[test]
-    fn fitting_shows_the_whole_diagram() {
-        for (width, height) in [(1800.0, 2400.0), (3000.0, 500.0)] {
-            let view = SCREEN.fit_all(width, height);
-            assert!(view.x <= 0.0 && view.y <= 0.0);
-            assert!(view.x + view.w >= width - 1e-9 && view.y + view.h >= height - 1e-9);
-            assert!(
-                (view.h / view.w - 600.0 / 800.0).abs() < 1e-9,
-                "same shape as the screen"
+        // Lines into an end have no `data-to`.
+        let into_ends: Vec<(&str, bool)> = html
+            .split(r#"<g data-from=""#)
+            .skip(1)
+            .filter(|g| {
+                g.split('>')
+                    .next()
+                    .is_some_and(|tag| !tag.contains("data-to") && tag.contains("edge"))
+            })
+            .map(|g| {
+                (
+                    g.split('"').next().unwrap_or_default(),
+                    g.split('>').next().unwrap_or_default().contains(" taken"),
+                )
+            })
+            .collect();
+        assert!(into_ends.len() > 1, "PR09 has more than one end");
+        for (from, taken) in into_ends {
+            assert_eq!(
+                taken,
+                from == ended_after.to_string(),
+                "the line into the end after {from}"
             );
         }
-    }
-
-    #[test]
-    fn the_opening_view_is_readable() {
-        // Narrow enough: the whole width.
-        let view = SCREEN.opening(1000.0, 100.0);
-        assert_eq!((view.x, view.w), (0.0, 1000.0));
-        // Too wide: a readable scale around the first activity.
-        let view = SCREEN.opening(2400.0, 1500.0);
-        assert!(SCREEN.scale(view) >= MIN_OPENING_SCALE - 1e-9);
-        assert!(view.x <= 1500.0 && 1500.0 <= view.x + view.w);
+        assert!(html.contains(&format!(
+            r#"<g data-from="{ended_after}" class="end reached">"#
+        )));
     }
 }

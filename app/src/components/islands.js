@@ -45,8 +45,12 @@
     }
     for (const child of node.children) await hydrateTree(child, mod);
   }
-  const inView = (element) => {
-    const box = element.getBoundingClientRect();
+  // An island may make no box of its own (`display: contents`): what it
+  // holds is measured.
+  const inView = (island) => {
+    const contents = document.createRange();
+    contents.selectNodeContents(island);
+    const box = contents.getBoundingClientRect();
     return box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth;
   };
 

@@ -524,17 +524,17 @@ fn correction_form(case_id: &str, number: ActivityNumber, version: i64) -> impl 
 fn CaseLive(case_id: String, live: LiveCase, children: Children) -> impl IntoView {
     let procedure = procedures::definition(&live.procedure, live.procedure_version)
         .expect("cases hold known procedures");
-    let shown = RwSignal::new(live);
     let selected = RwSignal::new(None::<ActivityNumber>);
-    let state = Signal::derive(move || Some(shown.with(|l| l.state.clone())));
-    let holders = Signal::derive(move || shown.with(|l| l.holders.clone()));
     #[cfg(feature = "hydrate")]
     {
+        let shown = RwSignal::new(live);
+        let state = Signal::derive(move || Some(shown.with(|l| l.state.clone())));
+        let holders = Signal::derive(move || shown.with(|l| l.holders.clone()));
         crate::components::flowchart::enliven(procedure, state, selected, Some(holders));
         Effect::new(move || in_browser::follow(&case_id, shown));
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (&case_id, state, holders);
+    let _ = (&case_id, live);
     view! {
         <aside class="procedure-side">
             {children()}

@@ -176,7 +176,7 @@ fn DossierView(dossier: Dossier) -> impl IntoView {
                                 <h2 id="dossier-path">"Recorrido"</h2>
                                 <p>{walked}</p>
                                 <p class="muted">{format!("{} · {} versión {}", procedure.name, procedure.printed_code, procedure.version)}</p>
-                                <FlowchartDrawing procedure state />
+                                <FlowchartDrawing procedure state printed=true />
                             </section>
                             <p class="muted dossier-generated">{dossier.generated_sentence()}</p>
                         </article>
