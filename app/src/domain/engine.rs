@@ -40,12 +40,12 @@ pub enum EngineError {
     NotCurrent(ActivityNumber),
     ChoiceRequired {
         activity: ActivityNumber,
-        offered: Vec<&'static str>,
+        offered: Vec<&'static Choice>,
     },
     ChoiceNotOffered {
         activity: ActivityNumber,
         choice: String,
-        offered: Vec<&'static str>,
+        offered: Vec<&'static Choice>,
     },
     /// Work arrived at an activity that is not a join while it was current:
     /// the procedure's data lacks a join. The checker rules this out.
@@ -66,7 +66,7 @@ impl std::fmt::Display for EngineError {
             EngineError::ChoiceRequired { activity, offered } => write!(
                 f,
                 "La actividad {activity} requiere elegir una opción: {}.",
-                offered.join(", ")
+                choices_list(offered)
             ),
             EngineError::ChoiceNotOffered {
                 activity,
@@ -75,7 +75,7 @@ impl std::fmt::Display for EngineError {
             } => write!(
                 f,
                 "La opción «{choice}» no existe en la actividad {activity}; las opciones son: {}.",
-                offered.join(", ")
+                choices_list(offered)
             ),
             EngineError::ReachedTwice(n) => write!(
                 f,
@@ -86,6 +86,22 @@ impl std::fmt::Display for EngineError {
 }
 
 impl std::error::Error for EngineError {}
+
+/// The choices of a decision as both the person who reads the refusal and
+/// a client of the API need them: «what it says» (its id).
+fn choices_list(offered: &[&Choice]) -> String {
+    let named: Vec<String> = offered
+        .iter()
+        .map(|choice| match choice.label {
+            "" => choice.id.to_owned(),
+            label => format!("«{label}» ({})", choice.id),
+        })
+        .collect();
+    match named.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} o {last}", rest.join(", ")),
+        _ => named.concat(),
+    }
+}
 
 /// What completing an activity produced.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,7 +174,7 @@ impl CaseState {
         if !self.is_current(number) {
             return Err(EngineError::NotCurrent(number));
         }
-        let offered = || activity.next.iter().map(|c| c.id).collect::<Vec<_>>();
+        let offered = || activity.next.iter().collect::<Vec<_>>();
         let taken = match (choice, activity.next) {
             (None, [only]) => only,
             (None, _) => {
@@ -318,9 +334,16 @@ mod tests {
             state.complete(&PR09, 3, None),
             Err(EngineError::ChoiceRequired {
                 activity: 3,
-                offered: vec!["con-inconsistencias", "sin-inconsistencias"],
+                offered: PR09.activity(3).unwrap().next.iter().collect(),
             })
         );
+        let refusal = state.complete(&PR09, 3, None).unwrap_err().to_string();
+        for choice in PR09.activity(3).unwrap().next {
+            assert!(
+                refusal.contains(&format!("«{}» ({})", choice.label, choice.id)),
+                "{refusal}"
+            );
+        }
         assert!(matches!(
             state.complete(&PR09, 3, Some("tal-vez")),
             Err(EngineError::ChoiceNotOffered { activity: 3, .. })
