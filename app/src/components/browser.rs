@@ -7,6 +7,24 @@ use serde_json::{Map, Value};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+/// The elements under `root` that match `selector`, in page order.
+pub fn elements(root: &web_sys::Element, selector: &str) -> Vec<web_sys::Element> {
+    let Ok(found) = root.query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..found.length())
+        .filter_map(|index| found.item(index)?.dyn_into::<web_sys::Element>().ok())
+        .collect()
+}
+
+/// The elements of the page that match `selector`, in page order.
+pub fn elements_on_page(selector: &str) -> Vec<web_sys::Element> {
+    leptos::prelude::document()
+        .document_element()
+        .map(|page| elements(&page, selector))
+        .unwrap_or_default()
+}
+
 fn property(element: &JsValue, name: &str) -> JsValue {
     Reflect::get(element, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
@@ -233,16 +251,7 @@ pub fn merge_keyed(fresh: &web_sys::Document, name: &str, key: &str) -> Vec<web_
 /// Brings the parts marked `data-live-part` inside `kept` to what they
 /// are inside `new`.
 fn bring_parts_up_to_date(kept: &web_sys::Element, new: &web_sys::Element) {
-    let Ok(parts) = new.query_selector_all("[data-live-part]") else {
-        return;
-    };
-    for index in 0..parts.length() {
-        let Some(new_part) = parts
-            .item(index)
-            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-        else {
-            continue;
-        };
+    for new_part in elements(new, "[data-live-part]") {
         let name = new_part.get_attribute("data-live-part").unwrap_or_default();
         if let Ok(Some(old_part)) = kept.query_selector(&format!("[data-live-part=\"{name}\"]")) {
             bring_up_to_date(&old_part, &new_part);

@@ -439,6 +439,7 @@ mod in_browser {
 
     use super::geometry::{Screen, ViewBox};
     use super::*;
+    use crate::components::browser::elements;
 
     /// Movement, in CSS pixels, after which a press becomes a drag, not a tap.
     const DRAG_THRESHOLD: f64 = 6.0;
@@ -562,21 +563,12 @@ mod in_browser {
         follow_state(&svg, nodes, viewer, state, holders);
     }
 
-    fn all(root: &Element, selector: &str) -> Vec<Element> {
-        let Ok(found) = root.query_selector_all(selector) else {
-            return Vec::new();
-        };
-        (0..found.length())
-            .filter_map(|index| found.item(index)?.dyn_into::<Element>().ok())
-            .collect()
-    }
-
     fn parsed<T: std::str::FromStr>(element: &Element, attribute: &str) -> Option<T> {
         element.get_attribute(attribute)?.parse().ok()
     }
 
     fn node_boxes(svg: &Element, procedure: &'static Procedure) -> Vec<NodeBox> {
-        all(svg, "[data-activity]")
+        elements(svg, "[data-activity]")
             .into_iter()
             .filter_map(|element| {
                 let rect = element.query_selector(".node-box").ok()??;
@@ -593,7 +585,7 @@ mod in_browser {
     }
 
     fn links(svg: &Element, selector: &str) -> Vec<Link> {
-        all(svg, selector)
+        elements(svg, selector)
             .into_iter()
             .filter_map(|element| {
                 Some(Link {

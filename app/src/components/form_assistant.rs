@@ -364,15 +364,9 @@ mod assistant {
             };
             // Every field the page laid out, without shipping the field
             // table to the browser.
-            if let Ok(fields) = form.query_selector_all("[data-field]") {
-                for index in 0..fields.length() {
-                    let name = fields
-                        .item(index)
-                        .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-                        .and_then(|e| e.get_attribute("data-field"));
-                    if let Some(name) = name {
-                        show_field(&name, &report);
-                    }
+            for field in crate::components::browser::elements(&form, "[data-field]") {
+                if let Some(name) = field.get_attribute("data-field") {
+                    show_field(&name, &report);
                 }
             }
             if !report.valid {

@@ -190,19 +190,14 @@ thread_local! {
     static PICKERS: std::cell::RefCell<Vec<Working>> = Default::default();
 }
 
-/// Mounts a working picker in each [`PickerSlot`] of `root` that has none
-/// yet: at first, and after the page took in new markup.
+/// Mounts a working picker in each [`PickerSlot`] of the page that has
+/// none yet: at first, and after the page took in new markup.
 #[cfg(feature = "hydrate")]
-pub fn enliven_pickers(root: &web_sys::Document) {
+pub fn enliven_pickers() {
     use wasm_bindgen::JsCast;
-    let Ok(slots) = root.query_selector_all("[data-file-picker]:not([data-enlivened])") else {
-        return;
-    };
-    for index in 0..slots.length() {
-        let Some(slot) = slots
-            .item(index)
-            .and_then(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
-        else {
+    let slots = super::browser::elements_on_page("[data-file-picker]:not([data-enlivened])");
+    for slot in slots {
+        let Ok(slot) = slot.dyn_into::<web_sys::HtmlElement>() else {
             continue;
         };
         let attribute = |name| slot.get_attribute(name).unwrap_or_default();

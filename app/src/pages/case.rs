@@ -567,7 +567,7 @@ mod in_browser {
         // One fetch of the page at a time, and at once: the reader waits
         // for what they just sent.
         let refresh = live::one_at_a_time(0, move || catch_up(shown));
-        enliven_pickers(&document());
+        enliven_pickers();
         listen_for_forms(refresh.clone());
         let url = format!("/api/v1/cases/{}/events", id_for_stream(case_id));
         live::follow(
@@ -610,24 +610,15 @@ mod in_browser {
         let added = browser::prepend_new(&fresh, "timeline", "data-version");
         stand_on_version(latest.version);
         tell_what_others_did(&gone, &added);
-        enliven_pickers(&document());
+        enliven_pickers();
         shown.set(latest);
     }
 
     /// The forms kept on the page send the version of the case they now
     /// stand on.
     fn stand_on_version(version: i64) {
-        let Ok(fields) = document().query_selector_all("[data-case-form] input[name=version]")
-        else {
-            return;
-        };
-        for index in 0..fields.length() {
-            if let Some(field) = fields
-                .item(index)
-                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-            {
-                let _ = field.set_attribute("value", &version.to_string());
-            }
+        for field in browser::elements_on_page("[data-case-form] input[name=version]") {
+            let _ = field.set_attribute("value", &version.to_string());
         }
     }
 
